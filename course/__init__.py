@@ -1,0 +1,75 @@
+"""Practicum: an online training platform for clinicians."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from course.config import load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Create and wire the application; no database writes, prompts or network calls here."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_config(app, config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    """Bind the unbound singletons from extensions.py to this app."""
+    from course import models  # noqa: F401 - register the mappers before use
+    from course.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):  # noqa: ANN202
+        from course.models import User
+
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Mount each feature blueprint."""
+    from course.api.views import bp as api_bp
+    from course.auth.views import bp as auth_bp
+    from course.learning.views import bp as learning_bp
+    from course.quiz.views import bp as quiz_bp
+
+    app.register_blueprint(learning_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(quiz_bp, url_prefix="/quiz")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def _register_hooks(app: Flask) -> None:
+    """Error pages, security headers, template helpers and CLI commands."""
+    from course.cli import register_cli
+    from course.errors import register_error_handlers
+    from course.web import register_web_helpers
+
+    register_error_handlers(app)
+    register_web_helpers(app)
+    register_cli(app)

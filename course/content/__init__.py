@@ -1,0 +1,1 @@
+"""Course content: loading, validation, rendering and article import."""

@@ -1,0 +1,38 @@
+"""Styled error pages (HTML or JSON), with the database session rolled back on a 500."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from course.extensions import db
+
+
+def wants_json() -> bool:
+    """True for API routes and clients that prefer JSON."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Install handlers for every HTTP error and for unexpected exceptions."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):  # noqa: ANN202
+        if exc.code and exc.code >= 500:
+            db.session.rollback()
+        if wants_json():
+            return jsonify(error=exc.name, status=exc.code, message=exc.description), exc.code
+        return render_template("errors/error.html", error=exc), exc.code
+
+    @app.errorhandler(Exception)
+    def server_error(exc: Exception):  # noqa: ANN202
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        if app.config.get("PROPAGATE_UNHANDLED"):
+            raise exc
+        if wants_json():
+            return jsonify(error="Internal Server Error", status=500), 500
+        return render_template("errors/500.html"), 500

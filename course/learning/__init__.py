@@ -1,0 +1,1 @@
+"""Learning: catalog, course and module pages, the learner dashboard and progress."""

@@ -1,0 +1,78 @@
+"""Progress services: enrol, record a lesson view, complete a module. Callers commit."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from course.extensions import db
+from course.models import Course, Enrollment, Module, ModuleProgress
+
+
+def _insert(model: type[db.Model]):  # noqa: ANN202
+    """Return a dialect insert that supports ON CONFLICT (SQLite and PostgreSQL)."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+def enroll(user_id: int, course: Course) -> Enrollment:
+    """Enrol a learner in a course; enrolling twice is harmless."""
+    stmt = (
+        _insert(Enrollment)
+        .values(user_id=user_id, course_id=course.id, enrolled_at=datetime.now(UTC))
+        .on_conflict_do_nothing(index_elements=["user_id", "course_id"])
+    )
+    db.session.execute(stmt)
+    return db.session.scalars(
+        select(Enrollment).where(Enrollment.user_id == user_id, Enrollment.course_id == course.id)
+    ).one()
+
+
+def record_view(user_id: int, module: Module) -> None:
+    """Record that a learner opened a lesson: first and last viewed, in one statement."""
+    now = datetime.now(UTC)
+    stmt = _insert(ModuleProgress).values(
+        user_id=user_id, module_id=module.id, first_viewed_at=now, last_viewed_at=now
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["user_id", "module_id"], set_={"last_viewed_at": now}
+    )
+    db.session.execute(stmt)
+
+
+def complete_module(user_id: int, module_id: int) -> bool:
+    """Mark a module complete for a learner who has opened it; return False if never opened."""
+    result = db.session.execute(
+        update(ModuleProgress)
+        .where(
+            ModuleProgress.user_id == user_id,
+            ModuleProgress.module_id == module_id,
+            ModuleProgress.completed_at.is_(None),
+        )
+        .values(completed_at=datetime.now(UTC))
+    )
+    if result.rowcount:
+        return True
+    return (
+        db.session.scalar(
+            select(ModuleProgress.id).where(
+                ModuleProgress.user_id == user_id, ModuleProgress.module_id == module_id
+            )
+        )
+        is not None
+    )
+
+
+def mark_course_complete(user_id: int, course_id: int) -> None:
+    """Stamp the enrolment's completion time once."""
+    db.session.execute(
+        update(Enrollment)
+        .where(
+            Enrollment.user_id == user_id,
+            Enrollment.course_id == course_id,
+            Enrollment.completed_at.is_(None),
+        )
+        .values(completed_at=datetime.now(UTC))
+    )

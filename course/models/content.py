@@ -1,0 +1,115 @@
+"""Courses and their lesson modules, synced from content files or authored in the UI."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from course.extensions import db
+from course.models._base import utcnow
+from course.models.types import UTCDateTime
+
+if TYPE_CHECKING:
+    from course.models.progress import Enrollment
+    from course.models.quiz import Quiz
+
+
+class PublishStatus(enum.StrEnum):
+    """Whether learners can see a course or module."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+def _enum(e: type[enum.Enum], length: int = 20):  # noqa: ANN202
+    return db.Enum(
+        e, native_enum=False, length=length, values_callable=lambda x: [m.value for m in x]
+    )
+
+
+class Course(db.Model):
+    """A course: metadata, references and an ordered list of modules."""
+
+    __tablename__ = "course"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    audience: Mapped[list[str]] = mapped_column(JSON, default=list)
+    contact_hours: Mapped[float] = mapped_column(default=0.0)
+    disclaimer: Mapped[str] = mapped_column(Text, default="")
+    accreditation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    references: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    content_version: Mapped[str] = mapped_column(String(64), default="")
+    status: Mapped[PublishStatus] = mapped_column(
+        _enum(PublishStatus), default=PublishStatus.PUBLISHED
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    modules: Mapped[list[Module]] = relationship(
+        back_populates="course", order_by="Module.position", cascade="all, delete-orphan"
+    )
+    quizzes: Mapped[list[Quiz]] = relationship(back_populates="course")
+    # Read-only; progress queries fill it with just the current learner's enrolment.
+    enrollments: Mapped[list[Enrollment]] = relationship(viewonly=True)
+
+    @property
+    def sequential(self) -> bool:
+        """Modules unlock one after another unless the course switches this off."""
+        return bool(self.settings.get("sequential", True))
+
+    @property
+    def max_hours(self) -> float:
+        """The most hours a learner may attest for this course."""
+        return float(self.settings.get("max_hours", self.contact_hours))
+
+    def reference(self, number: int) -> dict[str, Any] | None:
+        """Return reference number `number` (1-based) or None."""
+        for ref in self.references:
+            if ref.get("number") == number:
+                return ref
+        return None
+
+    def __repr__(self) -> str:
+        return f"<Course {self.slug}>"
+
+
+class Module(db.Model):
+    """One lesson, written from one section of the source article."""
+
+    __tablename__ = "module"
+    __table_args__ = (UniqueConstraint("course_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(300))
+    position: Mapped[int] = mapped_column()
+    objectives: Mapped[list[str]] = mapped_column(JSON, default=list)
+    minutes: Mapped[int] = mapped_column(default=10)
+    references: Mapped[list[int]] = mapped_column(JSON, default=list)
+    body_md: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    status: Mapped[PublishStatus] = mapped_column(
+        _enum(PublishStatus), default=PublishStatus.PUBLISHED
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    course: Mapped[Course] = relationship(back_populates="modules")
+
+    @property
+    def is_published(self) -> bool:
+        """Learners see only published modules."""
+        return self.status == PublishStatus.PUBLISHED
+
+    def __repr__(self) -> str:
+        return f"<Module {self.slug}>"

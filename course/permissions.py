@@ -1,0 +1,50 @@
+"""Authorization in one place: role checks for views and object-level ownership checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from course.models import Role, User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def role_required(*roles: Role) -> Callable[[F], F]:
+    """Require a signed-in user holding one of `roles`; anonymous -> login, wrong role -> 403."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+staff_required = role_required(Role.INSTRUCTOR, Role.ADMIN)
+admin_required = role_required(Role.ADMIN)
+
+
+def ensure_owner(owner_id: int, user: User | None = None) -> None:
+    """Abort with 404 unless `user` (default: current user) owns the object or is an admin.
+
+    404 rather than 403, so that nobody can probe which ids exist.
+    """
+    user = user or current_user
+    if user.id != owner_id and user.role != Role.ADMIN:
+        abort(404)
+
+
+def ensure_self(owner_id: int) -> None:
+    """Abort with 404 unless the current user owns it (admins too: attempts are personal)."""
+    if current_user.id != owner_id:
+        abort(404)

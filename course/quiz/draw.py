@@ -1,0 +1,67 @@
+"""Freeze an attempt at start: draw question versions (stratified by tag) and order options."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from course.models import QuestionVersion
+
+
+class DrawError(ValueError):
+    """The pool cannot satisfy the quiz settings (a content problem, reported to staff)."""
+
+
+@dataclass(frozen=True)
+class DrawnItem:
+    """One question chosen for an attempt, with its option order."""
+
+    version: QuestionVersion
+    option_order: list[str]
+
+
+def draw_questions(
+    pool: Sequence[QuestionVersion], settings: dict[str, Any], seed: int
+) -> list[DrawnItem]:
+    """Choose and order questions and options deterministically from `seed`."""
+    rng = random.Random(seed)  # noqa: S311 - fairness, not secrecy: the seed is stored server-side
+    ordered = sorted(pool, key=lambda v: v.question.uid)
+    count = int(settings["question_count"])
+    if settings.get("fixed"):
+        by_uid = {v.question.uid: v for v in ordered}
+        missing = [uid for uid in settings["fixed"] if uid not in by_uid]
+        if missing:
+            raise DrawError(f"fixed questions not available: {', '.join(missing)}")
+        chosen = [by_uid[uid] for uid in settings["fixed"]]
+    else:
+        chosen = _stratified(ordered, settings.get("draw") or [], count, rng)
+    if settings.get("shuffle_questions", True):
+        rng.shuffle(chosen)
+    items = []
+    for version in chosen:
+        keys = [o["key"] for o in version.options]
+        if settings.get("shuffle_options", True) and version.qtype != "truefalse":
+            rng.shuffle(keys)
+        items.append(DrawnItem(version, keys))
+    return items
+
+
+def _stratified(
+    pool: list[QuestionVersion], rules: list[dict[str, Any]], count: int, rng: random.Random
+) -> list[QuestionVersion]:
+    if len(pool) < count:
+        raise DrawError(f"the pool has {len(pool)} questions but the quiz needs {count}")
+    chosen: list[QuestionVersion] = []
+    for rule in rules:
+        tags = set(rule["tags"])
+        already = sum(1 for v in chosen if tags & set(v.tags))
+        candidates = [v for v in pool if v not in chosen and tags & set(v.tags)]
+        need = max(0, int(rule["min"]) - already)
+        if len(candidates) < need:
+            raise DrawError(f"only {len(candidates)} questions tagged {sorted(tags)}; need {need}")
+        chosen.extend(rng.sample(candidates, need))
+    rest = [v for v in pool if v not in chosen]
+    chosen.extend(rng.sample(rest, count - len(chosen)))
+    return chosen

@@ -1,0 +1,219 @@
+"""Attempt lifecycle: start (frozen draw), save, submit (graded once), review policy.
+
+Services take explicit arguments and the current time; they flush but never commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from course.extensions import db
+from course.learning.progress import CourseState, load_course_states
+from course.learning.services import complete_module, mark_course_complete
+from course.models import (
+    Attempt,
+    AttemptItem,
+    AttemptStatus,
+    Question,
+    QuestionStatus,
+    QuestionVersion,
+    Quiz,
+    QuizKind,
+)
+from course.quiz.draw import DrawError, draw_questions
+from course.quiz.grading import attempt_score, grade_item, is_pass
+
+DEADLINE_GRACE = timedelta(seconds=5)
+
+
+class QuizError(Exception):
+    """A rule stops the learner (no attempts left, cooldown, locked); the message says why."""
+
+
+def option_token(attempt: Attempt, item: AttemptItem, key: str) -> str:
+    """An opaque per-attempt id for an option, so the browser never sees stable keys or order."""
+    secret = f"{attempt.id}:{attempt.seed}".encode()
+    digest = hmac.new(secret, f"{item.position}:{key}".encode(), hashlib.sha256).hexdigest()
+    return "o" + digest[:12]
+
+
+def question_pool(quiz: Quiz) -> list[QuestionVersion]:
+    """Current versions of the published questions a quiz draws from."""
+    stmt = (
+        select(QuestionVersion)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .options(selectinload(QuestionVersion.question))
+        .where(
+            Question.course_id == quiz.course_id,
+            Question.status == QuestionStatus.PUBLISHED,
+            QuestionVersion.number == Question.latest_number,
+        )
+    )
+    if quiz.kind == QuizKind.MODULE:
+        stmt = stmt.where(Question.module_id == quiz.module_id)
+    return list(db.session.scalars(stmt))
+
+
+def check_can_start(state: CourseState, quiz: Quiz, now: datetime) -> None:
+    """Raise QuizError when gating, attempt limits or the cooldown forbid a new attempt."""
+    if state.enrollment is None:
+        raise QuizError("Enrol in the course first.")
+    if quiz.kind == QuizKind.MODULE:
+        module_state = state.state_for(quiz.module_id)
+        if module_state is None or module_state.locked:
+            raise QuizError("This module is locked: complete the previous module first.")
+        if module_state.progress is None:
+            raise QuizError("Read the lesson before taking its quiz.")
+    elif not state.final_unlocked:
+        raise QuizError("The final exam opens once every module is complete.")
+    qstate = _quiz_state(state, quiz)
+    if qstate.remaining == 0:
+        raise QuizError("You have used all your attempts for this quiz.")
+    cooldown = timedelta(minutes=int(quiz.settings.get("cooldown_minutes") or 0))
+    if cooldown and qstate.last_submitted_at and now < qstate.last_submitted_at + cooldown:
+        ready = qstate.last_submitted_at + cooldown
+        raise QuizError(f"You can try again after {ready:%H:%M} UTC (cooldown between attempts).")
+
+
+def _quiz_state(state: CourseState, quiz: Quiz):  # noqa: ANN202
+    if quiz.kind == QuizKind.FINAL:
+        return state.final
+    module_state = state.state_for(quiz.module_id)
+    return module_state.quiz
+
+
+def start_attempt(user_id: int, quiz: Quiz, now: datetime) -> Attempt:
+    """Resume the open attempt or start a new frozen one; limits hold under concurrency."""
+    open_attempt = db.session.scalar(
+        select(Attempt).where(
+            Attempt.quiz_id == quiz.id,
+            Attempt.user_id == user_id,
+            Attempt.status == AttemptStatus.IN_PROGRESS,
+        )
+    )
+    if open_attempt is not None:
+        if not _expired(open_attempt, now):
+            return open_attempt
+        finalize_attempt(open_attempt, {}, now)
+    state = load_course_states(user_id, quiz.course.slug)[0]
+    check_can_start(state, quiz, now)
+    used = db.session.scalar(
+        select(func.count(Attempt.id)).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user_id)
+    )
+    seed = secrets.randbits(62)
+    try:
+        drawn = draw_questions(question_pool(quiz), quiz.settings, seed)
+    except DrawError as exc:
+        raise QuizError(f"This quiz cannot start: {exc}. Please tell your instructor.") from exc
+    limit = quiz.settings.get("time_limit_minutes")
+    attempt = Attempt(
+        quiz=quiz,
+        user_id=user_id,
+        number=used + 1,
+        seed=seed,
+        settings=dict(quiz.settings),
+        started_at=now,
+        deadline=now + timedelta(minutes=limit) if limit else None,
+    )
+    attempt.items = [
+        AttemptItem(position=i, question_version_id=d.version.id, option_order=d.option_order)
+        for i, d in enumerate(drawn, start=1)
+    ]
+    db.session.add(attempt)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:
+        raise QuizError(
+            "Another attempt was started at the same moment; open the quiz again."
+        ) from exc
+    return attempt
+
+
+def _expired(attempt: Attempt, now: datetime) -> bool:
+    return attempt.deadline is not None and now > attempt.deadline + DEADLINE_GRACE
+
+
+def decode_answers(attempt: Attempt, form: Mapping[str, Sequence[str]]) -> dict[int, list[str]]:
+    """Map posted option tokens back to option keys, per item position; unknown tokens drop out."""
+    answers: dict[int, list[str]] = {}
+    for item in attempt.items:
+        tokens = set(form.get(f"q{item.position}", []))
+        lookup = {option_token(attempt, item, key): key for key in item.option_order}
+        answers[item.position] = [lookup[t] for t in tokens if t in lookup]
+    return answers
+
+
+def save_answers(attempt: Attempt, answers: Mapping[int, list[str]], now: datetime) -> bool:
+    """Store answers on an open attempt before its deadline; return False when too late."""
+    if not attempt.is_open or _expired(attempt, now):
+        return False
+    for item in attempt.items:
+        if item.position in answers:
+            item.response = sorted(set(answers[item.position]))
+    return True
+
+
+def finalize_attempt(attempt: Attempt, answers: Mapping[int, list[str]], now: datetime) -> Attempt:
+    """Grade an attempt exactly once (double submits return the stored result)."""
+    late = _expired(attempt, now)
+    if not late:
+        save_answers(attempt, answers, now)
+    db.session.flush()
+    claimed = db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.IN_PROGRESS)
+        .values(status=AttemptStatus.SUBMITTED, submitted_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(attempt)
+    if not claimed:
+        return attempt
+    _grade(attempt, late)
+    return attempt
+
+
+def _grade(attempt: Attempt, late: bool) -> None:
+    settings = attempt.settings
+    partial = bool(settings.get("partial_credit"))
+    for item in attempt.items:
+        item.score = grade_item(
+            item.version.qtype, item.version.options, item.response or [], partial
+        )
+    score = attempt_score([item.score for item in attempt.items])
+    if late and settings.get("late_policy") == "not_counted":
+        score = 0.0
+    attempt.late = late
+    attempt.score = round(score, 6)
+    attempt.passed = is_pass(score, float(settings.get("pass_score", 0.8)))
+    db.session.flush()
+    if attempt.passed:
+        _record_pass(attempt)
+
+
+def _record_pass(attempt: Attempt) -> None:
+    """Passing a module quiz completes the module; passing the final completes the course."""
+    quiz = attempt.quiz
+    if quiz.kind == QuizKind.MODULE and quiz.module_id is not None:
+        complete_module(attempt.user_id, quiz.module_id)
+    state = load_course_states(attempt.user_id, quiz.course.slug)[0]
+    if state.course_complete:
+        mark_course_complete(attempt.user_id, quiz.course_id)
+
+
+def reveal_key(attempt: Attempt, attempts_remaining: int | None) -> bool:
+    """Whether the review may show correct answers, per the quiz's review policy."""
+    policy = attempt.settings.get("review_policy", "after_pass_or_exhausted")
+    if attempt.is_open or policy == "never":
+        return False
+    if policy in ("after_submit", "always"):
+        return True
+    return bool(attempt.passed) or attempts_remaining == 0

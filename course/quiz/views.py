@@ -1,0 +1,163 @@
+"""Quiz blueprint: overview (pass mark shown first), take, save, submit once, review."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from course import clock
+from course.extensions import db
+from course.learning.progress import load_course_states
+from course.models import Attempt, AttemptItem, Quiz, QuizKind
+from course.permissions import ensure_self
+from course.quiz.services import (
+    QuizError,
+    decode_answers,
+    finalize_attempt,
+    reveal_key,
+    save_answers,
+    start_attempt,
+)
+from course.quiz.types import get_type
+from course.quiz.view_models import review_items, take_items
+
+bp = Blueprint("quiz", __name__)
+
+
+def _quiz_or_404(quiz_id: int) -> Quiz:
+    quiz = db.session.get(Quiz, quiz_id)
+    if quiz is None:
+        abort(404)
+    return quiz
+
+
+def _own_attempt(attempt_id: int) -> Attempt:
+    attempt = db.session.scalar(
+        select(Attempt)
+        .options(selectinload(Attempt.items).selectinload(AttemptItem.version))
+        .where(Attempt.id == attempt_id)
+    )
+    if attempt is None:
+        abort(404)
+    ensure_self(attempt.user_id)
+    return attempt
+
+
+def _state_for(quiz: Quiz):  # noqa: ANN202
+    state = load_course_states(current_user.id, quiz.course.slug)[0]
+    if quiz.kind == QuizKind.FINAL:
+        return state, state.final
+    module_state = state.state_for(quiz.module_id)
+    return state, module_state.quiz if module_state else None
+
+
+@bp.route("/<int:quiz_id>")
+@login_required
+def overview(quiz_id: int) -> str:
+    """Show a quiz's rules (pass mark, attempts, time), history and the start button (learners)."""
+    quiz = _quiz_or_404(quiz_id)
+    state, qstate = _state_for(quiz)
+    history = db.session.scalars(
+        select(Attempt)
+        .where(Attempt.quiz_id == quiz.id, Attempt.user_id == current_user.id)
+        .order_by(Attempt.number)
+    ).all()
+    blocker = None
+    try:
+        from course.quiz.services import check_can_start
+
+        if qstate is None or qstate.open_attempt_id is None:
+            check_can_start(state, quiz, clock.now())
+    except QuizError as exc:
+        blocker = str(exc)
+    return render_template(
+        "quiz/overview.html",
+        quiz=quiz,
+        state=state,
+        qstate=qstate,
+        history=history,
+        blocker=blocker,
+        form=FlaskForm(),
+    )
+
+
+@bp.route("/<int:quiz_id>/start", methods=["POST"])
+@login_required
+def start(quiz_id: int) -> Response:
+    """Start (or resume) an attempt, frozen at start (enrolled learners)."""
+    quiz = _quiz_or_404(quiz_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = start_attempt(current_user.id, quiz, clock.now())
+        db.session.commit()
+    except QuizError as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+        return redirect(url_for("quiz.overview", quiz_id=quiz.id))
+    return redirect(url_for("quiz.take", attempt_id=attempt.id))
+
+
+@bp.route("/attempt/<int:attempt_id>")
+@login_required
+def take(attempt_id: int) -> str | Response:
+    """Show an open attempt without any answer key or cue (its owner only)."""
+    attempt = _own_attempt(attempt_id)
+    if not attempt.is_open:
+        return redirect(url_for("quiz.review", attempt_id=attempt.id))
+    return render_template(
+        "quiz/take.html",
+        attempt=attempt,
+        quiz=attempt.quiz,
+        items=take_items(attempt),
+        form=FlaskForm(),
+        now=clock.now(),
+    )
+
+
+@bp.route("/attempt/<int:attempt_id>", methods=["POST"])
+@login_required
+def answer(attempt_id: int) -> Response:
+    """Save answers, or submit and grade once; repeats return the same result (owner only)."""
+    attempt = _own_attempt(attempt_id)
+    if not FlaskForm().validate_on_submit():
+        flash("Your session expired; your saved answers are kept. Please try again.", "warning")
+        return redirect(url_for("quiz.take", attempt_id=attempt.id))
+    if not attempt.is_open:
+        return redirect(url_for("quiz.review", attempt_id=attempt.id))
+    answers = decode_answers(attempt, request.form.to_dict(flat=False))
+    now = clock.now()
+    if request.form.get("action") == "save":
+        if save_answers(attempt, answers, now):
+            db.session.commit()
+            flash("Answers saved. You can come back and finish later.", "success")
+            return redirect(url_for("quiz.take", attempt_id=attempt.id))
+    finalize_attempt(attempt, answers, now)
+    db.session.commit()
+    return redirect(url_for("quiz.review", attempt_id=attempt.id))
+
+
+@bp.route("/attempt/<int:attempt_id>/review")
+@login_required
+def review(attempt_id: int) -> str | Response:
+    """Show score, pass/fail and per-question feedback per the review policy (owner only)."""
+    attempt = _own_attempt(attempt_id)
+    if attempt.is_open:
+        return redirect(url_for("quiz.take", attempt_id=attempt.id))
+    state, qstate = _state_for(attempt.quiz)
+    remaining = qstate.remaining if qstate else None
+    reveal = reveal_key(attempt, remaining)
+    return render_template(
+        "quiz/review.html",
+        attempt=attempt,
+        quiz=attempt.quiz,
+        state=state,
+        qstate=qstate,
+        reveal=reveal,
+        items=review_items(attempt, reveal),
+        get_type=get_type,
+    )

@@ -1,0 +1,51 @@
+"""Request-wide web concerns: security headers and template helpers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask, Response, request
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def register_web_helpers(app: Flask) -> None:
+    """Add security headers to every response and expose helpers to templates."""
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint and not request.endpoint.endswith("static"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.template_filter("date")
+    def format_date(value: datetime | None, fmt: str = "%d %b %Y") -> str:
+        return value.strftime(fmt) if value else ""
+
+    @app.template_filter("datetime")
+    def format_datetime(value: datetime | None) -> str:
+        return value.astimezone(UTC).strftime("%d %b %Y %H:%M UTC") if value else ""
+
+    @app.template_filter("pct")
+    def format_pct(value: float | None) -> str:
+        return "–" if value is None else f"{round(value * 100)}%"
+
+    def nav_extra(user) -> list[tuple[str, str]]:  # noqa: ANN001
+        links = []
+        if getattr(user, "is_staff", False):
+            links += [("instructor.cohort", "Cohort"), ("instructor.questions", "Question bank")]
+        if getattr(user, "role", None) == "admin":
+            links += [("admin.certificates", "Certificates"), ("admin.users", "Users")]
+        return [(e, label) for e, label in links if e in app.view_functions]
+
+    @app.context_processor
+    def inject_globals() -> dict[str, object]:
+        return {"now_year": datetime.now(UTC).year, "nav_extra": nav_extra}

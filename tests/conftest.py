@@ -1,0 +1,189 @@
+"""Shared fixtures: app, db, client, make_user, login, get_page, count_queries, course content."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+
+from course import create_app
+from course.auth.services import create_user
+from course.extensions import db as _db
+from course.models import Role, User
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = next(
+    (p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.exists()),
+    ROOT.parent / "shared",
+)
+PASSWORD = "correct horse battery staple"
+
+
+def database_url() -> str:
+    """SQLite in memory by default; TEST_DATABASE_URL points the suite at PostgreSQL."""
+    return os.environ.get("TEST_DATABASE_URL", "sqlite://")
+
+
+def is_postgres() -> bool:
+    """True when the suite runs against PostgreSQL."""
+    return database_url().startswith("postgres")
+
+
+def _config(url: str, **extra: object) -> dict[str, object]:
+    config: dict[str, object] = {
+        "ENV_NAME": "testing",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+    }
+    if url == "sqlite://":
+        from sqlalchemy.pool import StaticPool
+
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "poolclass": StaticPool,
+            "connect_args": {"check_same_thread": False},
+        }
+    config.update(extra)
+    return config
+
+
+@pytest.fixture
+def app_config() -> dict[str, object]:
+    """Extra config for the `app` fixture; override in a module to change it."""
+    return {}
+
+
+@pytest.fixture
+def app(app_config: dict[str, object]) -> Iterator[Flask]:
+    """A fresh app with an empty schema."""
+    application = create_app(_config(database_url(), **app_config))
+    with application.app_context():
+        _db.drop_all()
+        _db.create_all()
+        yield application
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app: Flask):  # noqa: ANN201
+    """The SQLAlchemy extension, bound to the test app."""
+    return _db
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(db) -> Callable[..., User]:  # noqa: ANN001
+    """Create and commit a user: make_user(role=Role.ADMIN, email=..., full_name=...)."""
+    counter = iter(range(1, 10_000))
+
+    def factory(role: Role = Role.LEARNER, **fields: object) -> User:
+        n = next(counter)
+        data: dict[str, object] = {
+            "email": f"user{n}-{role.value}@example.org",
+            "password": PASSWORD,
+            "full_name": f"Test {role.value.title()} {n}",
+            "profession": "MD",
+        }
+        data.update(fields)
+        user = create_user(role=role, **data)  # type: ignore[arg-type]
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def login(client: FlaskClient) -> Callable[[User], User]:
+    """Sign a user in through the real login form."""
+
+    def do_login(user: User, password: str = PASSWORD) -> User:
+        response = client.post("/auth/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return user
+
+    return do_login
+
+
+@pytest.fixture
+def get_page(client: FlaskClient) -> Callable[..., BeautifulSoup]:
+    """GET a path, assert the status, a <title>, unique ids and CSRF on every POST form."""
+
+    def fetch(path: str, expected: int = 200) -> BeautifulSoup:
+        response = client.get(path)
+        assert response.status_code == expected, f"{path}: {response.status_code}"
+        soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+        assert soup.title, f"{path}: no <title>"
+        assert soup.title.get_text(strip=True), f"{path}: empty <title>"
+        ids = [tag["id"] for tag in soup.find_all(id=True)]
+        duplicates = {i for i in ids if ids.count(i) > 1}
+        assert not duplicates, f"{path}: duplicate ids {duplicates}"
+        for form in soup.find_all("form"):
+            if (form.get("method") or "get").lower() == "post":
+                assert form.find("input", attrs={"name": re.compile(r"(^|-)csrf_token$")}), (
+                    f"{path}: POST form without CSRF field: {form.get('action')}"
+                )
+        return soup
+
+    return fetch
+
+
+class QueryCounter:
+    """Collects the SQL statements executed inside a `with count_queries() as q:` block."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        """How many statements ran."""
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(db):  # noqa: ANN001, ANN201
+    """Context manager counting every SQL statement sent to the database."""
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+
+        def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, PLR0913
+            counter.statements.append(statement)
+
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return counting
+
+
+@pytest.fixture
+def course_content(db):  # noqa: ANN001, ANN201
+    """Sync the real course (modules/ and quizzes/) into the test database."""
+    from course.content.loader import load_content
+    from course.content.sync import sync_bundle
+
+    bundle = load_content(ROOT / "modules", ROOT / "quizzes")
+    assert bundle.ok, [str(p) for p in bundle.problems]
+    sync_bundle(bundle)
+    db.session.commit()
+    from course.models import Course
+
+    return db.session.query(Course).one()
