@@ -1,0 +1,1 @@
+"""Instructor tools: question bank editor, quiz settings, item analysis and reports."""
