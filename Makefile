@@ -28,9 +28,9 @@ instance/config.py:
 	$(BIN)/python -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
 	chmod 600 $@
 
-tools/verifier/node_modules/.installed: tools/verifier/package.json
+tools/verifier/node_modules/.installed: tools/verifier/package.json tools/verifier/package-lock.json
 	@if command -v npm >/dev/null; then \
-	  (cd tools/verifier && npm install --no-audit --no-fund --loglevel=error) && touch $@; \
+	  (cd tools/verifier && npm ci --no-audit --no-fund --loglevel=error) && touch $@; \
 	else echo "npm not found: the external credential verifier test will be skipped"; fi
 
 setup-db: $(VENV)/.runtime instance/config.py ## Migrate the SQLite database and load the course

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import event
 
 from course import create_app
@@ -41,7 +43,6 @@ def _config(url: str, **extra: object) -> dict[str, object]:
     config: dict[str, object] = {
         "ENV_NAME": "testing",
         "SQLALCHEMY_DATABASE_URI": url,
-        "WTF_CSRF_ENABLED": False,
     }
     if url == "sqlite://":
         from sqlalchemy.pool import StaticPool
@@ -64,6 +65,15 @@ def app_config() -> dict[str, object]:
 def app(app_config: dict[str, object]) -> Iterator[Flask]:
     """A fresh app with an empty schema."""
     application = create_app(_config(database_url(), **app_config))
+    application.test_client_class = CSRFClient
+
+    @application.before_request
+    def fresh_request_state() -> None:
+        # The fixture keeps one app context open, which requests then share. In production
+        # each request gets its own, so reset what would otherwise leak between requests.
+        g.pop("_login_user", None)
+        _db.session.expire_all()
+
     with application.app_context():
         _db.drop_all()
         _db.create_all()
@@ -79,9 +89,41 @@ def db(app: Flask):  # noqa: ANN201
     return _db
 
 
+class CSRFClient(FlaskClient):
+    """A test client whose POSTs carry a valid CSRF token, as a browser's would.
+
+    Pass csrf=False to post without one (to test the protection itself).
+    """
+
+    def csrf_token(self) -> str:
+        """Return a signed token for this client's session (Flask-WTF's scheme)."""
+        with self.session_transaction() as session:
+            raw = session.setdefault("csrf_token", secrets.token_hex(20))
+        serializer = URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token")
+        return str(serializer.dumps(raw))
+
+    def post(self, *args, csrf: bool = True, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        """POST with the token added to form data (and any prefixed forms) and as a header."""
+        if csrf:
+            token = self.csrf_token()
+            data = kwargs.get("data")
+            if isinstance(data, dict):
+                data = dict(data)
+                data.setdefault("csrf_token", token)
+                for prefix in {k.split("-", 1)[0] for k in data if "-" in k}:
+                    data.setdefault(f"{prefix}-csrf_token", token)
+                kwargs["data"] = data
+            elif data is None and "json" not in kwargs:
+                kwargs["data"] = {"csrf_token": token}
+            headers = dict(kwargs.get("headers") or {})
+            headers.setdefault("X-CSRFToken", token)
+            kwargs["headers"] = headers
+        return super().post(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    """A test client."""
+    """A test client that behaves like a browser with respect to CSRF."""
     return app.test_client()
 
 

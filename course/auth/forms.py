@@ -7,6 +7,7 @@ import unicodedata
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from course.auth.passwords import MAX_LENGTH, password_problems
@@ -17,6 +18,11 @@ from course.models import PROFESSIONS, User
 def normalise_email(value: str | None) -> str:
     """Lower-case and trim an email so that uniqueness ignores case."""
     return (value or "").strip().lower()
+
+
+def strip(value: str | None) -> str | None:
+    """Trim surrounding whitespace, leaving None alone."""
+    return value.strip() if isinstance(value, str) else value
 
 
 def normalise_name(value: str | None) -> str:
@@ -32,14 +38,17 @@ class ProfileFields(FlaskForm):
         validators=[DataRequired(), Length(min=2, max=200)],
         filters=[normalise_name],
     )
-    profession = SelectField("Profession or credential", choices=list(PROFESSIONS))
+    profession = SelectField(
+        "Profession or credential",
+        choices=[SelectChoice(code, label) for code, label in PROFESSIONS],
+    )
     licence_number = StringField(
-        "Licence number (optional)", validators=[Optional(), Length(max=64)], filters=[str.strip]
+        "Licence number (optional)", validators=[Optional(), Length(max=64)], filters=[strip]
     )
     licence_state = StringField(
         "Licence state or jurisdiction (optional)",
         validators=[Optional(), Length(max=64)],
-        filters=[str.strip],
+        filters=[strip],
     )
 
 
