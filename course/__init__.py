@@ -44,6 +44,10 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
+    from course.dbsetup import configure_engines
+
+    configure_engines(app)
+
     @login_manager.user_loader
     def load_user(user_id: str):  # noqa: ANN202
         from course.models import User

@@ -183,6 +183,9 @@ def get_page(client: FlaskClient) -> Callable[..., BeautifulSoup]:
     return fetch
 
 
+TRANSACTION_CONTROL = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.I)
+
+
 class QueryCounter:
     """Collects the SQL statements executed inside a `with count_queries() as q:` block."""
 
@@ -204,7 +207,8 @@ def count_queries(db):  # noqa: ANN001, ANN201
         counter = QueryCounter()
 
         def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, PLR0913
-            counter.statements.append(statement)
+            if not TRANSACTION_CONTROL.match(statement):
+                counter.statements.append(statement)
 
         engine = db.engine
         event.listen(engine, "before_cursor_execute", before)

@@ -1,0 +1,236 @@
+"""A learner fails module 1's quiz, retries, passes and unlocks module 2, in real Chromium.
+
+The take page only carries opaque option tokens, so the test looks the answer key up on the
+server (the live server's database) and clicks option labels by their text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from bs4 import BeautifulSoup
+from sqlalchemy import select
+
+from course.content.render import render_inline
+from course.models import Attempt, User
+from course.quiz.services import option_token
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Dialog, Locator, Page
+
+    from tests.e2e.conftest import CourseFacts, LiveServer
+
+EMAIL = "quiz.learner@example.org"
+ATTEMPT_URL = re.compile(r"/quiz/attempt/(\d+)$")
+
+
+@dataclass(frozen=True)
+class OptionKey:
+    """One option of a drawn question, as the server knows it."""
+
+    key: str
+    token: str
+    text: str
+    correct: bool
+    rationale: str
+
+
+@dataclass(frozen=True)
+class ItemKey:
+    """One drawn question: its position, input type and options."""
+
+    position: int
+    multiple: bool
+    options: list[OptionKey]
+
+    def wrong_choice(self) -> list[OptionKey]:
+        """One incorrect option: scores zero for every question type."""
+        return [next(o for o in self.options if not o.correct)]
+
+    def right_choice(self) -> list[OptionKey]:
+        """Every correct option (one for single-answer and true/false questions)."""
+        return [o for o in self.options if o.correct]
+
+
+def _plain(markdown: str) -> str:
+    """The text a browser shows for an inline-Markdown string."""
+    text = BeautifulSoup(render_inline(markdown), "html.parser").get_text()
+    return " ".join(text.split())
+
+
+def answer_key(live_server: LiveServer, attempt_id: int) -> list[ItemKey]:
+    """Read an attempt's frozen questions and their key from the database."""
+    with live_server.session() as session:
+        attempt = session.get(Attempt, attempt_id)
+        assert attempt is not None
+        assert attempt.is_open
+        items = []
+        for item in attempt.items:
+            version = item.version
+            options = []
+            for key in item.option_order:
+                option = version.option(key)
+                assert option is not None
+                options.append(
+                    OptionKey(
+                        key,
+                        option_token(attempt, item, key),
+                        _plain(option["text"]),
+                        bool(option.get("correct")),
+                        _plain(option["rationale"]),
+                    )
+                )
+            items.append(ItemKey(item.position, version.qtype == "multiple", options))
+        return items
+
+
+def attempt_result(live_server: LiveServer, attempt_id: int) -> tuple[float | None, bool | None]:
+    """The stored score and pass flag of an attempt."""
+    with live_server.session() as session:
+        attempt = session.get(Attempt, attempt_id)
+        assert attempt is not None
+        return attempt.score, attempt.passed
+
+
+def current_attempt_id(page: Page) -> int:
+    """The attempt id in the take page's URL."""
+    match = ATTEMPT_URL.search(page.url)
+    assert match, page.url
+    return int(match.group(1))
+
+
+def assert_take_page_hides_the_key(html: str, items: list[ItemKey]) -> None:
+    """The answer form carries tokens and texts only: no key, no rationale, no stable ids."""
+    lowered = html.lower()
+    assert "correct" not in lowered
+    assert "rationale" not in lowered
+    for item in items:
+        for option in item.options:
+            assert f'value="{option.token}"' in html
+            assert f'value="{option.key}"' not in html
+            assert f'-{option.key}"' not in html
+            assert option.rationale not in html
+
+
+def choose(page: Page, expect: Callable[..., Any], item: ItemKey, picks: list[OptionKey]) -> None:
+    """Click the labels of the picked options inside one question's fieldset."""
+    fieldset = page.locator("fieldset").filter(
+        has=page.locator("legend", has_text=f"Question {item.position} of ")
+    )
+    for option in picks:
+        exact_text = re.compile(rf"^\s*{re.escape(option.text)}\s*$")
+        fieldset.locator("label").filter(has_text=exact_text).click()
+        choice = fieldset.get_by_label(option.text, exact=True)
+        expect(choice).to_be_checked()
+        expect(choice).to_have_attribute("value", option.token)
+        expect(choice).to_have_attribute("type", "checkbox" if item.multiple else "radio")
+
+
+def submit(page: Page, expect: Callable[..., Any], dialogs: list[str]) -> None:
+    """Submit the answers, confirming the browser's dialog."""
+    seen = len(dialogs)
+    page.get_by_role("button", name="Submit answers").click()
+    expect(page).to_have_url(re.compile(r"/quiz/attempt/\d+/review$"))
+    assert len(dialogs) == seen + 1
+    assert dialogs[-1].startswith("Submit your answers for grading?")
+
+
+def correct_answer_badges(page: Page) -> Locator:
+    """Locate the review page's 'Correct answer' badges."""
+    return page.locator(".badge").filter(has_text=re.compile(r"^\s*Correct answer\s*$"))
+
+
+@pytest.mark.browser
+def test_learner_fails_then_passes_module_one_quiz(
+    page: Page,
+    expect: Callable[..., Any],
+    live_server: LiveServer,
+    course_facts: CourseFacts,
+    register_learner: Callable[..., None],
+) -> None:
+    assert course_facts.quiz_count > 0
+    first, second = course_facts.modules[:2]
+    dialogs: list[str] = []
+
+    def accept(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
+
+    register_learner(page, "Zoë Łukasiewicz-Núñez", EMAIL)
+    page.get_by_role("link", name=course_facts.title).click()
+    page.get_by_role("button", name="Start the course").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"1. {first.title}")
+    expect(page.get_by_role("button", name="Mark as complete")).to_have_count(0)
+
+    # The overview states the pass mark before anything starts.
+    page.get_by_role("link", name="Take the quiz").click()
+    expect(page.get_by_text("Pass mark: 80%")).to_be_visible()
+    with live_server.session() as session:
+        user_id = session.scalars(select(User.id).where(User.email == EMAIL)).one()
+        assert not session.scalars(select(Attempt).where(Attempt.user_id == user_id)).all()
+    page.get_by_role("button", name="Start the quiz").click()
+
+    # Attempt 1: the page hides the key; the learner picks a wrong option everywhere.
+    expect(page).to_have_url(ATTEMPT_URL)
+    first_id = current_attempt_id(page)
+    items = answer_key(live_server, first_id)
+    assert len(items) == 5
+    assert_take_page_hides_the_key(page.content(), items)
+    for item in items:
+        choose(page, expect, item, item.wrong_choice())
+    submit(page, expect, dialogs)
+
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Not passed")
+    expect(status).to_contain_text("you scored 0%")
+    assert attempt_result(live_server, first_id) == (0.0, False)
+    for item in items:
+        review = page.get_by_role("region", name=f"Question {item.position}", exact=True)
+        expect(review.locator(".badge").filter(has_text="Incorrect")).to_have_count(1)
+        chosen = item.wrong_choice()[0]
+        expect(review).to_contain_text(chosen.rationale)
+        for other in item.options:
+            if other is not chosen:
+                expect(review).not_to_contain_text(other.rationale)
+    expect(correct_answer_badges(page)).to_have_count(0)
+
+    # Attempt 2 from the overview: every answer right.
+    page.get_by_role("link", name="Quiz overview").click()
+    expect(page.get_by_role("table")).to_contain_text("Not passed")
+    page.get_by_role("button", name="Try again").click()
+    expect(page).to_have_url(ATTEMPT_URL)
+    second_id = current_attempt_id(page)
+    assert second_id != first_id
+    items = answer_key(live_server, second_id)
+    assert_take_page_hides_the_key(page.content(), items)
+    for item in items:
+        choose(page, expect, item, item.right_choice())
+    submit(page, expect, dialogs)
+
+    expect(page.get_by_role("status")).to_contain_text("Passed")
+    expect(page.get_by_role("status")).to_contain_text("you scored 100%")
+    assert attempt_result(live_server, second_id) == (1.0, True)
+    for item in items:
+        review = page.get_by_role("region", name=f"Question {item.position}", exact=True)
+        expect(review.locator(".badge").filter(has_text=re.compile(r"^Correct$"))).to_be_visible()
+    total_correct = sum(len(item.right_choice()) for item in items)
+    expect(correct_answer_badges(page)).to_have_count(total_correct)
+
+    # Passing completes module 1: module 2 opens and the dashboard counts it.
+    page.get_by_role("link", name="Back to the lesson").click()
+    expect(page.get_by_text("Passed: this module is complete.")).to_be_visible()
+    page.get_by_role("navigation", name="breadcrumb").get_by_role("link").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(course_facts.title)
+    module_two = page.locator("li.card").filter(has_text=f"2. {second.title}")
+    expect(module_two.get_by_role("link", name=f"2. {second.title}")).to_be_visible()
+    expect(module_two.get_by_text("Locked", exact=True)).to_have_count(0)
+    module_three = page.locator("li.card").filter(has_text=f"3. {course_facts.modules[2].title}")
+    expect(module_three.get_by_text("Locked", exact=True)).to_be_visible()
+    page.get_by_role("link", name="My learning").click()
+    expect(page.get_by_test_id("module-count")).to_have_text("1 of 7 modules complete")

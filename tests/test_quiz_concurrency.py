@@ -1,0 +1,127 @@
+"""Concurrency: simultaneous starts cannot exceed the attempt limit; simultaneous submits grade
+once. Runs with real separate connections: a file SQLite database, or PostgreSQL in CI."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from course import create_app
+from course.extensions import db
+from course.learning.services import enroll, record_view
+from course.models import Attempt, AttemptStatus, Course, Quiz
+from course.quiz.services import QuizError, finalize_attempt, start_attempt
+from tests.conftest import _config, database_url, is_postgres
+
+THREADS = 6
+
+
+@pytest.fixture
+def shared_app(tmp_path) -> Iterator[Flask]:  # noqa: ANN001
+    url = database_url() if is_postgres() else f"sqlite:///{tmp_path / 'concurrency.db'}"
+    app = create_app(_config(url))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        from course.content.loader import load_content
+        from course.content.sync import sync_bundle
+        from tests.conftest import ROOT
+
+        sync_bundle(load_content(ROOT / "modules", ROOT / "quizzes"))
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def run_together(app: Flask, job: Callable[[], object]) -> list[object]:
+    """Run `job` in THREADS threads released at the same instant; collect results/exceptions."""
+    barrier = threading.Barrier(THREADS)
+    results: list[object] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                outcome = job()
+                db.session.commit()
+            except Exception as exc:  # noqa: BLE001 - collected and asserted below
+                db.session.rollback()
+                outcome = exc
+            finally:
+                db.session.remove()
+            with lock:
+                results.append(outcome)
+
+    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
+
+
+def prepare(app: Flask, max_attempts: int | None) -> tuple[int, int]:
+    from course.auth.services import create_user
+
+    with app.app_context():
+        course = db.session.scalar(select(Course))
+        user = create_user(email="c@example.org", password="x" * 16, full_name="Con Current")
+        enroll(user.id, course)
+        module = course.modules[0]
+        record_view(user.id, module)
+        quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == module.id))
+        quiz.settings = {**quiz.settings, "max_attempts": max_attempts}
+        db.session.commit()
+        return user.id, quiz.id
+
+
+def test_simultaneous_starts_cannot_exceed_the_limit(shared_app: Flask) -> None:
+    from course import clock
+
+    user_id, quiz_id = prepare(shared_app, max_attempts=1)
+
+    def job() -> object:
+        quiz = db.session.get(Quiz, quiz_id)
+        attempt = start_attempt(user_id, quiz, clock.now())
+        return attempt.id
+
+    results = run_together(shared_app, job)
+    ids = {r for r in results if isinstance(r, int)}
+    errors = [r for r in results if not isinstance(r, int)]
+    assert all(isinstance(e, QuizError) for e in errors), errors
+    with shared_app.app_context():
+        count = db.session.scalar(select(func.count(Attempt.id)))
+    assert count == 1
+    assert len(ids) == 1  # every winner got the same (single) attempt
+
+
+def test_simultaneous_submits_grade_once(shared_app: Flask) -> None:
+    from course import clock
+
+    user_id, quiz_id = prepare(shared_app, max_attempts=None)
+    with shared_app.app_context():
+        attempt = start_attempt(user_id, db.session.get(Quiz, quiz_id), clock.now())
+        db.session.commit()
+        attempt_id = attempt.id
+        key = {i.position: sorted(i.version.correct_keys) for i in attempt.items}
+
+    def job() -> object:
+        attempt = db.session.get(Attempt, attempt_id)
+        finalize_attempt(attempt, key, clock.now())
+        return (attempt.score, attempt.submitted_at)
+
+    results = run_together(shared_app, job)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert len(set(results)) == 1  # every caller saw the same graded result
+    with shared_app.app_context():
+        row = db.session.get(Attempt, attempt_id)
+        assert row.status == AttemptStatus.SUBMITTED
+        assert row.score == 1.0

@@ -1,0 +1,326 @@
+"""Quiz engine through the web: frozen attempts, grading once, limits, time, review and gating."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from sqlalchemy import func, select
+
+from course import clock
+from course.models import Attempt, AttemptStatus, Enrollment, QuestionVersion
+from course.quiz.services import question_pool
+from tests.quizkit import (
+    Clock,
+    answers,
+    final_quiz,
+    module_quiz,
+    open_module,
+    pass_module,
+    start,
+    submit,
+)
+
+
+@pytest.fixture
+def fake_clock(monkeypatch) -> Clock:  # noqa: ANN001
+    c = Clock()
+    monkeypatch.setattr(clock, "now", c)
+    return c
+
+
+@pytest.fixture
+def learner(client, make_user, login, course_content):  # noqa: ANN001, ANN201
+    return login(make_user())
+
+
+def set_settings(db, quiz, **changes) -> None:  # noqa: ANN001
+    quiz.settings = {**quiz.settings, **changes}
+    db.session.commit()
+
+
+def test_overview_shows_pass_mark_before_start(client, learner, course_content, get_page) -> None:
+    open_module(client, course_content)
+    soup = get_page(f"/quiz/{module_quiz(course_content).id}")
+    text = soup.get_text(" ")
+    assert "Pass mark: 80%" in text
+    assert "you need 4 correct" in text
+    assert soup.find("button", string=re.compile("Start the quiz"))
+
+
+def test_quiz_needs_the_lesson_first(client, learner, course_content) -> None:
+    client.post(f"/courses/{course_content.slug}/enroll")
+    response = client.post(f"/quiz/{module_quiz(course_content).id}/start")
+    assert response.status_code == 302
+    assert "/quiz/attempt/" not in response.headers["Location"]
+    follow = client.get(response.headers["Location"])
+    assert "Read the lesson before taking its quiz" in follow.get_data(as_text=True)
+
+
+def test_attempt_is_frozen_at_start(client, db, learner, course_content) -> None:
+    open_module(client, course_content)
+    quiz = module_quiz(course_content)
+    attempt = start(client, quiz)
+    first = client.get(f"/quiz/attempt/{attempt.id}").get_data(as_text=True)
+    again = start(client, quiz)  # resuming returns the same attempt
+    assert again.id == attempt.id
+    second = client.get(f"/quiz/attempt/{attempt.id}").get_data(as_text=True)
+    assert first == second
+    assert len(attempt.items) == quiz.settings["question_count"]
+    assert attempt.seed
+    versions = {item.question_version_id for item in attempt.items}
+    assert len(versions) == len(attempt.items)
+
+
+def test_fail_then_pass_unlocks_next_module(client, db, learner, course_content) -> None:
+    open_module(client, course_content)
+    quiz = module_quiz(course_content)
+    attempt = start(client, quiz)
+    response = submit(client, attempt, correct=False)
+    assert response.headers["Location"].endswith(f"/quiz/attempt/{attempt.id}/review")
+    review = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Not passed" in review
+    assert ">Correct answer<" not in review  # key hidden until pass or attempts run out
+    chosen = attempt.items[0].version.option(attempt.items[0].response[0])
+    assert BeautifulSoup(chosen["rationale"], "html.parser").get_text()[:30] in review
+    module2 = course_content.modules[1]
+    locked = client.get(f"/courses/{course_content.slug}/modules/{module2.slug}")
+    assert locked.status_code == 302
+
+    retry = start(client, quiz)
+    assert retry.id != attempt.id
+    assert retry.number == 2
+    passed = client.get(submit(client, retry, True).headers["Location"]).get_data(as_text=True)
+    assert "Passed" in passed
+    assert ">Correct answer<" in passed
+    assert client.get(f"/courses/{course_content.slug}/modules/{module2.slug}").status_code == 200
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "1 of 7 modules complete" in dashboard
+
+
+def test_submit_twice_grades_once(client, db, learner, course_content, fake_clock) -> None:
+    open_module(client, course_content)
+    attempt = start(client, module_quiz(course_content))
+    submit(client, attempt, True)
+    db.session.refresh(attempt)
+    score, submitted_at = attempt.score, attempt.submitted_at
+    fake_clock.advance(minutes=3)
+    replay = submit(client, attempt, False)  # double click / second tab / replay
+    assert replay.status_code == 302
+    db.session.refresh(attempt)
+    assert attempt.score == score == 1.0
+    assert attempt.submitted_at == submitted_at
+
+
+def test_nobody_sees_or_submits_another_persons_attempt(
+    app, client, db, learner, course_content, make_user
+) -> None:
+    open_module(client, course_content)
+    attempt = start(client, module_quiz(course_content))
+    data = {**answers(attempt, True), "action": "submit"}
+    other = app.test_client()
+    intruder = make_user()
+    other.post(
+        "/auth/login", data={"email": intruder.email, "password": "correct horse battery staple"}
+    )
+    assert other.get(f"/quiz/attempt/{attempt.id}").status_code == 404
+    assert other.post(f"/quiz/attempt/{attempt.id}", data=data).status_code == 404
+    assert other.get(f"/quiz/attempt/{attempt.id}/review").status_code == 404
+    assert other.get(f"/api/v1/attempts/{attempt.id}").status_code == 404
+    db.session.refresh(attempt)
+    assert attempt.status == AttemptStatus.IN_PROGRESS
+
+
+def test_attempt_limit_and_key_revealed_when_exhausted(client, db, learner, course_content) -> None:
+    open_module(client, course_content)
+    quiz = module_quiz(course_content)
+    set_settings(db, quiz, max_attempts=2)
+    first = start(client, quiz)
+    submit(client, first, False)
+    second = start(client, quiz)
+    review = client.get(submit(client, second, False).headers["Location"]).get_data(as_text=True)
+    assert ">Correct answer<" in review  # attempts exhausted: the key is shown
+    blocked = client.post(f"/quiz/{quiz.id}/start")
+    assert "/quiz/attempt/" not in blocked.headers["Location"]
+    assert "used all your attempts" in client.get(f"/quiz/{quiz.id}").get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Attempt.id))) == 2
+
+
+def test_cooldown_between_attempts(client, db, learner, course_content, fake_clock) -> None:
+    open_module(client, course_content)
+    quiz = module_quiz(course_content)
+    set_settings(db, quiz, cooldown_minutes=30)
+    submit(client, start(client, quiz), False)
+    fake_clock.advance(minutes=29)
+    blocked = client.post(f"/quiz/{quiz.id}/start")
+    assert "/quiz/attempt/" not in blocked.headers["Location"]
+    assert "cooldown" in client.get(f"/quiz/{quiz.id}").get_data(as_text=True)
+    fake_clock.advance(minutes=2)
+    assert start(client, quiz).number == 2
+
+
+def test_late_answers_are_graded_as_they_stood_at_the_deadline(
+    client, db, learner, course_content, fake_clock
+) -> None:
+    open_module(client, course_content)
+    quiz = module_quiz(course_content)
+    set_settings(db, quiz, time_limit_minutes=10)
+    attempt = start(client, quiz)
+    assert attempt.deadline is not None
+    fake_clock.advance(minutes=5)
+    saved = client.post(
+        f"/quiz/attempt/{attempt.id}", data={**answers(attempt, False), "action": "save"}
+    )
+    assert saved.status_code == 302
+    fake_clock.advance(minutes=10)  # past the deadline
+    submit(client, attempt, True)  # all correct, but too late
+    db.session.refresh(attempt)
+    assert attempt.late is True
+    assert attempt.score == 0.0  # the saved (wrong) answers were graded
+    assert attempt.submitted_at == fake_clock()
+
+
+def test_not_counted_policy_scores_late_attempts_zero(
+    client, db, learner, course_content, fake_clock
+) -> None:
+    open_module(client, course_content)
+    quiz = module_quiz(course_content)
+    set_settings(db, quiz, time_limit_minutes=10, late_policy="not_counted")
+    attempt = start(client, quiz)
+    client.post(f"/quiz/attempt/{attempt.id}", data={**answers(attempt, True), "action": "save"})
+    fake_clock.advance(minutes=11)
+    submit(client, attempt, True)
+    db.session.refresh(attempt)
+    assert attempt.late
+    assert attempt.score == 0.0
+    assert attempt.passed is False
+
+
+def test_expired_open_attempt_is_graded_when_the_learner_returns(
+    client, db, learner, course_content, fake_clock
+) -> None:
+    open_module(client, course_content)
+    quiz = module_quiz(course_content)
+    set_settings(db, quiz, time_limit_minutes=10)
+    attempt = start(client, quiz)
+    client.post(f"/quiz/attempt/{attempt.id}", data={**answers(attempt, True), "action": "save"})
+    fake_clock.advance(hours=2)
+    second = start(client, quiz)
+    db.session.refresh(attempt)
+    assert attempt.status == AttemptStatus.SUBMITTED
+    assert attempt.passed
+    assert second.number == 2
+
+
+KEY_CUES = re.compile(r"correct|rationale|data-key|data-answer|is-right|feedback", re.I)
+
+
+def test_no_answer_key_in_the_browser_before_submission(
+    client, db, learner, course_content
+) -> None:
+    open_module(client, course_content)
+    attempt = start(client, module_quiz(course_content))
+    html = client.get(f"/quiz/attempt/{attempt.id}").get_data(as_text=True)
+    payload = client.get(f"/api/v1/attempts/{attempt.id}").get_data(as_text=True)
+    soup = BeautifulSoup(html, "html.parser")
+    form = soup.find("form", class_="quiz-form")
+    assert form is not None
+    for page in (str(form), payload):
+        assert not KEY_CUES.search(page), KEY_CUES.search(page)
+        for item in attempt.items:
+            for option in item.version.options:
+                assert option["rationale"][:40] not in page
+                assert f'value="{option["key"]}"' not in page
+                assert f'"id": "{option["key"]}"' not in page
+            assert item.version.feedback[:40] not in page
+    values = [i["value"] for i in form.find_all("input", attrs={"type": ["radio", "checkbox"]})]
+    assert all(re.fullmatch(r"o[0-9a-f]{12}", v) for v in values)
+    classes = {c for tag in form.find_all(class_=True) for c in tag["class"]}
+    assert not any(KEY_CUES.search(c) for c in classes)
+
+
+def test_option_tokens_do_not_encode_order(client, db, learner, course_content) -> None:
+    open_module(client, course_content)
+    attempt = start(client, module_quiz(course_content))
+    tokens = [
+        i["value"]
+        for i in BeautifulSoup(
+            client.get(f"/quiz/attempt/{attempt.id}").get_data(as_text=True), "html.parser"
+        ).find_all("input", attrs={"type": ["radio", "checkbox"]})
+    ]
+    assert tokens != sorted(tokens) or len(set(tokens)) == len(tokens)
+    assert len(set(tokens)) == len(tokens)
+
+
+def test_module_quizzes_unlock_in_order_and_final_opens_last(
+    client, db, learner, course_content
+) -> None:
+    final = final_quiz(course_content)
+    client.post(f"/courses/{course_content.slug}/enroll")
+    blocked = client.post(f"/quiz/{module_quiz(course_content, 2).id}/start")
+    assert "/quiz/attempt/" not in blocked.headers["Location"]
+    assert "/quiz/attempt/" not in client.post(f"/quiz/{final.id}/start").headers["Location"]
+    for position in range(1, 8):
+        pass_module(client, course_content, position)
+    attempt = start(client, final)
+    assert len(attempt.items) == final.settings["question_count"] == 20
+    tags = [set(item.version.tags) for item in attempt.items]
+    assert sum(1 for t in tags if t & {"indication", "contraindication", "caution"}) >= 8
+    submit(client, attempt, True)
+    enrollment = db.session.scalar(select(Enrollment))
+    assert enrollment.completed_at is not None
+    progress = client.get("/api/v1/me/progress").get_json()["courses"][0]
+    assert progress["percent_complete"] == 100
+    assert progress["final_exam"]["passed"] is True
+    assert progress["modules"][0]["quiz"]["best_score"] == 1.0
+
+
+def test_versioning_keeps_old_attempts_unchanged(
+    app, client, db, learner, course_content, tmp_path
+) -> None:
+    import shutil
+
+    from course.content.loader import load_content
+    from course.content.sync import sync_bundle
+    from tests.conftest import ROOT
+
+    open_module(client, course_content)
+    quiz = module_quiz(course_content)
+    attempt = start(client, quiz)
+    submit(client, attempt, True)
+    item = attempt.items[0]
+    old_version = item.version
+    old_stem = old_version.stem
+    review_before = client.get(f"/quiz/attempt/{attempt.id}/review").get_data(as_text=True)
+
+    quizzes = tmp_path / "quizzes"
+    shutil.copytree(ROOT / "quizzes", quizzes)
+    uid = old_version.question.uid
+    path = next(p for p in quizzes.glob("*.yaml") if f"id: {uid}\n" in p.read_text())
+    data = yaml.safe_load(path.read_text())
+    entry = next(q for q in data["questions"] if q["id"] == uid)
+    entry["stem"] = "EDITED STEM for version two of this question."
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    bundle = load_content(ROOT / "modules", quizzes)
+    assert bundle.ok, [str(p) for p in bundle.problems]
+    report = sync_bundle(bundle)
+    db.session.commit()
+    assert f"question {uid}" in report.changed
+    versions = db.session.scalars(
+        select(QuestionVersion)
+        .where(QuestionVersion.question_id == old_version.question_id)
+        .order_by(QuestionVersion.number)
+    ).all()
+    assert [v.number for v in versions] == [1, 2]
+    assert versions[1].stem.startswith("EDITED STEM")
+    db.session.refresh(item)
+    assert item.question_version_id == old_version.id
+    review_after = client.get(f"/quiz/attempt/{attempt.id}/review").get_data(as_text=True)
+    assert review_after == review_before
+    assert "EDITED STEM" not in review_after
+    assert old_stem[:30] in BeautifulSoup(review_after, "html.parser").get_text()
+    pool = {v.id for v in question_pool(quiz)}
+    assert versions[1].id in pool  # new attempts draw the new version
+    assert versions[0].id not in pool
