@@ -57,14 +57,20 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Mount each feature blueprint."""
+    from course.admin.views import bp as admin_bp
     from course.api.views import bp as api_bp
     from course.auth.views import bp as auth_bp
+    from course.certificates.views import bp as cert_bp
+    from course.instructor.views import bp as instructor_bp
     from course.learning.views import bp as learning_bp
     from course.quiz.views import bp as quiz_bp
 
     app.register_blueprint(learning_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(quiz_bp, url_prefix="/quiz")
+    app.register_blueprint(cert_bp)
+    app.register_blueprint(instructor_bp, url_prefix="/instructor")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 

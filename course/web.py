@@ -40,10 +40,21 @@ def register_web_helpers(app: Flask) -> None:
 
     def nav_extra(user) -> list[tuple[str, str]]:  # noqa: ANN001
         links = []
+        if getattr(user, "role", None) == "learner":
+            links += [("certificates.mine", "My certificates")]
         if getattr(user, "is_staff", False):
-            links += [("instructor.cohort", "Cohort"), ("instructor.questions", "Question bank")]
+            links += [
+                ("instructor.questions", "Question bank"),
+                ("instructor.imports", "Import"),
+                ("instructor.modules", "Modules"),
+                ("instructor.cohort", "Cohort"),
+            ]
         if getattr(user, "role", None) == "admin":
-            links += [("admin.certificates", "Certificates"), ("admin.users", "Users")]
+            links += [
+                ("admin.certificates", "Certificates"),
+                ("admin.audit", "Audit log"),
+                ("admin.users", "Users"),
+            ]
         return [(e, label) for e, label in links if e in app.view_functions]
 
     @app.context_processor

@@ -1,10 +1,15 @@
 """Role-by-route matrix generated from app.url_map: no route can escape authorization review.
 
 Every endpoint must appear in EXPECTED; each cell is the status for anonymous, learner,
-instructor and admin. "login" means a redirect to the sign-in page.
+instructor and admin. "login" means a redirect to the sign-in page. Feature areas add their
+rows in tests/roles/<feature>.py (ROWS, and optionally extend_world(world, db, make_user)
+to create the objects their URLs need).
 """
 
 from __future__ import annotations
+
+import importlib
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -40,6 +45,15 @@ EXPECTED: dict[str, tuple[str, object, object, object, object]] = {
     "api.attempt": ("GET", 401, 404, 404, 404),
 }
 IGNORED = {"static", "bootstrap.static"}
+FEATURES = [
+    importlib.import_module(f"tests.roles.{p.stem}")
+    for p in sorted((Path(__file__).parent / "roles").glob("*.py"))
+    if p.stem != "__init__"
+]
+for _feature in FEATURES:
+    overlap = set(_feature.ROWS) & set(EXPECTED)
+    assert not overlap, f"{_feature.__name__} redefines {overlap}"
+    EXPECTED.update(_feature.ROWS)
 
 
 @pytest.fixture
@@ -53,13 +67,19 @@ def world(app: Flask, db, course_content, make_user):  # noqa: ANN001, ANN201
     quiz = next(q for q in course_content.quizzes if q.module_id == first.id)
     attempt = start_attempt(owner.id, quiz, clock.now())
     db.session.commit()
-    return {
+    world = {
         "course_slug": course_content.slug,
         "module_slug": first.slug,
         "quiz_id": quiz.id,
         "attempt_id": attempt.id,
         "slug": course_content.slug,
+        "course": course_content,
+        "owner": owner,
     }
+    for feature in FEATURES:
+        if hasattr(feature, "extend_world"):
+            feature.extend_world(world, db, make_user)
+    return world
 
 
 def url_for_endpoint(app: Flask, endpoint: str, values: dict[str, object]) -> str:

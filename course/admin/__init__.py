@@ -1,0 +1,1 @@
+"""Admin: users and roles, certificate queue, audit log."""

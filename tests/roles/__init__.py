@@ -1,0 +1,1 @@
+"""Role-matrix rows contributed by feature areas (see tests/test_roles.py)."""
