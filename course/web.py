@@ -13,6 +13,27 @@ CSP = (
 )
 
 
+def nav_extra(app: Flask, user) -> list[tuple[str, str]]:  # noqa: ANN001
+    """Links to the staff and learner areas this user may open (only those that exist)."""
+    links = []
+    if getattr(user, "role", None) == "learner":
+        links += [("certificates.mine", "My certificates")]
+    if getattr(user, "is_staff", False):
+        links += [
+            ("instructor.questions", "Question bank"),
+            ("instructor.imports", "Import"),
+            ("instructor.modules", "Modules"),
+            ("instructor.cohort", "Cohort"),
+        ]
+    if getattr(user, "role", None) == "admin":
+        links += [
+            ("admin.certificates", "Certificates"),
+            ("admin.audit", "Audit log"),
+            ("admin.users", "Users"),
+        ]
+    return [(e, label) for e, label in links if e in app.view_functions]
+
+
 def register_web_helpers(app: Flask) -> None:
     """Add security headers to every response and expose helpers to templates."""
 
@@ -38,25 +59,6 @@ def register_web_helpers(app: Flask) -> None:
     def format_pct(value: float | None) -> str:
         return "–" if value is None else f"{round(value * 100)}%"
 
-    def nav_extra(user) -> list[tuple[str, str]]:  # noqa: ANN001
-        links = []
-        if getattr(user, "role", None) == "learner":
-            links += [("certificates.mine", "My certificates")]
-        if getattr(user, "is_staff", False):
-            links += [
-                ("instructor.questions", "Question bank"),
-                ("instructor.imports", "Import"),
-                ("instructor.modules", "Modules"),
-                ("instructor.cohort", "Cohort"),
-            ]
-        if getattr(user, "role", None) == "admin":
-            links += [
-                ("admin.certificates", "Certificates"),
-                ("admin.audit", "Audit log"),
-                ("admin.users", "Users"),
-            ]
-        return [(e, label) for e, label in links if e in app.view_functions]
-
     @app.context_processor
     def inject_globals() -> dict[str, object]:
-        return {"now_year": datetime.now(UTC).year, "nav_extra": nav_extra}
+        return {"now_year": datetime.now(UTC).year, "nav_extra": lambda user: nav_extra(app, user)}
