@@ -393,6 +393,7 @@ ERROR_CASES = [
     ("missing blank line", "A?{T}\nB?{F}", 2, "Only one answer block"),
     ("no stem", "::T::{~a =b}", 1, "no text"),
     ("full weight only with =", "Q?{=%50%a ~b}", 1, "fully right"),
+    ("empty category", "Q?{T}\n\n$CATEGORY:  \n", 3, "category path"),
 ]
 
 
@@ -406,6 +407,20 @@ def test_errors_carry_line_numbers(text: str, line: int, fragment: str) -> None:
     assert not result.ok
     assert [error.line for error in result.errors] == [line]
     assert fragment in result.errors[0].message
+
+
+def test_format_markers_and_titles() -> None:
+    result = parse_gift(
+        "[htmlx]Unknown marker?{T}\n\n[html No bracket?{T}\n\n"
+        "::Lone title marker?{T}\n\n:: Spaced \\:: title :: [plain]Q?{\n=[html]a\n~b}"
+    )
+    assert [(q.title, q.stem, q.stem_format) for q in result.questions] == [
+        ("", "[htmlx]Unknown marker?", "moodle"),
+        ("", "[html No bracket?", "moodle"),
+        ("", "Lone title marker?", "moodle"),  # Moodle drops a "::" that is never closed
+        ("Spaced :: title", "Q?", "plain"),
+    ]
+    assert result.questions[-1].options[0].text == "a"
 
 
 def test_every_bad_block_is_reported() -> None:

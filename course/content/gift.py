@@ -73,7 +73,7 @@ def _field(span: _Span, default_format: str) -> tuple[str, str]:
     text_format = default_format
     if span.mask.startswith("["):
         end = span.mask.find("]")
-        if span.mask[1:end] in TEXT_FORMATS:
+        if end > 0 and span.mask[1:end] in TEXT_FORMATS:
             text_format = span.mask[1:end]
             span = span.cut(end + 1)
     return _unescape(span.raw).strip(WS), text_format
@@ -127,24 +127,27 @@ class _Reader:
         self.category: str | None = None
 
     def read_block(self, first: int, lines: list[str]) -> None:
-        """Read one blank-line separated block: a category switch, a question, or comments."""
-        comments = [line for line in lines if line.startswith("//")]
-        text = "\n".join(" " if line.startswith("//") else line for line in lines)
-        span = _Span(text, _mask(text), 0).strip()
-        if not span.raw:
-            return
-        offset = text.count("\n", 0, span.start)
-        if span.mask.startswith("$CATEGORY:"):
+        """Read one blank-line separated block: category switches, a question, or comments."""
+        while lines:
+            comments = [line for line in lines if line.startswith("//")]
+            text = "\n".join(" " if line.startswith("//") else line for line in lines)
+            span = _Span(text, _mask(text), 0).strip()
+            if not span.raw:
+                return
+            offset = text.count("\n", 0, span.start)
+            if not span.mask.startswith("$CATEGORY:"):
+                try:
+                    self._question(text, first, span, comments)
+                except _Problem as problem:
+                    self.result.error(*problem.args)
+                return
             end = span.raw.find("\n")
             self.category = _unescape(span.raw[10 : None if end < 0 else end]).strip(WS)
-            # Practicum: a question right below the category line (no blank line) is still
-            # read as a question; Moodle would fold it into the category name.
-            self.read_block(first + offset + 1, lines[offset + 1 :])
-            return
-        try:
-            self._question(text, first, span, comments)
-        except _Problem as problem:
-            self.result.error(*problem.args)
+            if not self.category:
+                self.result.error(first + offset, "$CATEGORY: needs a category path")
+            # Practicum: lines right below a category line (no blank line) are read on their
+            # own; Moodle would fold them into the category name.
+            first, lines = first + offset + 1, lines[offset + 1 :]
 
     def _question(self, text: str, first: int, span: _Span, comments: list[str]) -> None:
         """Parse one question block and file it as imported or skipped."""
