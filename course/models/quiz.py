@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
@@ -123,7 +123,18 @@ class Attempt(db.Model):
     """One learner's try at a quiz, frozen at start: question versions, order and seed."""
 
     __tablename__ = "attempt"
-    __table_args__ = (UniqueConstraint("quiz_id", "user_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("quiz_id", "user_id", "number"),
+        # At most one open attempt per learner and quiz, even when two starts race.
+        Index(
+            "uq_attempt_one_open",
+            "quiz_id",
+            "user_id",
+            unique=True,
+            sqlite_where=text("status = 'in_progress'"),
+            postgresql_where=text("status = 'in_progress'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id"), index=True)

@@ -108,6 +108,10 @@ def start_attempt(user_id: int, quiz: Quiz, now: datetime) -> Attempt:
     used = db.session.scalar(
         select(func.count(Attempt.id)).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user_id)
     )
+    max_attempts = quiz.settings.get("max_attempts")
+    if max_attempts is not None and used >= max_attempts:
+        # Checked again against every attempt, open ones included, just before inserting.
+        raise QuizError("You have used all your attempts for this quiz.")
     seed = secrets.randbits(62)
     try:
         drawn = draw_questions(question_pool(quiz), quiz.settings, seed)
