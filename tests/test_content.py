@@ -165,3 +165,28 @@ def test_lessons_copy_no_sentence_from_the_article() -> None:
         lesson = re.findall(r"[a-z0-9]+", body.lower())
         shared = {" ".join(lesson[i : i + 8]) for i in range(len(lesson) - 7)} & shingles
         assert not shared, f"{path.name} repeats the article: {sorted(shared)[:3]}"
+
+
+def test_import_article_cli_on_the_source(app, tmp_path) -> None:
+    import frontmatter
+    import yaml
+
+    from tests.conftest import SHARED
+
+    source = SHARED / "source" / "who-can-benefit-from-ketamine-therapy.txt"
+    out = tmp_path / "drafts"
+    result = app.test_cli_runner().invoke(
+        args=["content", "import-article", str(source), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "7 draft module(s), 22 reference(s)" in result.output
+    drafts = sorted(out.glob("*.md"))
+    assert len(drafts) == 7
+    assert frontmatter.load(drafts[1])["title"] == (
+        "Ketamine Therapy for Treatment-Resistant Depression"
+    )
+    assert len(yaml.safe_load((out / "references.yaml").read_text())["references"]) == 22
+    again = app.test_cli_runner().invoke(
+        args=["content", "import-article", str(source), "--out", str(out)]
+    )
+    assert again.exit_code != 0

@@ -324,3 +324,22 @@ def test_versioning_keeps_old_attempts_unchanged(
     pool = {v.id for v in question_pool(quiz)}
     assert versions[1].id in pool  # new attempts draw the new version
     assert versions[0].id not in pool
+
+
+def test_dashboard_and_course_page_show_quiz_results(
+    client, learner, course_content, get_page
+) -> None:
+    open_module(client, course_content)
+    quiz = module_quiz(course_content)
+    submit(client, start(client, quiz), False)
+    submit(client, start(client, quiz), True)
+    dashboard = get_page("/dashboard")
+    row = dashboard.find("a", string=quiz.title).find_parent("tr")
+    cells = [td.get_text(strip=True) for td in row.find_all("td")]
+    assert cells[1:] == ["100%", "2", "unlimited", "Passed"]
+    course_text = get_page(f"/courses/{course_content.slug}").get_text(" ")
+    assert "best score 100%" in course_text
+    assert "attempts used 2" in course_text
+    overview = get_page(f"/quiz/{quiz.id}")
+    reviews = overview.find_all("a", string="Review")
+    assert len(reviews) == 2
