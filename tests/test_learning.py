@@ -183,3 +183,10 @@ def test_real_course_module_pages_render(
         assert module.title in soup.get_text()
         for number in module.references:
             assert soup.find(id=f"ref-{number}") is not None
+
+
+def test_first_visit_shows_in_progress(client, small_course, make_user, login, get_page) -> None:
+    login(make_user())
+    client.post(f"/courses/{small_course}/enroll")
+    soup = get_page(module_url(small_course, "alpha"))
+    assert soup.find(class_="badge", string="In progress") is not None

@@ -30,8 +30,8 @@ def enroll(user_id: int, course: Course) -> Enrollment:
     ).one()
 
 
-def record_view(user_id: int, module: Module) -> None:
-    """Record that a learner opened a lesson: first and last viewed, in one statement."""
+def record_view(user_id: int, module: Module) -> datetime:
+    """Record that a learner opened a lesson (first and last viewed) in one statement."""
     now = datetime.now(UTC)
     stmt = _insert(ModuleProgress).values(
         user_id=user_id, module_id=module.id, first_viewed_at=now, last_viewed_at=now
@@ -40,6 +40,7 @@ def record_view(user_id: int, module: Module) -> None:
         index_elements=["user_id", "module_id"], set_={"last_viewed_at": now}
     )
     db.session.execute(stmt)
+    return now
 
 
 def complete_module(user_id: int, module_id: int) -> bool:

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from course.extensions import db
 from course.learning.progress import CourseState, load_course_states
 from course.learning.services import complete_module, enroll, mark_course_complete, record_view
-from course.models import Course, PublishStatus
+from course.models import Course, ModuleProgress, PublishStatus
 
 bp = Blueprint("learning", __name__)
 
@@ -76,8 +76,10 @@ def module(course_slug: str, module_slug: str) -> str | Response:
         flash(f"Complete module {previous.position}, “{previous.title}”, first.", "warning")
         return redirect(url_for("learning.course_page", course_slug=course_slug))
     if tracking:
-        record_view(current_user.id, module_state.module)
+        now = record_view(current_user.id, module_state.module)
         db.session.commit()
+        if module_state.progress is None:  # first visit: show it as started, without a re-query
+            module_state.progress = ModuleProgress(first_viewed_at=now, last_viewed_at=now)
     return render_template(
         "learning/module.html",
         course=state.course,
