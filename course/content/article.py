@@ -8,166 +8,62 @@ does not end in . , ; or :, is not a list item or URL, starts with a capital and
 between blank lines with more text after it, or is directly followed by a paragraph line. Text
 before the first heading becomes the "Introduction" section.
 
-References. The first line reading "References" (or Bibliography, Works Cited, Sources; any
-heading level, optional colon) starts the list. Items are "1." / "1)" / "[1]" at any indentation
-("-" bullets are numbered in order). A non-item line continues the current item if it is indented
-deeper than the item, or follows it directly and is neither furniture nor a heading. Anything
-else ends the list; unheaded text after it is dropped (listed in ``skipped``).
-
-Furniture. FURNITURE_RULES, matched per line with curly quotes and dashes folded. Scope "line"
-drops the line, "block" its paragraph, "rest" everything after it (an author box or related-links
-list ends the article). Two structural rules complete them: a paragraph with two or more byline,
-date or image lines and no more other lines than those is a masthead, so its other lines (the
-standfirst) go too; a single short line (<= 8 words) just above a newsletter block is its teaser
-and goes too (a real heading placed right above a sign-up box would be lost the same way). Closing
-promotions ("check out our ... course") are dropped as furniture: they sell, they do not teach.
+References are parsed by course.content.article_refs, page furniture is dropped by
+course.content.article_furniture, and drafts are written by course.content.article_drafts; their
+public names are re-exported here.
 
 An input needs a section heading or a reference list, else ArticleError; text with references but
 no headings becomes one "Introduction" section. ArticleError.line is 1-based; 0 means no line.
-
-Drafts. Each file opens with "> Draft imported from <title>. Rewrite ..." (no extra full stop when
-the title already ends in . ? or !). Writing happens in a temp folder beside out_dir that is renamed
-into place; an OSError is re-raised after the temp folder is removed and any old out_dir restored.
 """
 
 from __future__ import annotations
 
-import math
 import re
-import shutil
-import tempfile
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from course.content import article_drafts as _drafts
+from course.content.article_drafts import (
+    MIN_MINUTES,
+    WORDS_PER_MINUTE,
+    ArticleDraft,
+    ArticleError,
+    Section,
+    _module_text,
+)
+from course.content.article_furniture import (
+    _FOLD,
+    FURNITURE_RULES,
+    FurnitureRule,
+    Lines,
+    _Block,
+    _drop_furniture,
+    _Notes,
+)
+from course.content.article_refs import _ATX, Reference, _references
 
-WORDS_PER_MINUTE = 200
-MIN_MINUTES = 5
+__all__ = [
+    "FURNITURE_RULES",
+    "MIN_MINUTES",
+    "WORDS_PER_MINUTE",
+    "ArticleDraft",
+    "ArticleError",
+    "FurnitureRule",
+    "Reference",
+    "Section",
+    "parse_article",
+    "write_drafts",
+]
 
-
-class ArticleError(ValueError):
-    """Reject an article or an output folder, naming the line (0 when no line applies)."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(f"line {line}: {message}")
-        self.line = line
-        self.message = message
-
-
-@dataclass
-class Reference:
-    """One numbered entry of the article's reference list."""
-
-    number: int
-    citation: str
-    doi: str | None = None
-    pmid: str | None = None
-    url: str | None = None
-
-
-@dataclass
-class Section:
-    """One draft lesson module cut from the article."""
-
-    title: str
-    slug: str
-    order: int
-    body: str
-    line: int
-    citations: list[int] = field(default_factory=list)
-
-
-@dataclass
-class ArticleDraft:
-    """A parsed article: sections, references, and what was dropped or looked doubtful."""
-
-    title: str
-    sections: list[Section]
-    references: list[Reference]
-    skipped: list[tuple[int, str]] = field(default_factory=list)
-    warnings: list[tuple[int, str]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class FurnitureRule:
-    """A page-furniture pattern; scope is "line", "block" or "rest"; max_len 0 means any."""
-
-    name: str
-    pattern: re.Pattern[str]
-    scope: str = "line"
-    max_len: int = 0
-
-
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-_MACROS = {
-    "{date}": rf"(?:{_MONTH} \d\d?(?:st|nd|rd|th)?,? \d{{4}}|\d\d? {_MONTH} \d{{4}}"
-    r"|\d{4}-\d\d-\d\d)",
-    "{tail}": r"(?: ?(?:\(.*\)|[|·•-].*))?",
-    "{offer}": r"\b(?:course|training|program(?:me)?|webinar|certification|e-?book|workshop|"
-    r"membership|retreat|store|shop)s?\b",
-}
-# One pattern per row: name, scope, max line length (0: any), case-insensitive regex. A line is
-# matched after curly quotes and dashes are folded to ASCII, runs of whitespace are collapsed and
-# Markdown markers (# > * _) are stripped from its ends. {date}: "February 7, 2022", "7 Feb 2022"
-# or "2022-02-07"; {tail}: "(Updated: ...)" or "| 5 min read"; {offer}: course, webinar, e-book...
-_FURNITURE_TABLE = r"""
-image credit   line   120  ^(?:featured image|image|photo|picture|illustration)s? ?:
-image credit   line   120  ^(?:(?:image|photo) )?credits? ?:
-image credit   line   120  ^(?:photo|image|illustration) (?:by|courtesy of|via)\b
-image credit   line   120  (?:^|[-|:/] ?|\b(?:via|on) )(?:pexels|unsplash|pixabay|freepik)$
-image credit   line   120  (?:^|[-|:/] ?|\b(?:via|on) )(?:shutterstock|getty images|istock)$
-byline         line    80  ^(?:author|written by|posted by|edited by) ?:? \S
-byline         line    80  ^(?:medically )?(?:reviewed|fact[- ]checked) by ?:? \S
-byline         line    80  ^(?-i:By [A-Z][\w.'-]*(?: [A-Z][\w.'-]*| and| &)*(?:, [\w.,' ]*)?)$
-date line      line    80  ^(?:(?:published|(?:last )?updated|posted)(?: on)? ?:? ?)?{date}{tail}$
-newsletter     block  300  ^(?:sign(?:ing)? up|subscribe|join)\b.*\b(?:newsletter|inbox|e-?mails?)\b
-newsletter     block  300  ^(?:sign(?:ing)? up|subscribe)\b.*\b(?:updates|offers)\b
-newsletter     block  300  \bdelivered (?:straight )?to your inbox\b
-disclaimer     block    0  ^disclaimer\b
-disclaimer     block    0  ^(?:the )?(?:content|information)\b.{0,50}(?:educ|inform)ational purpose
-disclaimer     block    0  ^this (?:article|post|page|site)\b.{0,40}(?:educ|inform)ational purpose
-author box     rest    40  ^(?:published by|about the author|written by|meet the author) ?:?$
-related links  rest    60  ^you (?:may|might) also (?:like|enjoy|be interested in) ?:?$
-related links  rest    60  ^(?:related (?:posts|articles|stories|reading)|read (?:more|next)) ?:?$
-related links  rest    60  ^(?:more (?:from|articles|posts)\b.{0,30}|recommended(?: reading)?) ?:?$
-share/tags     line   120  ^(?:share(?: this)?(?: article| post)?|tweet|pin it|print) ?:?$
-share/tags     line   120  ^(?:tags|categories|filed under) ?:
-promotion      block    0  \b(?:check out|sign up for|enrol+ in|register for) our\b[^.]{,80}?{offer}
-promotion      block    0  \b(?:explore|join|buy|book|try|take) (?:one of )?our\b[^.]{,80}?{offer}
-promotion      block    0  \b(?:use|with) (?:the )?(?:promo |discount )?(?:code|coupon)\b
-"""
-
-
-def _load_rules(table: str) -> tuple[FurnitureRule, ...]:
-    rules = []
-    for row in filter(None, map(str.strip, table.splitlines())):
-        name, scope, max_len, pattern = re.split(r"\s{2,}", row, maxsplit=3)
-        for macro, regex in _MACROS.items():
-            pattern = pattern.replace(macro, regex)
-        rules.append(FurnitureRule(name, re.compile(pattern, re.IGNORECASE), scope, int(max_len)))
-    return tuple(rules)
-
-
-FURNITURE_RULES = _load_rules(_FURNITURE_TABLE)
-_MASTHEAD = frozenset({"image credit", "byline", "date line"})
 
 _SPACES = {
     ord(c): " "
     for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
     "\u2009\u200a\u202f\u205f\u3000\u2028\u2029\x85\x0b\x0c"
 }
-_FOLD = str.maketrans("‘’‚“”„–—‐‑−", "'''\"\"\"-----")
 _DROP_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_REF_HEAD = re.compile(
-    r"^ {0,3}(?:#{1,6}[ \t]+)?[*_]{0,2}(?:references|bibliography|works cited|"
-    r"sources)[*_]{0,2}[ \t]*:?[ \t]*[*_]{0,2}$",
-    re.IGNORECASE,
-)
-_ITEM = re.compile(r"^([ \t]*)(?:\[(\d{1,4})\]|(\d{1,4})[.)]|[-*•])[ \t]+(\S.*)$")
 _LISTY = re.compile(r"^(?:[-*+•]|\d{1,4}[.)])\s")
 _WORD = re.compile(r"[^\W\d_][\w'.-]*")
 _MINOR = frozenset(
@@ -175,19 +71,6 @@ _MINOR = frozenset(
     "the to up via vs with yet".split()
 )
 _CITE = re.compile(r"\[\s*(\d{1,4}(?:\s*[-–—,;]\s*\d{1,4})*)\s*\]")
-_DOI_URL = re.compile(r"https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S{1,300})", re.IGNORECASE)
-_DOI = re.compile(r"\bdoi:?\s*(10\.\d{4,9}/\S{1,300})", re.IGNORECASE)
-_PMID = re.compile(r"\bPMID:?\s*(\d{1,9})\b", re.IGNORECASE)
-_URL = re.compile(r"https?://\S{1,2000}", re.IGNORECASE)
-_CLOSERS = {")": "(", "]": "[", ">": "<"}
-
-Lines = list[tuple[int, str]]
-
-
-@dataclass
-class _Block:
-    lines: Lines
-    level: int = 0
 
 
 @dataclass
@@ -198,26 +81,6 @@ class _Part:
     blocks: list[Lines] = field(default_factory=list)
 
 
-@dataclass
-class _Item:
-    line: int
-    number: str | None
-    indent: int
-    parts: list[str]
-
-
-@dataclass
-class _Notes:
-    skipped: list[tuple[int, str]] = field(default_factory=list)
-    warnings: list[tuple[int, str]] = field(default_factory=list)
-
-    def skip(self, lines: Iterable[tuple[int, str]], reason: str) -> None:
-        self.skipped += [(no, f"{reason}: {text.strip()[:60]}") for no, text in lines]
-
-    def warn(self, line: int, message: str) -> None:
-        self.warnings.append((line, message))
-
-
 def _normalise(text: str) -> list[str]:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = "".join(
@@ -226,14 +89,6 @@ def _normalise(text: str) -> list[str]:
         if c in "\n\t" or unicodedata.category(c) not in _DROP_CATEGORIES
     )
     return [line.expandtabs(4).rstrip() for line in text.split("\n")]
-
-
-def _furniture(line: str) -> FurnitureRule | None:
-    text = " ".join(line.translate(_FOLD).split()).strip("#>*_ ")
-    for rule in FURNITURE_RULES:
-        if (not rule.max_len or len(text) <= rule.max_len) and rule.pattern.search(text):
-            return rule
-    return None
 
 
 def _heading_like(line: str) -> bool:
@@ -265,81 +120,6 @@ def _code_lines(lines: list[str]) -> set[int]:
     return code
 
 
-def _trim(value: str) -> str:
-    """Strip trailing punctuation and unbalanced closing brackets from a DOI or URL."""
-    value = value.rstrip(".,;:'\"")
-    while value and value[-1] in _CLOSERS:
-        closer = value[-1]
-        if value.count(_CLOSERS[closer]) >= value.count(closer):
-            break
-        value = value[:-1].rstrip(".,;:'\"")
-    return value
-
-
-def _reference(number: int, text: str) -> Reference:
-    text = " ".join(text.split())
-    found = _DOI_URL.search(text) or _DOI.search(text)
-    doi = _trim(found[1]) if found else None
-    pmid = found[1] if (found := _PMID.search(text)) else None
-    link = _URL.search(text)
-    url = f"https://doi.org/{doi}" if doi else (_trim(link[0]) if link else None)
-    citation = " ".join(_URL.sub(" ", text).split()).rstrip(" ,;") or text
-    return Reference(number, citation, doi, pmid, url)
-
-
-def _continues(line: str, indent: int, after_blank: bool) -> bool:
-    if len(line) - len(line.lstrip()) > indent:
-        return True
-    return not (after_blank or _furniture(line) or _ATX.match(line) or _REF_HEAD.match(line))
-
-
-def _ref_items(lines: list[str], start: int, code: set[int]) -> tuple[list[_Item], int]:
-    items: list[_Item] = []
-    blank, j = False, start
-    while j < len(lines) and j + 1 not in code:
-        line, match = lines[j], _ITEM.match(lines[j])
-        if not line.strip():
-            blank = True
-        elif match:
-            items.append(_Item(j + 1, match[2] or match[3], len(match[1]), [match[4]]))
-            blank = False
-        elif items and _continues(line, items[-1].indent, blank):
-            items[-1].parts.append(line.strip())
-            blank = False
-        else:
-            break
-        j += 1
-    return items, j
-
-
-def _references(
-    lines: list[str], code: set[int], consumed: set[int], notes: _Notes
-) -> tuple[list[Reference], int]:
-    """Parse the list after a References heading; return it and its last line (0: no list)."""
-    taken = code | consumed
-    head = next((i for i, s in enumerate(lines) if i + 1 not in taken and _REF_HEAD.match(s)), None)
-    if head is None:
-        return [], 0
-    items, end = _ref_items(lines, head + 1, code)
-    consumed.update(range(head + 1, end + 1))
-    if not items:
-        notes.warn(head + 1, "references heading has no numbered items after it")
-    lazy = len(items) > 1 and all(i.number is not None and int(i.number) == 1 for i in items)
-    if lazy:
-        notes.warn(items[0].line, "every reference is numbered 1; renumbered them in order")
-    refs: list[Reference] = []
-    seen: set[int] = set()
-    for item in items:
-        auto = item.number is None or lazy
-        number = (refs[-1].number + 1 if refs else 1) if auto else int(item.number or 0)
-        if number in seen:
-            notes.warn(item.line, f"duplicate reference number {number}; kept the first")
-            continue
-        seen.add(number)
-        refs.append(_reference(number, " ".join(item.parts)))
-    return refs, end
-
-
 def _blocks(lines: list[str], markdown: bool, consumed: set[int], code: set[int]) -> list[_Block]:
     """Group lines into blank-separated blocks; a Markdown heading is a block of its own."""
     blocks: list[_Block] = []
@@ -360,52 +140,6 @@ def _blocks(lines: list[str], markdown: bool, consumed: set[int], code: set[int]
         if heading and is_heading and no not in consumed:
             blocks.append(_Block([(no, text)], len(heading[1])))
     return [*blocks, _Block(current)] if current else blocks
-
-
-def _is_teaser(block: _Block) -> bool:
-    text = block.lines[0][1].strip()
-    return len(block.lines) == 1 and len(text.split()) <= 8 and text[-1] not in ".,;:"
-
-
-def _filter_block(
-    block: _Block, code: set[int], kept: list[_Block], notes: _Notes
-) -> tuple[Lines, bool]:
-    """Drop furniture lines from one block; return the kept lines and whether to stop there."""
-    keep: Lines = []
-    hits = 0
-    for i, (no, text) in enumerate(block.lines):
-        rule = None if no in code else _furniture(text)
-        if rule is None:
-            keep.append((no, text))
-        elif rule.scope == "line":
-            notes.skip([(no, text)], rule.name)
-            hits += rule.name in _MASTHEAD
-        elif rule.scope == "block":
-            if rule.name == "newsletter" and kept and _is_teaser(kept[-1]):
-                notes.skip(kept.pop().lines, "newsletter teaser")
-            notes.skip([*keep, *block.lines[i:]], rule.name)
-            return [], False
-        else:
-            notes.skip(block.lines[i:], rule.name)
-            return keep, True
-    if hits >= 2 and len(keep) <= hits:
-        notes.skip(keep, "masthead standfirst")
-        return [], False
-    return keep, False
-
-
-def _drop_furniture(blocks: list[_Block], code: set[int], notes: _Notes) -> list[_Block]:
-    """Apply FURNITURE_RULES to every block, plus the masthead and teaser rules."""
-    kept: list[_Block] = []
-    for k, block in enumerate(blocks):
-        keep, stop = _filter_block(block, code, kept, notes)
-        if keep:
-            kept.append(_Block(keep, block.level))
-        if stop:
-            for rest in blocks[k + 1 :]:
-                notes.skip(rest.lines, "after author box or related links")
-            break
-    return kept
 
 
 def _split_heading(block: _Block, has_next: bool, markdown: bool) -> tuple[str | None, Lines]:
@@ -514,61 +248,6 @@ def parse_article(text: str, *, fmt: str | None = None) -> ArticleDraft:
     return ArticleDraft(title, sections, refs, sorted(notes.skipped), sorted(notes.warnings))
 
 
-def _module_text(article_title: str, section: Section) -> str:
-    minutes = max(MIN_MINUTES, math.ceil(len(section.body.split()) / WORDS_PER_MINUTE))
-    meta = {
-        "slug": section.slug,
-        "title": section.title,
-        "order": section.order,
-        "minutes": minutes,
-        "objectives": [],
-        "references": section.citations,
-        "status": "draft",
-    }
-    head = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=None)
-    stop = "" if article_title.endswith((".", "?", "!")) else "."
-    note = (
-        f"> Draft imported from {article_title}{stop} Rewrite in your own words before publishing."
-    )
-    return f"---\n{head}---\n\n" + "\n\n".join(filter(None, [note, section.body])) + "\n"
-
-
-def _swap_in(tmp: Path, out_dir: Path) -> None:
-    if not out_dir.exists():
-        tmp.rename(out_dir)
-        return
-    holder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old.", dir=out_dir.parent))
-    out_dir.rename(holder / "previous")
-    try:
-        tmp.rename(out_dir)
-    except OSError:
-        (holder / "previous").rename(out_dir)
-        shutil.rmtree(holder, ignore_errors=True)
-        raise
-    shutil.rmtree(holder, ignore_errors=True)
-
-
 def write_drafts(draft: ArticleDraft, out_dir: Path, *, overwrite: bool = False) -> list[Path]:
     """Write each section as NN-slug.md plus references.yaml into out_dir, all or nothing."""
-    out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ArticleError(0, f"{out_dir} exists and is not a directory")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not overwrite:
-        raise ArticleError(0, f"{out_dir} is not empty; pass overwrite=True to replace it")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new.", dir=out_dir.parent))
-    tmp.chmod(0o755)
-    try:
-        names = []
-        for section in draft.sections:
-            names.append(f"{section.order:02d}-{section.slug}.md")
-            (tmp / names[-1]).write_text(_module_text(draft.title, section), encoding="utf-8")
-        refs = {"references": [asdict(r) for r in draft.references]}
-        dump = yaml.safe_dump(refs, sort_keys=False, allow_unicode=True, width=1000)
-        (tmp / "references.yaml").write_text(dump, encoding="utf-8")
-        names.append("references.yaml")
-        _swap_in(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return [out_dir / name for name in names]
+    return _drafts.write_drafts(draft, out_dir, overwrite=overwrite, render=_module_text)

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from course.content.gift_export import export_gift
+from course.content.gift_text import WS, _field, _mask, _Span, _unescape
 from course.content.interchange import (
-    PHP_WHITESPACE,
-    TEXT_FORMATS,
     ImportedOption,
     ImportedQuestion,
     ImportResult,
@@ -23,60 +22,16 @@ from course.content.interchange import (
     truefalse_options,
 )
 
-_UNESCAPE = {":": ":", "#": "#", "=": "=", "{": "{", "}": "}", "~": "~", "n": "\n", "\\": "\\"}
-_HIDDEN = "\x01"  # stands in for both characters of an escape sequence in the structural mask
+__all__ = ["WS", "LineAt", "export_gift", "parse_gift"]
+
 _WEIGHT = re.compile(r"%(-?[0-9]+(?:\.[0-9]*)?)%")
-WS = PHP_WHITESPACE
 _TRUEFALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
 _TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f\x7f])+)\]")
 
 
-_ESCAPE_SEQUENCE = re.compile(r"\\([:#={}~n\\])")
-
-
 class _Problem(Exception):
     """Abort the current block; args are (line, message)."""
-
-
-def _mask(raw: str) -> str:
-    """Hide escape sequences so only live GIFT syntax stays visible, keeping offsets."""
-    return _ESCAPE_SEQUENCE.sub(_HIDDEN * 2, raw)
-
-
-def _unescape(raw: str) -> str:
-    """Resolve GIFT escapes; a backslash before any other character stays literal."""
-    return _ESCAPE_SEQUENCE.sub(lambda found: _UNESCAPE[found.group(1)], raw)
-
-
-@dataclass(frozen=True)
-class _Span:
-    """A slice of a block: raw text, its mask, and where it starts in the block."""
-
-    raw: str
-    mask: str
-    start: int
-
-    def cut(self, begin: int, end: int | None = None) -> _Span:
-        """Slice by offsets relative to this span."""
-        return _Span(self.raw[begin:end], self.mask[begin:end], self.start + begin)
-
-    def strip(self) -> _Span:
-        """Trim PHP whitespace (escapes are never whitespace in the mask)."""
-        left = len(self.mask) - len(self.mask.lstrip(WS))
-        return self.cut(left, max(left, len(self.mask.rstrip(WS))))
-
-
-def _field(span: _Span, default_format: str) -> tuple[str, str]:
-    """Return (text, format) of a text field, dropping a leading [format] marker."""
-    span = span.strip()
-    text_format = default_format
-    if span.mask.startswith("["):
-        end = span.mask.find("]")
-        if end > 0 and span.mask[1:end] in TEXT_FORMATS:
-            text_format = span.mask[1:end]
-            span = span.cut(end + 1)
-    return _unescape(span.raw).strip(WS), text_format
 
 
 def _metadata(comments: list[str]) -> tuple[str | None, list[str]]:
@@ -317,96 +272,3 @@ def parse_gift(text: str) -> ImportResult:
     for first, lines in _blocks(text):
         reader.read_block(first, lines)
     return reader.result
-
-
-_ESCAPES = {"\\": "\\\\", "#": "\\#", "=": "\\=", "~": "\\~", "{": "\\{", "}": "\\}", ":": "\\:"}
-
-
-def _escape(text: str) -> str:
-    """Escape GIFT control characters and newlines so the text stays on one line."""
-    return "".join(_ESCAPES.get(ch, ch) for ch in text).replace("\n", "\\n")
-
-
-def _text(text: str, text_format: str, default: str, guard: bool = False) -> str:
-    """Write a text field with a [format] marker when needed to read it back unchanged."""
-    marker = text_format != default or text.startswith("[") or (guard and text.startswith("//"))
-    return (f"[{text_format}]" if marker else "") + _escape(text)
-
-
-def _weight(fraction: float) -> str:
-    """Format a fraction as a GIFT percentage without exponent notation."""
-    return f"{round(fraction * 100, 5):.5f}".rstrip("0").rstrip(".")
-
-
-def _choice_lines(question: ImportedQuestion) -> list[str]:
-    """Write the answer lines of a single or multiple response question."""
-    fmt, single = question.stem_format, question.qtype == "single"
-    marks = []
-    for option in question.options:
-        if single and option.fraction == 1.0:
-            marks.append("=")
-        else:
-            marks.append("~" if option.fraction == 0 else f"~%{_weight(option.fraction)}%")
-    if single and "=" in marks and all(mark == "=" for mark in marks):
-        marks[-1] = "~%100%"  # keep a ~ so the block still reads as multiple choice
-    lines = []
-    for mark, option in zip(marks, question.options, strict=True):
-        if mark in ("=", "~") and option.text.startswith("%"):
-            mark += "%100%" if mark == "=" else "%0%"  # protect text that looks like a weight
-        feedback = f"#{_text(option.feedback, fmt, fmt)}" if option.feedback else ""
-        lines.append(f"\t{mark}{_text(option.text, fmt, fmt)}{feedback}")
-    if question.general_feedback:
-        lines.append(f"\t####{_text(question.general_feedback, fmt, fmt)}")
-    return lines
-
-
-def _truefalse_block(question: ImportedQuestion) -> str:
-    """Write {TRUE#wrong#right####general} following Moodle's feedback order."""
-    fmt = question.stem_format
-    true_option, false_option = question.options[0], question.options[1]
-    correct = true_option.fraction >= false_option.fraction
-    right, wrong = true_option.feedback, false_option.feedback
-    if not correct:
-        right, wrong = wrong, right
-    out = "{TRUE" if correct else "{FALSE"
-    if wrong or right:
-        out += f"#{_text(wrong, fmt, fmt)}"
-    if right:
-        out += f"#{_text(right, fmt, fmt)}"
-    if question.general_feedback:
-        out += f"####{_text(question.general_feedback, fmt, fmt)}"
-    return out + "}"
-
-
-def _meta(value: str) -> str:
-    """Escape ] inside an [id:..] or [tag:..] comment token."""
-    return value.replace("]", "\\]")
-
-
-def _write_question(question: ImportedQuestion) -> str:
-    """Write one question with its id/tag comments."""
-    lines = []
-    if question.id:
-        lines.append("// [id:" + _meta(question.id) + "]")
-    if question.tags:
-        lines.append("// " + " ".join("[tag:" + _meta(tag) + "]" for tag in question.tags))
-    head = f"::{_escape(question.title)}::" if question.title else ""
-    head += _text(question.stem, question.stem_format, "moodle", guard=not question.title)
-    if question.qtype == "truefalse":
-        lines.append(head + _truefalse_block(question))
-    else:
-        lines += [head + "{", *_choice_lines(question), "}"]
-    return "\n".join(lines) + "\n"
-
-
-def export_gift(questions: list[ImportedQuestion]) -> str:
-    """Write questions as GIFT that parse_gift reads back to equal questions."""
-    chunks = []
-    category: str | None = None
-    for question in questions:
-        if question.category is not None and question.category != category:
-            category = question.category
-            escaped = category.replace("\\", "\\\\").replace("\n", "\\n")
-            chunks.append(f"$CATEGORY: {escaped}\n")
-        chunks.append(_write_question(question))
-    return "\n".join(chunks)
