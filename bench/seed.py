@@ -1,0 +1,241 @@
+"""Seed a throw-away SQLite database: the real course, 1,000 learners, progress and quiz history.
+
+Everything is bulk-inserted with one precomputed argon2id hash, so seeding takes seconds.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from course import create_app
+from course.auth.passwords import hash_password
+from course.content.loader import load_content
+from course.content.sync import sync_bundle
+from course.extensions import db
+from course.models import (
+    Attempt,
+    AttemptItem,
+    AttemptStatus,
+    Course,
+    Enrollment,
+    ModuleProgress,
+    QuestionVersion,
+    Quiz,
+    Role,
+    User,
+)
+from course.quiz.draw import draw_questions
+from course.quiz.grading import attempt_score, grade_item, is_pass
+from course.quiz.services import question_pool
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET_KEY = "bench-secret"
+PASSWORD = "bench learner passphrase 42"
+BENCH_EMAIL = "bench@example.org"
+USER_AGENT = "practicum-bench/1.0"
+REMOTE_ADDR = "127.0.0.1"
+PROFESSIONS = ("MD", "DO", "NP", "PA", "RN", "PhD/PsyD", "LCSW", "LPC")
+
+
+@dataclass(frozen=True)
+class SeedInfo:
+    """What the seeded database holds and how to sign in as the benchmark learner."""
+
+    db_path: Path
+    course_slug: str
+    module_slugs: list[str]
+    bench_user_id: int
+    learners: int
+    attempts: int
+    seconds: float
+
+
+def app_config(db_path: Path) -> dict[str, Any]:
+    """Production settings against the bench database, rate limiting off."""
+    return {
+        "ENV_NAME": "production",
+        "SECRET_KEY": SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+        "RATELIMIT_ENABLED": False,
+    }
+
+
+def seed(db_path: Path, learners: int = 1000, seed_value: int = 20240601) -> SeedInfo:
+    """Create the schema, sync the course and bulk-insert learners, progress and history."""
+    started = datetime.now(UTC)
+    rng = random.Random(seed_value)
+    app = create_app(app_config(db_path))
+    with app.app_context():
+        db.create_all()
+        sync_bundle(_bundle())
+        db.session.commit()
+        course = db.session.scalars(select(Course)).one()
+        modules = [m for m in course.modules if m.is_published]
+        password_hash = hash_password(PASSWORD)
+        _insert_users(learners, password_hash, rng, started)
+        plans = {1: (2, 1)} | {uid: _plan(rng, len(modules)) for uid in range(2, learners + 1)}
+        _insert_enrolments(course.id, plans, rng, started)
+        attempts = _insert_progress_and_history(modules, plans, rng, started)
+        db.session.commit()
+        info = SeedInfo(
+            db_path=db_path,
+            course_slug=course.slug,
+            module_slugs=[m.slug for m in modules],
+            bench_user_id=1,
+            learners=learners,
+            attempts=attempts,
+            seconds=(datetime.now(UTC) - started).total_seconds(),
+        )
+    return info
+
+
+def _bundle():  # noqa: ANN202
+    bundle = load_content(ROOT / "modules", ROOT / "quizzes")
+    if not bundle.ok:
+        raise RuntimeError(f"course content has problems: {[str(p) for p in bundle.problems]}")
+    return bundle
+
+
+def _plan(rng: random.Random, modules: int) -> tuple[int, int]:
+    """(modules opened, modules completed): the first `completed` of the opened ones are done."""
+    opened = rng.randint(0, modules)
+    completed = opened if rng.random() < 0.5 else max(opened - 1, 0)
+    return opened, completed
+
+
+def _insert_users(count: int, password_hash: str, rng: random.Random, now: datetime) -> None:
+    rows = [
+        {
+            "id": uid,
+            "email": BENCH_EMAIL if uid == 1 else f"learner{uid:04d}@bench.example.org",
+            "full_name": f"Bench Learner {uid}",
+            "password_hash": password_hash,
+            "profession": rng.choice(PROFESSIONS),
+            "role": Role.LEARNER,
+            "active": True,
+            "created_at": now - timedelta(days=120),
+        }
+        for uid in range(1, count + 1)
+    ]
+    db.session.execute(insert(User), rows)
+
+
+def _insert_enrolments(
+    course_id: int, plans: dict[int, tuple[int, int]], rng: random.Random, now: datetime
+) -> None:
+    rows = [
+        {
+            "user_id": uid,
+            "course_id": course_id,
+            "enrolled_at": now - timedelta(days=90, minutes=rng.randint(0, 600)),
+        }
+        for uid in plans
+    ]
+    db.session.execute(insert(Enrollment), rows)
+
+
+def _insert_progress_and_history(
+    modules: list, plans: dict[int, tuple[int, int]], rng: random.Random, now: datetime
+) -> int:
+    """Progress rows for every opened module; submitted attempts behind every completion."""
+    quizzes = {q.module_id: q for q in db.session.scalars(select(Quiz))}
+    pools = {q.id: question_pool(q) for q in quizzes.values()}
+    progress, attempts, items = [], [], []
+    for uid, (opened, completed) in plans.items():
+        clock = now - timedelta(days=80, minutes=rng.randint(0, 600))
+        for index, module in enumerate(modules[:opened]):
+            clock += timedelta(hours=rng.randint(1, 72))
+            done = index < completed
+            progress.append(
+                {
+                    "user_id": uid,
+                    "module_id": module.id,
+                    "first_viewed_at": clock,
+                    "last_viewed_at": clock + timedelta(minutes=20),
+                    "completed_at": clock + timedelta(minutes=30) if done else None,
+                }
+            )
+            quiz = quizzes.get(module.id)
+            if quiz is None:
+                continue
+            outcomes = _history(rng, done, uid == 1)
+            for number, passed in enumerate(outcomes, start=1):
+                attempt, rows = _graded_attempt(
+                    len(attempts) + 1, quiz, pools[quiz.id], uid, number, passed, rng, clock
+                )
+                attempts.append(attempt)
+                items.extend(rows)
+    db.session.execute(insert(ModuleProgress), progress)
+    if attempts:
+        db.session.execute(insert(Attempt), attempts)
+        db.session.execute(insert(AttemptItem), items)
+    return len(attempts)
+
+
+def _history(rng: random.Random, completed: bool, bench_user: bool) -> list[bool]:
+    """Pass/fail outcomes of past attempts: a completion needs a pass, often after a fail."""
+    if bench_user:
+        return [True] if completed else []
+    if completed:
+        return [False, True] if rng.random() < 0.3 else [True]
+    return [False] if rng.random() < 0.4 else []
+
+
+def choose(version: QuestionVersion, rng: random.Random, correct: bool) -> list[str]:
+    """The keyed answer, or a single wrong option."""
+    right = sorted(o["key"] for o in version.options if o.get("correct"))
+    if correct:
+        return right
+    wrong = [o["key"] for o in version.options if o["key"] not in right]
+    return [rng.choice(wrong)] if wrong else []
+
+
+def _graded_attempt(
+    attempt_id: int,
+    quiz: Quiz,
+    pool: list[QuestionVersion],
+    uid: int,
+    number: int,
+    passed: bool,
+    rng: random.Random,
+    when: datetime,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A submitted attempt drawn exactly as start_attempt draws, graded with the real grader."""
+    seed = rng.getrandbits(62)
+    drawn = draw_questions(pool, quiz.settings, seed)
+    items = []
+    for position, d in enumerate(drawn, start=1):
+        response = choose(d.version, rng, passed or position <= 2)
+        score = grade_item(d.version.qtype, d.version.options, response, False)
+        items.append(
+            {
+                "attempt_id": attempt_id,
+                "position": position,
+                "question_version_id": d.version.id,
+                "option_order": d.option_order,
+                "response": response,
+                "score": score,
+            }
+        )
+    score = attempt_score([i["score"] for i in items])
+    attempt = {
+        "id": attempt_id,
+        "quiz_id": quiz.id,
+        "user_id": uid,
+        "number": number,
+        "seed": seed,
+        "status": AttemptStatus.SUBMITTED,
+        "settings": dict(quiz.settings),
+        "started_at": when + timedelta(minutes=21),
+        "submitted_at": when + timedelta(minutes=29),
+        "score": round(score, 6),
+        "passed": is_pass(score, float(quiz.settings.get("pass_score", 0.8))),
+        "late": False,
+    }
+    return attempt, items
