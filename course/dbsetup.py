@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import Engine, event
 
 from course.extensions import db
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def configure_engines(app: Flask) -> None:
@@ -16,13 +18,34 @@ def configure_engines(app: Flask) -> None:
         _configure_sqlite(engine, in_memory=engine.url.database in (None, "", ":memory:"))
 
 
+def writes_on_get(view):  # noqa: ANN001, ANN201
+    """Mark a GET view that writes (it records a visit): SQLite then locks for writing at BEGIN."""
+    view.writes_on_get = True
+    return view
+
+
+def _needs_write_lock() -> bool:
+    """Read-only requests may share SQLite; anything that may write queues for the lock."""
+    if not has_request_context() or request.method not in READ_METHODS:
+        return True
+    view = request.url_rule and request.endpoint and _view_function(request.endpoint)
+    return bool(getattr(view, "writes_on_get", False))
+
+
+def _view_function(endpoint: str):  # noqa: ANN202
+    from flask import current_app
+
+    return current_app.view_functions.get(endpoint)
+
+
 def _configure_sqlite(engine: Engine, in_memory: bool) -> None:
     """Serialize SQLite write transactions instead of failing them.
 
     pysqlite opens transactions lazily, so two requests that read and then write fail with
-    "database is locked" when they overlap. Taking the write lock at BEGIN (IMMEDIATE) makes
-    them queue behind the busy timeout: the same one-writer-at-a-time model SQLite has anyway,
-    without spurious errors. PostgreSQL needs none of this.
+    "database is locked" when they overlap. A transaction that may write therefore takes the
+    write lock at BEGIN (IMMEDIATE) and queues behind the busy timeout: SQLite's own
+    one-writer model, without spurious errors. Read-only GETs begin DEFERRED and, with WAL,
+    never wait for writers. PostgreSQL needs none of this.
     """
 
     @event.listens_for(engine, "connect")
@@ -37,4 +60,4 @@ def _configure_sqlite(engine: Engine, in_memory: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection) -> None:  # noqa: ANN001
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _needs_write_lock() else "BEGIN")

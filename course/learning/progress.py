@@ -206,7 +206,10 @@ def load_course_states(user_id: int, course_slug: str | None = None) -> list[Cou
         .outerjoin(
             Enrollment, and_(Enrollment.course_id == Course.id, Enrollment.user_id == user_id)
         )
-        .options(contains_eager(Course.enrollments), joinedload(Course.modules))
+        .options(
+            contains_eager(Course.enrollments),
+            joinedload(Course.modules).defer(Module.body_md),
+        )
         .where(Course.status == PublishStatus.PUBLISHED)
         .order_by(Course.title)
         .execution_options(populate_existing=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -30,9 +30,19 @@ def enroll(user_id: int, course: Course) -> Enrollment:
     ).one()
 
 
-def record_view(user_id: int, module: Module) -> datetime:
+# Like Moodle's lastaccess throttle: "last viewed" is kept to the minute, so re-reading a page
+# within a minute costs no write (and takes no SQLite write lock).
+VIEW_UPDATE_INTERVAL = timedelta(seconds=60)
+
+
+def needs_view_update(progress: ModuleProgress | None, now: datetime) -> bool:
+    """True on a first visit or when the stored last-viewed time is over a minute old."""
+    return progress is None or now - progress.last_viewed_at >= VIEW_UPDATE_INTERVAL
+
+
+def record_view(user_id: int, module: Module, now: datetime | None = None) -> datetime:
     """Record that a learner opened a lesson (first and last viewed) in one statement."""
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     stmt = _insert(ModuleProgress).values(
         user_id=user_id, module_id=module.id, first_viewed_at=now, last_viewed_at=now
     )
