@@ -1,0 +1,400 @@
+"""Question bank (instructors and admins): list, editor, versions, regrade, settings, YAML."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from course.content.itemwriting import item_warnings
+from course.content.schema import TAGS
+from course.extensions import db
+from course.instructor import stats
+from course.instructor.bank_forms import (
+    MAX_OPTIONS,
+    CommitForm,
+    ConfirmForm,
+    ImportForm,
+    QuestionForm,
+    QuizSettingsForm,
+    RegradeForm,
+    question_form_data,
+)
+from course.instructor.bank_services import (
+    PAGE_SIZE,
+    BankError,
+    BankFilters,
+    apply_regrade,
+    build_payload,
+    change_status,
+    create_question,
+    delete_question,
+    list_questions,
+    next_uid,
+    regrade_plan,
+    update_question,
+    version_usage,
+)
+from course.instructor.views import bp
+from course.instructor.yaml_io import (
+    ImportInvalid,
+    SettingsInvalid,
+    apply_import,
+    check_quiz_settings,
+    export_module,
+    plan_import,
+    save_quiz_settings,
+    version_diff,
+    version_text,
+)
+from course.models import Course, Question, QuestionStatus, Quiz, User
+from course.permissions import staff_required
+from course.quiz.services import question_pool
+from course.quiz.types import REGISTRY
+
+FLAGS = ("any", stats.TOO_HARD, stats.TOO_EASY, stats.LOW_DISCRIMINATION, "n/a")
+
+
+def _course(required: bool = True) -> Course | None:
+    """Return the course named by ?course=slug, else the first course."""
+    slug = request.args.get("course")
+    stmt = select(Course).order_by(Course.id).limit(1)
+    course = db.session.scalar(select(Course).where(Course.slug == slug) if slug else stmt)
+    if course is None and (required or slug):
+        abort(404)
+    return course
+
+
+def _question(question_id: int) -> Question:
+    question = db.session.scalar(
+        select(Question).options(selectinload(Question.versions)).where(Question.id == question_id)
+    )
+    if question is None:
+        abort(404)
+    return question
+
+
+def _filters(course: Course) -> BankFilters:
+    args = request.args
+    module = next((m for m in course.modules if m.slug == args.get("module")), None)
+    return BankFilters(
+        module_id=module.id if module else None,
+        tag=args.get("tag", "") if args.get("tag") in TAGS else "",
+        qtype=args.get("type", "") if args.get("type") in REGISTRY else "",
+        status=args.get("status", "") if args.get("status") in set(QuestionStatus) else "",
+        flag=args.get("flag", "") if args.get("flag") in FLAGS else "",
+    )
+
+
+@bp.route("/questions")
+@staff_required
+def questions() -> str:
+    """List a course's questions with filters, usage and item statistics (staff)."""
+    course = _course(required=False)
+    courses = db.session.scalars(select(Course).order_by(Course.id)).all()
+    if course is None:
+        return render_template("instructor/bank/list.html", course=None, courses=courses)
+    filters = _filters(course)
+    rows = list_questions(course, filters)
+    pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
+    page = min(max(1, request.args.get("page", 1, type=int)), pages)
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template(
+        "instructor/bank/list.html",
+        course=course,
+        courses=courses,
+        filters=filters,
+        rows=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        total=len(rows),
+        page=page,
+        pages=pages,
+        args=args,
+        flags=FLAGS,
+        tags=TAGS,
+        types=REGISTRY,
+        modules={m.id: m for m in course.modules},
+        quizzes={q.module_id: q for q in course.quizzes},
+    )
+
+
+def _save(form: QuestionForm, question: Question | None) -> Response | None:
+    """Validate against the schema and store; return a redirect, or None to re-render."""
+    uid = question.uid if question else form.uid.data or next_uid(form.course, form.module_obj)
+    try:
+        payload = build_payload(form.entry_data(uid))
+    except ValidationError as exc:
+        for error in exc.errors():
+            form.attach(tuple(error["loc"]), error["msg"].removeprefix("Value error, "))
+        return None
+    if question is None:
+        question = create_question(form.course, form.module_obj, uid, payload, current_user.id)
+        message = f"Question {uid} created as a draft (version 1)."
+    else:
+        version = update_question(question, form.module_obj, payload, current_user.id)
+        message = f"Saved as version {version.number}." if version else "Nothing changed."
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("instructor.question_edit", question_id=question.id))
+
+
+def _editor(form: QuestionForm, question: Question | None) -> str | Response:
+    """Handle the editor's buttons: add an option, preview (no save) or save."""
+    preview, warnings = None, []
+    if request.method == "POST":
+        action = request.form.get("action", "save")
+        if action == "add_option" and len(form.options) < MAX_OPTIONS:
+            form.options.append_entry()
+        elif action != "add_option":
+            valid = form.validate_on_submit()
+            if action == "preview":
+                preview = form.preview()
+            elif valid and (saved := _save(form, question)) is not None:
+                return saved
+        warnings = form.warnings()
+    elif question is not None:
+        current = question.current
+        warnings = item_warnings(
+            current.stem, current.options, current.references, qtype=current.qtype
+        )
+    usage = version_usage(question.id) if question else {}
+    return render_template(
+        "instructor/bank/edit.html",
+        form=form,
+        question=question,
+        preview=preview,
+        warnings=warnings,
+        used=sum(usage.values()),
+        max_options=MAX_OPTIONS,
+    )
+
+
+@bp.route("/questions/new", methods=["GET", "POST"])
+@staff_required
+def question_new() -> str | Response:
+    """Write a new question (saved as a draft) with preview and item-writing checks (staff)."""
+    course = _course()
+    data = None
+    if request.method == "GET":
+        module = next((m for m in course.modules if m.slug == request.args.get("module")), None)
+        module = module or (course.modules[0] if course.modules else None)
+        data = {"module": module.id if module else None, "options": [{}] * 4}
+        data["difficulty"] = "medium"
+    return _editor(QuestionForm(course=course, data=data), None)
+
+
+@bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@staff_required
+def question_edit(question_id: int) -> str | Response:
+    """Edit a question; a real change saves a new version, never altering old ones (staff)."""
+    question = _question(question_id)
+    data = question_form_data(question, question.current) if request.method == "GET" else None
+    return _editor(QuestionForm(course=question.course, existing=question, data=data), question)
+
+
+def _transition(question_id: int, action: str) -> Response:
+    question = _question(question_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        status = change_status(question, action, current_user.id)
+    except BankError as exc:
+        flash(str(exc), "warning")
+    else:
+        db.session.commit()
+        flash(f"Question {question.uid} is now {status.value}.", "success")
+    return redirect(url_for("instructor.question_edit", question_id=question.id))
+
+
+@bp.route("/questions/<int:question_id>/publish", methods=["POST"])
+@staff_required
+def question_publish(question_id: int) -> Response:
+    """Publish a draft so quizzes can draw it (staff)."""
+    return _transition(question_id, "publish")
+
+
+@bp.route("/questions/<int:question_id>/retire", methods=["POST"])
+@staff_required
+def question_retire(question_id: int) -> Response:
+    """Retire a question: no longer drawn; past attempts keep it (staff)."""
+    return _transition(question_id, "retire")
+
+
+@bp.route("/questions/<int:question_id>/restore", methods=["POST"])
+@staff_required
+def question_restore(question_id: int) -> Response:
+    """Bring a retired question back as a draft, to be checked and published again (staff)."""
+    return _transition(question_id, "restore")
+
+
+@bp.route("/questions/<int:question_id>/delete", methods=["POST"])
+@staff_required
+def question_delete(question_id: int) -> Response:
+    """Delete a never-attempted draft after confirmation (staff)."""
+    question = _question(question_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit() or form.confirm.data != "delete":
+        flash("Deletion was not confirmed.", "warning")
+        return redirect(url_for("instructor.question_edit", question_id=question.id))
+    course, uid = question.course, question.uid
+    try:
+        delete_question(question, current_user.id)
+    except BankError as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+        return redirect(url_for("instructor.question_edit", question_id=question_id))
+    db.session.commit()
+    flash(f"Draft {uid} deleted.", "success")
+    return redirect(url_for("instructor.questions", course=course.slug))
+
+
+@bp.route("/questions/<int:question_id>/history")
+@staff_required
+def question_history(question_id: int) -> str:
+    """Show every version with a diff against the one before (staff)."""
+    question = _question(question_id)
+    versions = question.versions
+    diffs = [version_diff(a, b) for a, b in zip(versions, versions[1:], strict=False)]
+    rows = list(zip(versions, [None, *diffs], strict=True))[::-1]
+    ids = {v.created_by_id for v in versions if v.created_by_id}
+    names = db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids)))
+    authors = {user_id: name for user_id, name in names}
+    return render_template(
+        "instructor/bank/history.html",
+        question=question,
+        rows=rows,
+        usage=version_usage(question.id),
+        authors=authors,
+        text_of=version_text,
+    )
+
+
+@bp.route("/questions/<int:question_id>/regrade")
+@staff_required
+def question_regrade(question_id: int) -> str:
+    """Dry run: list whose results would change on the current key; changes nothing (staff)."""
+    question = _question(question_id)
+    plan = regrade_plan(question)
+    form = RegradeForm(formdata=None, token=plan.token)
+    return render_template("instructor/bank/regrade.html", question=question, plan=plan, form=form)
+
+
+@bp.route("/questions/<int:question_id>/regrade", methods=["POST"])
+@staff_required
+def question_regrade_apply(question_id: int) -> Response:
+    """Apply the confirmed dry run, update scores and pass states, and audit it (staff)."""
+    question = _question(question_id)
+    form = RegradeForm()
+    if not form.validate_on_submit():
+        flash("Confirm the regrade from its dry run.", "warning")
+        return redirect(url_for("instructor.question_regrade", question_id=question.id))
+    try:
+        plan = apply_regrade(question, form.token.data, current_user.id)
+    except BankError as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+        return redirect(url_for("instructor.question_regrade", question_id=question.id))
+    db.session.commit()
+    flash(f"Regraded {len(plan.changes)} attempt(s) on version {plan.target.number}.", "success")
+    return redirect(url_for("instructor.question_history", question_id=question.id))
+
+
+@bp.route("/quizzes/<int:quiz_id>/settings", methods=["GET", "POST"])
+@staff_required
+def quiz_settings(quiz_id: int) -> str | Response:
+    """Edit a quiz's settings; existing attempts keep their own snapshot (staff)."""
+    quiz = db.session.get(Quiz, quiz_id) or abort(404)
+    data = QuizSettingsForm.initial(quiz.settings) if request.method == "GET" else None
+    form = QuizSettingsForm(data=data)
+    if form.validate_on_submit():
+        try:
+            settings = check_quiz_settings(quiz, form.settings_data(quiz.settings.get("fixed")))
+        except SettingsInvalid as exc:
+            for loc, message in exc.errors:
+                form.attach(loc, message)
+        else:
+            changed = save_quiz_settings(quiz, settings, current_user.id)
+            db.session.commit()
+            flash(f"Settings saved ({len(changed)} changed)." if changed else "Nothing changed.")
+            return redirect(url_for("instructor.quiz_settings", quiz_id=quiz.id))
+    pool = len(question_pool(quiz))
+    return render_template("instructor/bank/settings.html", form=form, quiz=quiz, pool=pool)
+
+
+@bp.route("/questions/yaml-export")
+@staff_required
+def bank_export() -> Response:
+    """Download a module's questions and quiz settings as quizzes/ YAML (staff)."""
+    course = _course()
+    slug = request.args.get("module")
+    module = next((m for m in course.modules if m.slug == slug or not slug), None)
+    quiz = module and db.session.scalar(select(Quiz).where(Quiz.module_id == module.id))
+    if quiz is None:
+        abort(404)
+    name = f"{module.position:02d}-{module.slug}.yaml"
+    return Response(
+        export_module(module, quiz),
+        mimetype="application/yaml",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _import_page(course: Course, upload: ImportForm, **context: object) -> str:
+    commit = context.pop("commit", None) or CommitForm(formdata=None, prefix="commit")
+    return render_template(
+        "instructor/bank/import.html", course=course, upload=upload, commit=commit, **context
+    )
+
+
+def _commit_import(course: Course, upload: ImportForm) -> str | Response:
+    commit = CommitForm(prefix="commit")
+    try:
+        if not commit.validate_on_submit():
+            raise ValueError
+        text = base64.b64decode(commit.payload.data, validate=True).decode("utf-8")
+    except (ValueError, binascii.Error):
+        flash("The import preview is missing or damaged; upload the file again.", "warning")
+        return redirect(url_for("instructor.bank_import", course=course.slug))
+    try:
+        plan = plan_import(course, text)
+        if plan.token != commit.token.data:
+            raise ImportInvalid([(1, "the bank changed since the preview; upload the file again")])
+        apply_import(course, plan, current_user.id)
+    except ImportInvalid as exc:
+        db.session.rollback()
+        return _import_page(course, upload, problems=exc.problems)
+    db.session.commit()
+    counts = (
+        f"{len(plan.added)} added, {len(plan.changed)} changed, {len(plan.unchanged)} unchanged"
+    )
+    flash(f"Imported {plan.module.title}: {counts}.", "success")
+    return redirect(url_for("instructor.questions", course=course.slug, module=plan.module.slug))
+
+
+@bp.route("/questions/yaml-import", methods=["GET", "POST"])
+@staff_required
+def bank_import() -> str | Response:
+    """Upload a quizzes/ YAML file, preview what changes, then commit atomically (staff)."""
+    course = _course()
+    upload = ImportForm(prefix="upload")
+    if request.method == "POST" and "commit-payload" in request.form:
+        return _commit_import(course, upload)
+    if not upload.validate_on_submit():
+        return _import_page(course, upload)
+    try:
+        text = upload.yaml_file.data.read().decode("utf-8")
+        plan = plan_import(course, text)
+    except UnicodeDecodeError:
+        upload.yaml_file.errors.append("The file is not UTF-8 text.")
+        return _import_page(course, upload)
+    except ImportInvalid as exc:
+        return _import_page(course, upload, problems=exc.problems)
+    payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    commit = CommitForm(formdata=None, prefix="commit", payload=payload, token=plan.token)
+    return _import_page(course, upload, plan=plan, commit=commit)

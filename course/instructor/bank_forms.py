@@ -1,0 +1,409 @@
+"""Forms for the question bank: the question editor, quiz settings, YAML import, confirmations."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import string
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from sqlalchemy import select
+from wtforms import (
+    BooleanField,
+    FieldList,
+    FloatField,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+
+from course.content.itemwriting import item_warnings
+from course.content.render import render_inline, render_markdown
+from course.content.schema import TAGS
+from course.extensions import db
+from course.models import Course, Question, QuestionVersion
+from course.quiz.types import REGISTRY
+from course.quiz.view_models import TakeItem, TakeOption
+
+KEY_RE = re.compile(r"^[a-z0-9_-]{1,20}$")
+UID_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+MAX_OPTIONS = 8
+SINGLE_ANSWER = ("single", "truefalse")
+
+
+class OptionForm(Form):
+    """One answer option; a row left entirely blank is ignored."""
+
+    key = HiddenField()
+    weight = HiddenField()
+    text = TextAreaField("Option text", validators=[Length(max=2000)], render_kw={"rows": 1})
+    correct = BooleanField("Correct")
+    rationale = TextAreaField("Rationale", validators=[Length(max=4000)], render_kw={"rows": 2})
+
+    @property
+    def blank(self) -> bool:
+        """Tell whether the row has no text, no rationale and no correct mark."""
+        text, why = (self.text.data or "").strip(), (self.rationale.data or "").strip()
+        return not text and not why and not self.correct.data
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Require text and a rationale on every row that is not blank."""
+        ok = super().validate(extra_validators)
+        if self.blank:
+            return ok
+        if not (self.text.data or "").strip():
+            self.text.errors.append("Enter the option's text.")
+            ok = False
+        if len((self.rationale.data or "").strip()) < 3:
+            self.rationale.errors.append(
+                "Every option needs a rationale: why is it right or wrong?"
+            )
+            ok = False
+        return ok
+
+
+def _weight(raw: str | None) -> float | None:
+    try:
+        return float(raw) if raw not in (None, "") else None
+    except ValueError:
+        return None
+
+
+class QuestionForm(FlaskForm):
+    """Create or edit a question; saving adds a new immutable version."""
+
+    uid = StringField(
+        "Question ID",
+        validators=[Optional(), Length(max=100), Regexp(UID_RE, message="Use a-z, 0-9 and -.")],
+    )
+    qtype = SelectField(
+        "Type", choices=[SelectChoice(name, kind.label) for name, kind in REGISTRY.items()]
+    )
+    module = SelectField("Module", coerce=int)
+    stem = TextAreaField(
+        "Stem (Markdown)",
+        validators=[
+            InputRequired(),
+            Length(
+                min=10, max=10000, message="The stem needs at least 10 characters (at most 10,000)."
+            ),
+        ],
+        render_kw={"rows": 5},
+    )
+    options = FieldList(FormField(OptionForm), min_entries=2, max_entries=MAX_OPTIONS)
+    feedback = TextAreaField(
+        "General feedback (Markdown)",
+        validators=[InputRequired(), Length(min=3, max=10000)],
+        render_kw={"rows": 3},
+    )
+    objective = SelectField("Learning objective", coerce=int)
+    tags = SelectMultipleField("Tags", choices=list(TAGS))
+    references = StringField("References")
+    difficulty = SelectField("Difficulty", choices=["easy", "medium", "hard"])
+    vignette = BooleanField("Clinical vignette (a patient case)")
+
+    def __init__(
+        self, *args: Any, course: Course, existing: Question | None = None, **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.course, self.existing = course, existing
+        self.module.choices = [
+            *(SelectChoice(m.id, f"{m.position}. {m.title}") for m in course.modules),
+            SelectChoice(0, "No module: final exam pool only"),
+        ]
+        chosen = next((m for m in course.modules if m.id == self.module.data), None)
+        objectives = chosen.objectives if chosen else []
+        self.objective.choices = [
+            SelectChoice(i, f"{i}. {t}") for i, t in enumerate(objectives, 1)
+        ] or [SelectChoice(0, "(this module lists no objectives)")]
+
+    @property
+    def module_obj(self) -> Any:
+        """Return the chosen Module, or None."""
+        return next((m for m in self.course.modules if m.id == self.module.data), None)
+
+    def validate_uid(self, field: StringField) -> None:
+        """Refuse an ID already used in the course (new questions only)."""
+        if self.existing is None and field.data:
+            taken = db.session.scalar(
+                select(Question.id).where(
+                    Question.course_id == self.course.id, Question.uid == field.data
+                )
+            )
+            if taken:
+                raise ValidationError(f"The ID {field.data!r} is already used in this course.")
+
+    def validate_tags(self, field: SelectMultipleField) -> None:
+        """Require at least one tag."""
+        if not field.data:
+            raise ValidationError("Choose at least one tag.")
+
+    def reference_numbers(self) -> list[int]:
+        """Return the typed references as numbers (unparseable parts dropped)."""
+        parts = [p.strip() for p in (self.references.data or "").split(",")]
+        return [int(p) for p in parts if p.isdigit()]
+
+    def validate_references(self, field: StringField) -> None:
+        """Require at least one number, each in the course's reference list."""
+        parts = [p.strip() for p in (field.data or "").split(",") if p.strip()]
+        if not parts:
+            raise ValidationError("Cite at least one reference that supports the key.")
+        bad = [p for p in parts if not p.isdigit()]
+        if bad:
+            raise ValidationError(f"Use comma-separated numbers; {bad[0]!r} is not a number.")
+        known = {r.get("number") for r in self.course.references}
+        unknown = [p for p in parts if int(p) not in known]
+        if unknown:
+            top = max(known, default=0)
+            raise ValidationError(f"Reference {unknown[0]} is not in the course's list (1-{top}).")
+
+    def validate_options(self, field: FieldList) -> None:
+        """Apply the option-set rules of the chosen type; errors go on the options field."""
+        rows = self.live_rows()
+        problems = []
+        if len(rows) < 2:
+            problems.append("Give at least 2 options.")
+        correct = sum(1 for row in rows if row.correct.data)
+        if self.qtype.data in SINGLE_ANSWER and correct != 1:
+            problems.append("A single-answer question needs exactly one correct option.")
+        if self.qtype.data == "multiple" and correct < 1:
+            problems.append("A multiple-response question needs at least one correct option.")
+        texts = [" ".join((row.text.data or "").lower().split()) for row in rows]
+        if self.qtype.data == "truefalse" and sorted(texts) != ["false", "true"]:
+            problems.append("A true/false question has exactly two options: True and False.")
+        if len(set(texts)) != len(texts):
+            problems.append("Two options have the same text.")
+        field.errors.extend(problems)
+
+    def live_rows(self) -> list[OptionForm]:
+        """Return the option rows that are not blank."""
+        return [entry.form for entry in self.options if not entry.form.blank]
+
+    def option_dicts(self) -> list[dict[str, Any]]:
+        """Return non-blank options with stable keys (existing kept, new ones allocated)."""
+        rows = self.live_rows()
+        keys: list[str | None] = []
+        for row in rows:
+            key = (row.key.data or "").strip()
+            text = (row.text.data or "").strip().lower()
+            if self.qtype.data == "truefalse" and text in ("true", "false"):
+                key = text
+            keys.append(key if KEY_RE.match(key) and key not in keys else None)
+        free = (k for k in string.ascii_lowercase + string.digits if k not in keys)
+        return [
+            {
+                "key": key or next(free),
+                "text": (row.text.data or "").strip(),
+                "correct": bool(row.correct.data),
+                "rationale": (row.rationale.data or "").strip(),
+                "weight": _weight(row.weight.data),
+            }
+            for row, key in zip(rows, keys, strict=True)
+        ]
+
+    def entry_data(self, uid: str) -> dict[str, Any]:
+        """Return the question in the quizzes/ file shape, for QuestionEntry validation."""
+        return {
+            "id": uid,
+            "type": self.qtype.data,
+            "stem": self.stem.data or "",
+            "objective": self.objective.data or None,
+            "tags": list(self.tags.data or []),
+            "references": self.reference_numbers(),
+            "difficulty": self.difficulty.data,
+            "vignette": bool(self.vignette.data),
+            "feedback": self.feedback.data or "",
+            "options": [
+                {"id": o["key"], "text": o["text"], "correct": o["correct"], "weight": o["weight"]}
+                | {"rationale": o["rationale"]}
+                for o in self.option_dicts()
+            ],
+        }
+
+    def attach(self, loc: tuple[Any, ...], message: str) -> None:
+        """Put a schema error on the field it names (options errors on the options field)."""
+        names = {"id": "uid", "type": "qtype"}
+        name = names.get(str(loc[0]), str(loc[0])) if loc else ""
+        target = getattr(self, name, None) if name in self._fields else None
+        (target.errors if target is not None else self.form_errors).append(message)
+
+    def warnings(self) -> list[str]:
+        """Return item-writing warnings for the question as typed (never blocking)."""
+        return item_warnings(
+            self.stem.data or "",
+            self.option_dicts(),
+            self.reference_numbers(),
+            qtype=self.qtype.data or "single",
+        )
+
+    def preview(self) -> dict[str, Any]:
+        """Build the question as a learner sees it (dummy tokens, no key) plus feedback."""
+        kind = REGISTRY.get(self.qtype.data or "") or REGISTRY["single"]
+        options = self.option_dicts()
+        learner = TakeItem(
+            1,
+            render_markdown(self.stem.data or ""),
+            kind.input_type,
+            kind.label,
+            [
+                TakeOption("o" + secrets.token_hex(6), render_inline(o["text"]), False)
+                for o in options
+            ],
+        )
+        rationales = [
+            (render_inline(o["text"]), o["correct"], render_inline(o["rationale"])) for o in options
+        ]
+        return {
+            "item": learner,
+            "rationales": rationales,
+            "feedback": render_markdown(self.feedback.data or ""),
+        }
+
+
+def question_form_data(question: Question, version: QuestionVersion) -> dict[str, Any]:
+    """Return initial editor data from a stored version."""
+    return {
+        "qtype": version.qtype,
+        "module": question.module_id or 0,
+        "stem": version.stem,
+        "options": [
+            {
+                "key": o["key"],
+                "weight": "" if o.get("weight") is None else str(o["weight"]),
+                "text": o["text"],
+                "correct": bool(o.get("correct")),
+                "rationale": o.get("rationale", ""),
+            }
+            for o in version.options
+        ],
+        "feedback": version.feedback,
+        "objective": version.objective or 0,
+        "tags": list(version.tags),
+        "references": ", ".join(str(n) for n in version.references),
+        "difficulty": version.difficulty,
+        "vignette": version.vignette,
+    }
+
+
+class DrawRuleForm(Form):
+    """One stratification rule: at least `min` drawn questions carry one of `tags`."""
+
+    tags = SelectMultipleField("Tags", choices=list(TAGS))
+    min = IntegerField("At least", validators=[Optional()])
+
+
+POLICIES = [
+    SelectChoice("after_pass_or_exhausted", "After a pass or when attempts run out"),
+    SelectChoice("after_submit", "After each submission"),
+    SelectChoice("always", "Always"),
+    SelectChoice("never", "Never"),
+]
+LATE = [
+    SelectChoice("grade_at_deadline", "Grade the answers saved at the deadline"),
+    SelectChoice("not_counted", "Score 0"),
+]
+
+
+class QuizSettingsForm(FlaskForm):
+    """A quiz's settings; validated by QuizSettings and against the question pool."""
+
+    title = StringField("Title", validators=[InputRequired(), Length(min=3, max=300)])
+    question_count = IntegerField("Questions per attempt", validators=[InputRequired()])
+    draw = FieldList(FormField(DrawRuleForm), min_entries=3, max_entries=3)
+    pass_score = FloatField("Pass mark (fraction, e.g. 0.8)", validators=[InputRequired()])
+    max_attempts = IntegerField("Attempts allowed (blank: unlimited)", validators=[Optional()])
+    cooldown_minutes = IntegerField("Cooldown between attempts (minutes)", default=0)
+    time_limit_minutes = IntegerField("Time limit (minutes; blank: none)", validators=[Optional()])
+    review_policy = SelectField("Show correct answers", choices=POLICIES)
+    shuffle_questions = BooleanField("Shuffle questions")
+    shuffle_options = BooleanField("Shuffle options")
+    partial_credit = BooleanField("Partial credit on multiple-response questions")
+    late_policy = SelectField("Late submissions", choices=LATE)
+
+    def rules(self) -> list[tuple[int, dict[str, Any]]]:
+        """Return the filled-in draw rules with their row index."""
+        rows = [(i, e.form) for i, e in enumerate(self.draw)]
+        filled = [(i, f) for i, f in rows if f.tags.data or f.min.data is not None]
+        return [
+            (
+                i,
+                {"tags": list(f.tags.data or [])}
+                | ({} if f.min.data is None else {"min": f.min.data}),
+            )
+            for i, f in filled
+        ]
+
+    def settings_data(self, fixed: list[str] | None) -> dict[str, Any]:
+        """Return the settings as a dict for QuizSettings (a fixed list, if any, is kept)."""
+        names = [n for n in self._fields if n not in ("csrf_token", "draw")]
+        data = {name: self[name].data for name in names}
+        data["cooldown_minutes"] = data["cooldown_minutes"] or 0
+        data["draw"] = [rule for _, rule in self.rules()]
+        data["fixed"] = fixed
+        return data
+
+    def attach(self, loc: tuple[Any, ...], message: str) -> None:
+        """Put a settings error on its field; draw errors on the rule row they concern."""
+        if loc and loc[0] == "draw":
+            rows = [i for i, _ in self.rules()]
+            if len(loc) > 2 and isinstance(loc[1], int) and loc[1] < len(rows):
+                sub = self.draw[rows[loc[1]]].form
+                getattr(sub, str(loc[2]), sub.tags).errors.append(message)
+                return
+            self.draw.errors.append(message)
+            return
+        name = str(loc[0]) if loc else ""
+        if name in self._fields and name != "csrf_token":
+            self[name].errors.append(message)
+        elif "draw" in message:
+            self.draw.errors.append(message)
+        else:
+            self.question_count.errors.append(message)
+
+    @classmethod
+    def initial(cls, settings: dict[str, Any]) -> dict[str, Any]:
+        """Return form data from stored settings (three draw rows)."""
+        rules = list(settings.get("draw") or [])[:3]
+        data = dict(settings)
+        data["draw"] = rules + [{"tags": [], "min": None}] * (3 - len(rules))
+        return data
+
+
+class ImportForm(FlaskForm):
+    """Upload a quizzes/ YAML file for a preview."""
+
+    yaml_file = FileField(
+        "Question file (YAML)",
+        validators=[
+            FileRequired("Choose a file."),
+            FileAllowed(["yaml", "yml"], "YAML files only."),
+        ],
+    )
+
+
+class CommitForm(FlaskForm):
+    """Confirm an import preview: the file travels back encoded, with the plan's fingerprint."""
+
+    payload = HiddenField(validators=[InputRequired()])
+    token = HiddenField(validators=[InputRequired()])
+
+
+class ConfirmForm(FlaskForm):
+    """Confirm a destructive action (the button also asks in the browser)."""
+
+    confirm = HiddenField(validators=[InputRequired()])
+
+
+class RegradeForm(FlaskForm):
+    """Confirm a regrade exactly as the dry run showed it."""
+
+    token = HiddenField(validators=[InputRequired()])
