@@ -1,10 +1,12 @@
-"""Question bank (instructors and admins): list, editor, versions, regrade, settings, YAML."""
+"""Question bank (instructors and admins): list, editor, lifecycle, YAML export and import.
+
+Version history, regrade and quiz settings live in bank_regrade (imported at the bottom).
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
-import math
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -16,50 +18,24 @@ from sqlalchemy.orm import selectinload
 from course.content.itemwriting import item_warnings
 from course.content.schema import TAGS
 from course.extensions import db
-from course.instructor import stats
-from course.instructor.bank_forms import (
-    MAX_OPTIONS,
-    CommitForm,
-    ConfirmForm,
-    ImportForm,
-    QuestionForm,
-    QuizSettingsForm,
-    RegradeForm,
-    question_form_data,
-)
+from course.instructor.bank_forms import MAX_OPTIONS, ConfirmForm, QuestionForm, question_form_data
 from course.instructor.bank_services import (
-    PAGE_SIZE,
     BankError,
-    BankFilters,
-    apply_regrade,
     build_payload,
     change_status,
     create_question,
     delete_question,
-    list_questions,
     next_uid,
-    regrade_plan,
     update_question,
     version_usage,
 )
+from course.instructor.bank_settings_forms import CommitForm, ImportForm
+from course.instructor.bank_stats import FLAGS, filters_from_args, list_questions, page_of
 from course.instructor.views import bp
-from course.instructor.yaml_io import (
-    ImportInvalid,
-    SettingsInvalid,
-    apply_import,
-    check_quiz_settings,
-    export_module,
-    plan_import,
-    save_quiz_settings,
-    version_diff,
-    version_text,
-)
-from course.models import Course, Question, QuestionStatus, Quiz, User
+from course.instructor.yaml_io import ImportInvalid, apply_import, export_module, plan_import
+from course.models import Course, Question, Quiz
 from course.permissions import staff_required
-from course.quiz.services import question_pool
 from course.quiz.types import REGISTRY
-
-FLAGS = ("any", stats.TOO_HARD, stats.TOO_EASY, stats.LOW_DISCRIMINATION, "n/a")
 
 
 def _course(required: bool = True) -> Course | None:
@@ -72,25 +48,14 @@ def _course(required: bool = True) -> Course | None:
     return course
 
 
-def _question(question_id: int) -> Question:
+def load_question(question_id: int) -> Question:
+    """Load a question with all its versions, or abort with 404."""
     question = db.session.scalar(
         select(Question).options(selectinload(Question.versions)).where(Question.id == question_id)
     )
     if question is None:
         abort(404)
     return question
-
-
-def _filters(course: Course) -> BankFilters:
-    args = request.args
-    module = next((m for m in course.modules if m.slug == args.get("module")), None)
-    return BankFilters(
-        module_id=module.id if module else None,
-        tag=args.get("tag", "") if args.get("tag") in TAGS else "",
-        qtype=args.get("type", "") if args.get("type") in REGISTRY else "",
-        status=args.get("status", "") if args.get("status") in set(QuestionStatus) else "",
-        flag=args.get("flag", "") if args.get("flag") in FLAGS else "",
-    )
 
 
 @bp.route("/questions")
@@ -101,17 +66,16 @@ def questions() -> str:
     courses = db.session.scalars(select(Course).order_by(Course.id)).all()
     if course is None:
         return render_template("instructor/bank/list.html", course=None, courses=courses)
-    filters = _filters(course)
+    filters = filters_from_args(course, request.args)
     rows = list_questions(course, filters)
-    pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
-    page = min(max(1, request.args.get("page", 1, type=int)), pages)
+    shown, page, pages = page_of(rows, request.args.get("page", 1, type=int))
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template(
         "instructor/bank/list.html",
         course=course,
         courses=courses,
         filters=filters,
-        rows=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        rows=shown,
         total=len(rows),
         page=page,
         pages=pages,
@@ -193,13 +157,13 @@ def question_new() -> str | Response:
 @staff_required
 def question_edit(question_id: int) -> str | Response:
     """Edit a question; a real change saves a new version, never altering old ones (staff)."""
-    question = _question(question_id)
+    question = load_question(question_id)
     data = question_form_data(question, question.current) if request.method == "GET" else None
     return _editor(QuestionForm(course=question.course, existing=question, data=data), question)
 
 
 def _transition(question_id: int, action: str) -> Response:
-    question = _question(question_id)
+    question = load_question(question_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
@@ -237,7 +201,7 @@ def question_restore(question_id: int) -> Response:
 @staff_required
 def question_delete(question_id: int) -> Response:
     """Delete a never-attempted draft after confirmation (staff)."""
-    question = _question(question_id)
+    question = load_question(question_id)
     form = ConfirmForm()
     if not form.validate_on_submit() or form.confirm.data != "delete":
         flash("Deletion was not confirmed.", "warning")
@@ -252,79 +216,6 @@ def question_delete(question_id: int) -> Response:
     db.session.commit()
     flash(f"Draft {uid} deleted.", "success")
     return redirect(url_for("instructor.questions", course=course.slug))
-
-
-@bp.route("/questions/<int:question_id>/history")
-@staff_required
-def question_history(question_id: int) -> str:
-    """Show every version with a diff against the one before (staff)."""
-    question = _question(question_id)
-    versions = question.versions
-    diffs = [version_diff(a, b) for a, b in zip(versions, versions[1:], strict=False)]
-    rows = list(zip(versions, [None, *diffs], strict=True))[::-1]
-    ids = {v.created_by_id for v in versions if v.created_by_id}
-    names = db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids)))
-    authors = {user_id: name for user_id, name in names}
-    return render_template(
-        "instructor/bank/history.html",
-        question=question,
-        rows=rows,
-        usage=version_usage(question.id),
-        authors=authors,
-        text_of=version_text,
-    )
-
-
-@bp.route("/questions/<int:question_id>/regrade")
-@staff_required
-def question_regrade(question_id: int) -> str:
-    """Dry run: list whose results would change on the current key; changes nothing (staff)."""
-    question = _question(question_id)
-    plan = regrade_plan(question)
-    form = RegradeForm(formdata=None, token=plan.token)
-    return render_template("instructor/bank/regrade.html", question=question, plan=plan, form=form)
-
-
-@bp.route("/questions/<int:question_id>/regrade", methods=["POST"])
-@staff_required
-def question_regrade_apply(question_id: int) -> Response:
-    """Apply the confirmed dry run, update scores and pass states, and audit it (staff)."""
-    question = _question(question_id)
-    form = RegradeForm()
-    if not form.validate_on_submit():
-        flash("Confirm the regrade from its dry run.", "warning")
-        return redirect(url_for("instructor.question_regrade", question_id=question.id))
-    try:
-        plan = apply_regrade(question, form.token.data, current_user.id)
-    except BankError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
-        return redirect(url_for("instructor.question_regrade", question_id=question.id))
-    db.session.commit()
-    flash(f"Regraded {len(plan.changes)} attempt(s) on version {plan.target.number}.", "success")
-    return redirect(url_for("instructor.question_history", question_id=question.id))
-
-
-@bp.route("/quizzes/<int:quiz_id>/settings", methods=["GET", "POST"])
-@staff_required
-def quiz_settings(quiz_id: int) -> str | Response:
-    """Edit a quiz's settings; existing attempts keep their own snapshot (staff)."""
-    quiz = db.session.get(Quiz, quiz_id) or abort(404)
-    data = QuizSettingsForm.initial(quiz.settings) if request.method == "GET" else None
-    form = QuizSettingsForm(data=data)
-    if form.validate_on_submit():
-        try:
-            settings = check_quiz_settings(quiz, form.settings_data(quiz.settings.get("fixed")))
-        except SettingsInvalid as exc:
-            for loc, message in exc.errors:
-                form.attach(loc, message)
-        else:
-            changed = save_quiz_settings(quiz, settings, current_user.id)
-            db.session.commit()
-            flash(f"Settings saved ({len(changed)} changed)." if changed else "Nothing changed.")
-            return redirect(url_for("instructor.quiz_settings", quiz_id=quiz.id))
-    pool = len(question_pool(quiz))
-    return render_template("instructor/bank/settings.html", form=form, quiz=quiz, pool=pool)
 
 
 @bp.route("/questions/yaml-export")
@@ -398,3 +289,7 @@ def bank_import() -> str | Response:
     payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
     commit = CommitForm(formdata=None, prefix="commit", payload=payload, token=plan.token)
     return _import_page(course, upload, plan=plan, commit=commit)
+
+
+# Version history, regrade and quiz settings attach to the same blueprint from their own module.
+from course.instructor import bank_regrade  # noqa: E402, F401

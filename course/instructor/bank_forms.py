@@ -1,4 +1,7 @@
-"""Forms for the question bank: the question editor, quiz settings, YAML import, confirmations."""
+"""Forms for the question bank's question editor and its confirmations.
+
+Quiz settings, YAML import and regrade confirmation forms live in bank_settings_forms.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +11,13 @@ import string
 from typing import Any
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
     FieldList,
-    FloatField,
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -294,116 +294,7 @@ def question_form_data(question: Question, version: QuestionVersion) -> dict[str
     }
 
 
-class DrawRuleForm(Form):
-    """One stratification rule: at least `min` drawn questions carry one of `tags`."""
-
-    tags = SelectMultipleField("Tags", choices=list(TAGS))
-    min = IntegerField("At least", validators=[Optional()])
-
-
-POLICIES = [
-    SelectChoice("after_pass_or_exhausted", "After a pass or when attempts run out"),
-    SelectChoice("after_submit", "After each submission"),
-    SelectChoice("always", "Always"),
-    SelectChoice("never", "Never"),
-]
-LATE = [
-    SelectChoice("grade_at_deadline", "Grade the answers saved at the deadline"),
-    SelectChoice("not_counted", "Score 0"),
-]
-
-
-class QuizSettingsForm(FlaskForm):
-    """A quiz's settings; validated by QuizSettings and against the question pool."""
-
-    title = StringField("Title", validators=[InputRequired(), Length(min=3, max=300)])
-    question_count = IntegerField("Questions per attempt", validators=[InputRequired()])
-    draw = FieldList(FormField(DrawRuleForm), min_entries=3, max_entries=3)
-    pass_score = FloatField("Pass mark (fraction, e.g. 0.8)", validators=[InputRequired()])
-    max_attempts = IntegerField("Attempts allowed (blank: unlimited)", validators=[Optional()])
-    cooldown_minutes = IntegerField("Cooldown between attempts (minutes)", default=0)
-    time_limit_minutes = IntegerField("Time limit (minutes; blank: none)", validators=[Optional()])
-    review_policy = SelectField("Show correct answers", choices=POLICIES)
-    shuffle_questions = BooleanField("Shuffle questions")
-    shuffle_options = BooleanField("Shuffle options")
-    partial_credit = BooleanField("Partial credit on multiple-response questions")
-    late_policy = SelectField("Late submissions", choices=LATE)
-
-    def rules(self) -> list[tuple[int, dict[str, Any]]]:
-        """Return the filled-in draw rules with their row index."""
-        rows = [(i, e.form) for i, e in enumerate(self.draw)]
-        filled = [(i, f) for i, f in rows if f.tags.data or f.min.data is not None]
-        return [
-            (
-                i,
-                {"tags": list(f.tags.data or [])}
-                | ({} if f.min.data is None else {"min": f.min.data}),
-            )
-            for i, f in filled
-        ]
-
-    def settings_data(self, fixed: list[str] | None) -> dict[str, Any]:
-        """Return the settings as a dict for QuizSettings (a fixed list, if any, is kept)."""
-        names = [n for n in self._fields if n not in ("csrf_token", "draw")]
-        data = {name: self[name].data for name in names}
-        data["cooldown_minutes"] = data["cooldown_minutes"] or 0
-        data["draw"] = [rule for _, rule in self.rules()]
-        data["fixed"] = fixed
-        return data
-
-    def attach(self, loc: tuple[Any, ...], message: str) -> None:
-        """Put a settings error on its field; draw errors on the rule row they concern."""
-        if loc and loc[0] == "draw":
-            rows = [i for i, _ in self.rules()]
-            if len(loc) > 2 and isinstance(loc[1], int) and loc[1] < len(rows):
-                sub = self.draw[rows[loc[1]]].form
-                getattr(sub, str(loc[2]), sub.tags).errors.append(message)
-                return
-            self.draw.errors.append(message)
-            return
-        name = str(loc[0]) if loc else ""
-        if name in self._fields and name != "csrf_token":
-            self[name].errors.append(message)
-        elif "draw" in message:
-            self.draw.errors.append(message)
-        else:
-            self.question_count.errors.append(message)
-
-    @classmethod
-    def initial(cls, settings: dict[str, Any]) -> dict[str, Any]:
-        """Return form data from stored settings (three draw rows)."""
-        rules = list(settings.get("draw") or [])[:3]
-        data = dict(settings)
-        data["draw"] = rules + [{"tags": [], "min": None}] * (3 - len(rules))
-        return data
-
-
-class ImportForm(FlaskForm):
-    """Upload a quizzes/ YAML file for a preview."""
-
-    yaml_file = FileField(
-        "Question file (YAML)",
-        validators=[
-            FileRequired("Choose a file."),
-            FileAllowed(["yaml", "yml"], "YAML files only."),
-        ],
-    )
-
-
-class CommitForm(FlaskForm):
-    """Confirm an import preview: the file travels back encoded, with the plan's fingerprint."""
-
-    payload = HiddenField(validators=[InputRequired()])
-    token = HiddenField(validators=[InputRequired()])
-
-
 class ConfirmForm(FlaskForm):
     """Confirm a destructive action (the button also asks in the browser)."""
 
     confirm = HiddenField(validators=[InputRequired()])
-
-
-class RegradeForm(FlaskForm):
-    """Confirm a regrade exactly as the dry run showed it."""
-
-    token = HiddenField(validators=[InputRequired()])

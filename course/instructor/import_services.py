@@ -1,19 +1,18 @@
 """Plan and commit GIFT / Aiken imports into the question bank, as drafts.
 
+How one parsed question becomes a stored payload (keys, weights, text) is in import_mapping.
+
 Services take explicit arguments and may flush but never commit: the view commits once.
 """
 
 from __future__ import annotations
 
-import html
 import re
-import string
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-import nh3
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -24,13 +23,13 @@ from course.content.interchange import ImportedQuestion, ImportResult
 from course.content.itemwriting import item_warnings
 from course.content.sync import add_version, digest
 from course.extensions import db
-from course.models import AuditEntry, Course, Module, Question, QuestionStatus, QuestionVersion
+from course.instructor.import_mapping import imported_payload
+from course.instructor.import_mapping import plain_text as plain_text  # re-exported
+from course.models import AuditEntry, Course, Module, Question, QuestionStatus
 from course.quiz.types import REGISTRY
 
 PARSERS = {"gift": parse_gift, "aiken": parse_aiken}
 MAX_CHARS = 400_000
-_TOLERANCE = 1e-4
-_BREAKS = re.compile(r"<br\s*/?>|</p>\s*<p[^>]*>", re.I)
 
 
 class ImportProblem(ValueError):
@@ -96,14 +95,6 @@ def slugify(text: str, limit: int = 100) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower().replace("'", ""))[:limit].strip("-")
 
 
-def plain_text(text: str, text_format: str) -> tuple[str, bool]:
-    """Return text to store as Markdown, and whether HTML tags had to be stripped."""
-    if text_format != "html":
-        return text, False
-    stripped = html.unescape(nh3.clean(_BREAKS.sub("\n", text), tags=set())).strip()
-    return stripped, stripped != html.unescape(text).strip()
-
-
 def _uids(questions: list[ImportedQuestion], prefix: str) -> list[tuple[str, str, str | None]]:
     """Assign (uid, how it was found, note): slugged [id:], else title slug, else position."""
     idents = [slugify(q.id or "") for q in questions]
@@ -146,75 +137,6 @@ def _module_for(
             if last in (module.slug.casefold(), module.title.casefold()):
                 return module
     return default
-
-
-def _even(fractions: list[float]) -> bool:
-    """True when fractions are 0 or +-1/n for n correct options (the default weights)."""
-    n = sum(1 for f in fractions if f > 0)
-    share = 1 / max(n, 1)
-    return all(abs(f) < _TOLERANCE or abs(abs(f) - share) < _TOLERANCE for f in fractions)
-
-
-def _keys(qtype: str, texts: list[str], previous: QuestionVersion | None) -> list[str]:
-    """Key options a, b, c ... (true/false for truefalse), reusing keys of identical texts."""
-    if qtype == "truefalse":
-        return ["true" if text.strip().lower() == "true" else "false" for text in texts]
-    known = {}
-    if previous is not None and previous.qtype == qtype:
-        known = {o["text"]: o["key"] for o in previous.options}
-    keys: list[str | None] = []
-    for text in texts:
-        key = known.get(text)
-        keys.append(key if key and key not in keys else None)
-    pool = [*string.ascii_lowercase, *(f"o{n}" for n in range(27, 27 + len(keys)))]
-    spare = (k for k in pool if k not in keys)
-    return [key or next(spare) for key in keys]
-
-
-def _options(question: ImportedQuestion, previous: QuestionVersion | None) -> tuple[list, list]:
-    """Map imported options to stored ones; return them and notes for the preview."""
-    notes: list[str] = []
-    texts = [plain_text(o.text, question.stem_format)[0] for o in question.options]
-    fractions = [o.fraction for o in question.options]
-    weighted = question.qtype == "multiple" and not _even(fractions)
-    top = max(fractions)
-    options = []
-    keys = _keys(question.qtype, texts, previous)
-    for key, text, option in zip(keys, texts, question.options, strict=True):
-        correct = option.fraction > 0 if question.qtype == "multiple" else option.fraction == top
-        if question.qtype == "single" and 0 < option.fraction < top:
-            notes.append(
-                f"option {key} is worth {option.fraction:.0%} in the file; here it scores 0"
-            )
-        rationale = plain_text(option.feedback, question.stem_format)[0]
-        weight = round(option.fraction, 7) if weighted else None
-        options.append(
-            {"key": key, "text": text, "correct": correct, "weight": weight, "rationale": rationale}
-        )
-    return options, notes
-
-
-def _payload(
-    question: ImportedQuestion, previous: QuestionVersion | None, extra_tags: list[str]
-) -> tuple[dict[str, Any], list[str]]:
-    """Build the versioned payload; fields GIFT cannot express are kept from `previous`."""
-    stem, stripped = plain_text(question.stem, question.stem_format)
-    options, notes = _options(question, previous)
-    if stripped:
-        notes.append("the text was HTML: tags were removed, only the text was kept")
-    tags = list(dict.fromkeys([*question.tags, *extra_tags]))
-    payload = {
-        "qtype": question.qtype,
-        "stem": stem,
-        "options": options,
-        "feedback": plain_text(question.general_feedback, question.stem_format)[0],
-        "objective": previous.objective if previous else None,
-        "tags": tags,
-        "references": list(previous.references) if previous else [],
-        "difficulty": previous.difficulty if previous else "medium",
-        "vignette": previous.vignette if previous else False,
-    }
-    return payload, notes
 
 
 def parse_source(text: str, fmt: str) -> ImportResult:
@@ -279,7 +201,7 @@ def _plan_one(
 ) -> PlannedQuestion:
     """Plan one question: new (in `module`), or a changed/unchanged version of `existing`."""
     previous = existing.current if existing is not None and existing.versions else None
-    payload, notes = _payload(question, previous, tags)
+    payload, notes = imported_payload(question, previous, tags)
     state = "new"
     if existing is not None:
         state = "unchanged" if previous and previous.content_hash == digest(payload) else "changed"
