@@ -1,6 +1,7 @@
 """Question import (GIFT, Aiken) with a preview step, and GIFT export (instructors and admins).
 
-The export maps stored versions back to GIFT here; import mapping lives in import_mapping and the commit in import_services.
+The export maps stored versions back to GIFT here; the import mapping lives in
+import_mapping, and the commit in import_services.
 """
 
 from __future__ import annotations
