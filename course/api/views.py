@@ -12,9 +12,9 @@ from werkzeug.wrappers import Response
 
 from course.extensions import csrf, db
 from course.learning.progress import CourseState, QuizState, load_course_states
-from course.models import Attempt, AttemptItem, Course, PublishStatus
-from course.permissions import ensure_self
+from course.models import Course, PublishStatus
 from course.quiz.view_models import take_items
+from course.quiz.views import own_attempt
 
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)  # read-only GETs; nothing here changes state
@@ -140,14 +140,7 @@ def my_progress() -> Response:
 @bp.get("/attempts/<int:attempt_id>")
 def attempt(attempt_id: int) -> Response:
     """Return one's own attempt: questions without any key while open; score once submitted."""
-    row = db.session.scalar(
-        select(Attempt)
-        .options(selectinload(Attempt.items).selectinload(AttemptItem.version))
-        .where(Attempt.id == attempt_id)
-    )
-    if row is None:
-        abort(404)
-    ensure_self(row.user_id)
+    row = own_attempt(attempt_id)
     data: dict[str, Any] = {
         "id": row.id,
         "quiz_id": row.quiz_id,

@@ -35,7 +35,8 @@ def _quiz_or_404(quiz_id: int) -> Quiz:
     return quiz
 
 
-def _own_attempt(attempt_id: int) -> Attempt:
+def own_attempt(attempt_id: int) -> Attempt:
+    """Load an attempt with its items and versions; 404 unless it is the current user's."""
     attempt = db.session.scalar(
         select(Attempt)
         .options(selectinload(Attempt.items).selectinload(AttemptItem.version))
@@ -106,7 +107,7 @@ def start(quiz_id: int) -> Response:
 @login_required
 def take(attempt_id: int) -> str | Response:
     """Show an open attempt without any answer key or cue (its owner only)."""
-    attempt = _own_attempt(attempt_id)
+    attempt = own_attempt(attempt_id)
     if not attempt.is_open:
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
     return render_template(
@@ -123,7 +124,7 @@ def take(attempt_id: int) -> str | Response:
 @login_required
 def answer(attempt_id: int) -> Response:
     """Save answers, or submit and grade once; repeats return the same result (owner only)."""
-    attempt = _own_attempt(attempt_id)
+    attempt = own_attempt(attempt_id)
     if not FlaskForm().validate_on_submit():
         flash("Your session expired; your saved answers are kept. Please try again.", "warning")
         return redirect(url_for("quiz.take", attempt_id=attempt.id))
@@ -145,7 +146,7 @@ def answer(attempt_id: int) -> Response:
 @login_required
 def review(attempt_id: int) -> str | Response:
     """Show score, pass/fail and per-question feedback per the review policy (owner only)."""
-    attempt = _own_attempt(attempt_id)
+    attempt = own_attempt(attempt_id)
     if attempt.is_open:
         return redirect(url_for("quiz.take", attempt_id=attempt.id))
     state, qstate = _state_for(attempt.quiz)
