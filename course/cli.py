@@ -184,8 +184,9 @@ def keys_cli() -> None:
 def generate_key_command() -> None:
     """Generate a new Ed25519 signing key; older keys stay for verification (rotation)."""
     from course.certificates.keys import generate_key
+    from course.certificates.views import keys_dir
 
-    directory = Path(current_app.instance_path) / "keys"
+    directory = keys_dir(current_app)
     record = generate_key(directory)
     click.echo(f"Generated signing key {record.key_id} in {directory}.")
 
@@ -194,9 +195,10 @@ def generate_key_command() -> None:
 def ensure_key_command() -> None:
     """Generate a signing key only if none exists yet (used by `make run`)."""
     from course.certificates.keys import generate_key, load_keyring
+    from course.certificates.views import keys_dir
 
-    directory = Path(current_app.instance_path) / "keys"
-    if directory.exists() and load_keyring(directory):
+    directory = keys_dir(current_app)
+    if directory.exists() and load_keyring(directory).keys:
         return
     record = generate_key(directory)
     click.echo(f"Generated signing key {record.key_id} in {directory}.")

@@ -2,6 +2,299 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from course.certificates.codes import (
+    Issuer,
+    find_by_code,
+    normalise,
+    public_record,
+    status_list_credential,
+)
+from course.certificates.eligibility import (
+    CertificateError,
+    Eligibility,
+    load_eligibility,
+    record_attestation,
+    record_evaluation,
+)
+from course.certificates.forms import AttestationForm, EvaluationForm, VerifyForm
+from course.certificates.keys import did_document
+from course.certificates.pdf import render_certificate_pdf
+from course.certificates.services import auto_issue_if_ready
+from course.extensions import db, limiter
+from course.learning.progress import CourseState
+from course.models import Certificate, CertificateStatus, Course, PublishStatus
+from course.permissions import ensure_owner
 
 bp = Blueprint("certificates", __name__)
+
+VERIFY_LIMIT = "30/minute"
+STATUS_LIST_LIMIT = "120/minute"
+NOINDEX = "noindex, nofollow"
+# One per-IP budget across every way of looking a code up, so the routes cannot be summed.
+verify_limit = limiter.shared_limit(VERIFY_LIMIT, scope="certificate-verify")
+
+
+def absolute_url(endpoint: str, **values: object) -> str:
+    """An absolute URL: PUBLIC_BASE_URL + path when configured, else from the request host."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return str(base).rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def keys_dir(app: Flask) -> Path:
+    """Where the signing keys live: CERTIFICATE_KEYS_DIR, else instance/keys (never in git)."""
+    return Path(app.config.get("CERTIFICATE_KEYS_DIR") or Path(app.instance_path) / "keys")
+
+
+def current_issuer() -> Issuer:
+    """The issuer as configured for this app (needs a request or app context)."""
+    config = current_app.config
+    return Issuer(
+        name=config.get("CERTIFICATE_ISSUER_NAME") or "Practicum",
+        home_url=absolute_url("learning.catalog"),
+        status_list_url=absolute_url("certificates.status_list", list_id=1),
+        verify_url=lambda code: absolute_url("certificates.verify", code=code),
+        course_url=lambda slug: absolute_url("learning.course_page", course_slug=slug),
+        keys_dir=keys_dir(current_app),
+        did_web_domain=config.get("DID_WEB_DOMAIN") or None,
+        signatory_name=config.get("CERTIFICATE_SIGNATORY_NAME"),
+        signatory_title=config.get("CERTIFICATE_SIGNATORY_TITLE"),
+    )
+
+
+@bp.app_template_global("certificate_steps")
+def certificate_steps(state: CourseState) -> Eligibility:
+    """Template helper: the signed-in learner's certificate steps for a course page."""
+    return load_eligibility(current_user.id, state.course, state)
+
+
+def _course_or_404(slug: str) -> Course:
+    course = db.session.scalar(
+        select(Course).where(Course.slug == slug, Course.status == PublishStatus.PUBLISHED)
+    )
+    if course is None:
+        abort(404)
+    return course
+
+
+def _gate(course: Course, step: str) -> Eligibility | Response:
+    """The learner's eligibility, or a redirect to the course page when the step is not open."""
+    elig = load_eligibility(current_user.id, course)
+    back = redirect(url_for("learning.course_page", course_slug=course.slug))
+    if elig.certificate is not None:
+        flash("Your certificate for this course has already been issued.", "info")
+        return back
+    if elig.state.enrollment is None or not elig.state.course_complete:
+        flash(f"The {step} opens once you have completed the course.", "info")
+        return back
+    return elig
+
+
+def _after_step(course: Course, trigger: str, done: str) -> Response:
+    """Issue automatically when the policy allows it, commit once, and say what happens next."""
+    certificate = auto_issue_if_ready(current_user, course, current_issuer(), trigger)
+    db.session.commit()
+    if certificate is not None:
+        flash(f"{done} Your certificate {certificate.code} has been issued.", "success")
+        return redirect(url_for("certificates.mine"))
+    flash(done, "success")
+    return redirect(url_for("learning.course_page", course_slug=course.slug))
+
+
+@bp.route("/courses/<course_slug>/evaluation", methods=["GET", "POST"])
+@login_required
+def evaluation(course_slug: str) -> str | Response | tuple[str, int]:
+    """Show and accept the course evaluation (enrolled learners who completed the course)."""
+    course = _course_or_404(course_slug)
+    elig = _gate(course, "evaluation")
+    if isinstance(elig, Response):
+        return elig
+    if elig.evaluation is not None:
+        flash("You have already submitted the evaluation. Thank you.", "info")
+        return redirect(url_for("learning.course_page", course_slug=course.slug))
+    form = EvaluationForm()
+    if form.validate_on_submit():
+        try:
+            record_evaluation(current_user.id, course, form.answers())
+        except CertificateError as exc:
+            db.session.rollback()
+            flash(str(exc), "warning")
+            return redirect(url_for("learning.course_page", course_slug=course.slug))
+        return _after_step(course, "evaluation", "Thank you: your evaluation was recorded.")
+    status = 400 if form.is_submitted() else 200
+    return render_template("certificates/evaluation.html", course=course, form=form), status
+
+
+@bp.route("/courses/<course_slug>/attestation", methods=["GET", "POST"])
+@login_required
+def attestation(course_slug: str) -> str | Response | tuple[str, int]:
+    """Show and accept the time attestation (enrolled learners who completed the course)."""
+    course = _course_or_404(course_slug)
+    elig = _gate(course, "time attestation")
+    if isinstance(elig, Response):
+        return elig
+    form = AttestationForm(max_hours=course.max_hours)
+    if request.method == "GET" and elig.attestation is not None:
+        form.hours.data = f"{elig.attestation.hours:g}"
+    if form.validate_on_submit():
+        try:
+            record_attestation(current_user.id, course, form.hours.data)
+        except CertificateError as exc:
+            db.session.rollback()
+            form.hours.errors = [str(exc)]
+        else:
+            return _after_step(course, "attestation", "Your time attestation was recorded.")
+    status = 400 if form.is_submitted() else 200
+    context = {"course": course, "form": form, "elig": elig}
+    return render_template("certificates/attestation.html", **context), status
+
+
+@bp.route("/certificates")
+@login_required
+def mine() -> str:
+    """List the signed-in user's certificates with downloads and verify links."""
+    certificates = db.session.scalars(
+        select(Certificate)
+        .where(Certificate.user_id == current_user.id)
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    ).all()
+    links = {c.code: absolute_url("certificates.verify", code=c.code) for c in certificates}
+    return render_template("certificates/mine.html", certificates=certificates, links=links)
+
+
+def _owned_or_404(code: str) -> Certificate:
+    certificate = find_by_code(normalise(code))
+    if certificate is None:
+        abort(404)
+    ensure_owner(certificate.user_id)
+    return certificate
+
+
+STATUS_NOTES = {CertificateStatus.REVOKED: "REVOKED", CertificateStatus.SUPERSEDED: "SUPERSEDED"}
+
+
+@bp.route("/certificates/<code>/certificate.pdf")
+@login_required
+def download(code: str) -> Response:
+    """Send the certificate PDF, rendered only from its snapshot (its owner, or an admin)."""
+    certificate = _owned_or_404(code)
+    pdf = render_certificate_pdf(
+        certificate.snapshot,
+        absolute_url("certificates.verify", code=certificate.code),
+        status_note=STATUS_NOTES.get(certificate.status),
+    )
+    response = Response(pdf, mimetype="application/pdf")
+    filename = f"certificate-{certificate.code}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.route("/certificates/<code>/credential.json")
+@login_required
+def credential(code: str) -> Response:
+    """Send the signed Open Badges 3.0 credential (its owner, or an admin)."""
+    certificate = _owned_or_404(code)
+    if not certificate.credential:
+        abort(404)
+    response = jsonify(certificate.credential)
+    filename = f"credential-{certificate.code}.json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _noindex(response: Response) -> Response:
+    response.headers["X-Robots-Tag"] = NOINDEX
+    return response
+
+
+@bp.route("/verify")
+@verify_limit
+def verify_form() -> Response:
+    """Look up a typed code, forgiving case, spaces and dashes (anyone)."""
+    form = VerifyForm(request.args)
+    status = 200
+    if "code" in request.args:
+        status = 400
+        if form.validate():
+            canonical = normalise(form.code.data)
+            if canonical is not None:
+                return _noindex(redirect(url_for("certificates.verify", code=canonical)))
+            form.code.errors.append(
+                "That is not a certificate code: check it against the certificate."
+            )
+    html = render_template("certificates/verify.html", form=form, record=None, searched=False)
+    return _noindex(Response(html, status=status))
+
+
+@bp.route("/verify/<code>")
+@verify_limit
+def verify(code: str) -> Response:
+    """Say whether a certificate is valid, revoked or superseded, or not found (anyone)."""
+    canonical = normalise(code)
+    if canonical is not None and canonical != code:
+        return _noindex(redirect(url_for("certificates.verify", code=canonical)))
+    certificate = find_by_code(canonical)
+    record = public_record(certificate) if certificate else None
+    form = VerifyForm(data={"code": code})
+    html = render_template("certificates/verify.html", form=form, record=record, searched=True)
+    return _noindex(Response(html, status=200 if record else 404))
+
+
+@bp.route("/api/v1/certificates/<code>", methods=["GET"])
+@verify_limit
+def api_certificate(code: str) -> Response | tuple[Response, int]:
+    """The public verification record as JSON (anyone)."""
+    certificate = find_by_code(normalise(code))
+    if certificate is None:
+        body = jsonify(error="Not Found", status=404, message="No certificate has this code.")
+        return _noindex(body), 404
+    record = public_record(certificate)
+    record["verify_url"] = absolute_url("certificates.verify", code=certificate.code)
+    if "superseded_by" in record:
+        record["superseded_by_url"] = absolute_url(
+            "certificates.verify", code=record["superseded_by"]
+        )
+    return _noindex(jsonify(record))
+
+
+@bp.route("/credentials/status/<int:list_id>")
+@limiter.limit(STATUS_LIST_LIMIT)
+def status_list(list_id: int) -> Response:
+    """The signed BitstringStatusListCredential of revoked certificates (anyone)."""
+    if list_id != 1:
+        abort(404)
+    signed = status_list_credential(current_issuer())
+    if signed is None:
+        abort(404, description="No credentials have been issued yet.")
+    response = jsonify(signed)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.route("/.well-known/did.json")
+def did_json() -> Response:
+    """The issuer's DID document when DID_WEB_DOMAIN is set (anyone)."""
+    issuer = current_issuer()
+    ring = issuer.keyring()
+    if not issuer.did_web_domain or not ring.keys:
+        abort(404)
+    return jsonify(did_document(ring, issuer.did(ring)))

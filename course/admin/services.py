@@ -1,0 +1,262 @@
+"""Admin services: the audit log, the certificate queue with its evidence, and user roles.
+
+Plain functions with explicit arguments; they flush but never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, and_, case, exists, func, select
+from sqlalchemy.orm import selectinload
+
+from course import clock
+from course.certificates.codes import Issuer
+from course.certificates.eligibility import CertificateError
+from course.extensions import db
+from course.models import (
+    Attempt,
+    AttemptStatus,
+    AuditEntry,
+    Certificate,
+    CertificateStatus,
+    Course,
+    CourseEvaluation,
+    Enrollment,
+    Quiz,
+    QuizKind,
+    Role,
+    TimeAttestation,
+    User,
+)
+
+T = TypeVar("T")
+
+
+class AdminError(Exception):
+    """An admin action is not allowed; the message says why."""
+
+
+def record_audit(
+    actor: User | None,
+    action: str,
+    target_type: str,
+    target_id: int | None,
+    *,
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append an audit entry: who (None = the system), what, on which target, and why."""
+    entry = AuditEntry(
+        at=clock.now(),
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        reason=reason,
+        details=dict(details or {}),
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a listing."""
+
+    items: list[T]
+    number: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are (at least one)."""
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        """A newer/earlier page exists."""
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        """An older/later page exists."""
+        return self.number < self.pages
+
+
+def paginate(stmt: Select[Any], number: int, per_page: int) -> Page[Any]:
+    """Run one page of a select (plus a count)."""
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    number = max(1, number)
+    items = list(db.session.scalars(stmt.limit(per_page).offset((number - 1) * per_page)))
+    return Page(items, number, per_page, total or 0)
+
+
+def audit_page(number: int, per_page: int = 50) -> Page[AuditEntry]:
+    """The audit log, newest first."""
+    stmt = (
+        select(AuditEntry)
+        .options(selectinload(AuditEntry.actor))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
+    return paginate(stmt, number, per_page)
+
+
+def users_page(number: int, per_page: int = 50) -> Page[User]:
+    """Every account, by name."""
+    return paginate(select(User).order_by(User.full_name, User.id), number, per_page)
+
+
+def role_change_problem(actor: User, user: User, role: Role) -> str | None:
+    """Explain why this role change is not allowed, or return None."""
+    if user.id == actor.id and role != Role.ADMIN:
+        return "You cannot remove your own admin role; ask another admin to do it."
+    return None
+
+
+def change_role(actor: User, user: User, role: Role, reason: str = "") -> bool:
+    """Give a user a new role (admins; never demoting oneself); return False if unchanged."""
+    problem = role_change_problem(actor, user, role)
+    if problem:
+        raise AdminError(problem)
+    if user.role == role:
+        return False
+    before = user.role
+    user.role = role
+    db.session.flush()
+    record_audit(
+        actor,
+        "user.role_change",
+        "user",
+        user.id,
+        reason=reason,
+        details={"email": user.email, "from": before.value, "to": role.value},
+    )
+    return True
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """An eligible learner awaiting a certificate, with the evidence for it."""
+
+    enrollment: Enrollment
+    user: User
+    course: Course
+    evaluation: CourseEvaluation
+    attestation: TimeAttestation
+    final_score: float | None
+    final_passed_at: datetime | None
+
+
+def _final_results() -> Any:
+    """Per learner and course: best final exam score and the first passing submission."""
+    submitted = Attempt.status == AttemptStatus.SUBMITTED
+    return (
+        select(
+            Attempt.user_id.label("user_id"),
+            Quiz.course_id.label("course_id"),
+            func.max(case((submitted, Attempt.score))).label("best"),
+            func.min(case((and_(submitted, Attempt.passed), Attempt.submitted_at))).label(
+                "passed_at"
+            ),
+        )
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(Quiz.kind == QuizKind.FINAL)
+        .group_by(Attempt.user_id, Quiz.course_id)
+        .subquery()
+    )
+
+
+def certificate_queue(enrollment_ids: Iterable[int] | None = None) -> list[QueueRow]:
+    """Learners who completed a course, evaluated it and attested time, with no valid certificate.
+
+    One query. Pass enrollment_ids to restrict the queue to a selection.
+    """
+    final = _final_results()
+    has_valid = exists().where(
+        Certificate.user_id == Enrollment.user_id,
+        Certificate.course_id == Enrollment.course_id,
+        Certificate.status == CertificateStatus.VALID,
+    )
+    stmt = (
+        select(
+            Enrollment,
+            User,
+            Course,
+            CourseEvaluation,
+            TimeAttestation,
+            final.c.best,
+            final.c.passed_at,
+        )
+        .join(User, User.id == Enrollment.user_id)
+        .join(Course, Course.id == Enrollment.course_id)
+        .join(
+            CourseEvaluation,
+            and_(
+                CourseEvaluation.user_id == Enrollment.user_id,
+                CourseEvaluation.course_id == Enrollment.course_id,
+            ),
+        )
+        .join(
+            TimeAttestation,
+            and_(
+                TimeAttestation.user_id == Enrollment.user_id,
+                TimeAttestation.course_id == Enrollment.course_id,
+            ),
+        )
+        .outerjoin(
+            final,
+            and_(final.c.user_id == Enrollment.user_id, final.c.course_id == Enrollment.course_id),
+        )
+        .where(Enrollment.completed_at.is_not(None), ~has_valid)
+        .order_by(Enrollment.completed_at, Enrollment.id)
+    )
+    if enrollment_ids is not None:
+        stmt = stmt.where(Enrollment.id.in_(list(enrollment_ids)))
+    return [QueueRow(*row) for row in db.session.execute(stmt)]
+
+
+def certificates_page(number: int, per_page: int = 50) -> Page[Certificate]:
+    """Every certificate ever issued, newest first (nothing is ever deleted)."""
+    stmt = (
+        select(Certificate)
+        .options(selectinload(Certificate.user), selectinload(Certificate.course))
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    )
+    return paginate(stmt, number, per_page)
+
+
+@dataclass
+class BulkResult:
+    """What a bulk issue did: certificates issued and learners skipped (with the reason)."""
+
+    issued: list[Certificate] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def issue_many(enrollment_ids: Iterable[int], issuer: Issuer, actor: User) -> BulkResult:
+    """Issue certificates to the selected enrolments in one transaction; skip and explain others."""
+    # Imported here: certificate services record their audit entries through this module.
+    from course.certificates.services import issue_certificate
+
+    result = BulkResult()
+    ids = sorted(set(enrollment_ids))
+    enrollments = db.session.scalars(
+        select(Enrollment)
+        .options(selectinload(Enrollment.user), selectinload(Enrollment.course))
+        .where(Enrollment.id.in_(ids))
+        .order_by(Enrollment.id)
+    ).all()
+    for enrollment in enrollments:
+        try:
+            result.issued.append(
+                issue_certificate(enrollment.user, enrollment.course, issuer, actor)
+            )
+        except CertificateError as exc:
+            result.skipped.append((enrollment.user.full_name, str(exc)))
+    return result
