@@ -55,8 +55,9 @@ fmt: $(VENV)/.dev ## Format the code with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(VENV)/.dev ## Load-test under gunicorn against a bare Flask baseline
+bench: $(VENV)/.dev ## Load-test under gunicorn against a bare Flask baseline, then the cohort report
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.report
 
 ci: ## What CI runs (.ci/run)
 	bash .ci/run

@@ -37,7 +37,8 @@ BASELINE = "hello"
 class Scenario:
     """One measured target: which server, what wrk sends, and the ratio to hello it must reach.
 
-    `path` may use {course} and {module1}..{module7}. `pooled` scenarios POST each open attempt
+    `path` may use {course}, {code} (the learner's certificate) and
+    {module1}..{module7}. `pooled` scenarios POST each open attempt
     of a fresh pool once (quiz submit); the others GET `path` with the benchmark learner's
     cookie (or none when `auth` is False) and expect `expect` as the status.
     """
@@ -56,6 +57,8 @@ SCENARIOS: list[Scenario] = [
     Scenario("module_page", "app", "/courses/{course}/modules/{module2}", target_ratio=0.5),
     Scenario("dashboard", "app", "/dashboard"),
     Scenario("quiz_submit", "app", "/quiz/attempt/<id>", target_ratio=0.3, pooled=True),
+    Scenario("verify_page", "app", "/verify/{code}", target_ratio=0.6, auth=False),
+    Scenario("pdf_download", "app", "/certificates/{code}/certificate.pdf", target_ratio=0.1),
 ]
 
 
@@ -103,7 +106,9 @@ class Bench:
     def path(self, scenario: Scenario) -> str:
         """The scenario's path with course and module slugs filled in."""
         slugs = {f"module{i}": s for i, s in enumerate(self.info.module_slugs, start=1)}
-        return scenario.path.format(course=self.info.course_slug, **slugs)
+        return scenario.path.format(
+            course=self.info.course_slug, code=self.info.certificate_code, **slugs
+        )
 
 
 def measure(bench: Bench, scenario: Scenario, seconds: int | None = None) -> server.Measurement:

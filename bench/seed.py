@@ -54,6 +54,7 @@ class SeedInfo:
     learners: int
     attempts: int
     seconds: float
+    certificate_code: str = ""
 
 
 def app_config(db_path: Path) -> dict[str, Any]:
@@ -83,6 +84,8 @@ def seed(db_path: Path, learners: int = 1000, seed_value: int = 20240601) -> See
         _insert_enrolments(course.id, plans, rng, started)
         attempts = _insert_progress_and_history(modules, plans, rng, started)
         db.session.commit()
+        code = issue_bench_certificate(course, db_path.parent / "keys")
+        db.session.commit()
         info = SeedInfo(
             db_path=db_path,
             course_slug=course.slug,
@@ -91,8 +94,49 @@ def seed(db_path: Path, learners: int = 1000, seed_value: int = 20240601) -> See
             learners=learners,
             attempts=attempts,
             seconds=(datetime.now(UTC) - started).total_seconds(),
+            certificate_code=code,
         )
     return info
+
+
+def issue_bench_certificate(course: Course, keys_dir: Path) -> str:
+    """Issue the benchmark learner a real, signed certificate (bench data: eligibility skipped)."""
+    from course.certificates.codes import Issuer
+    from course.certificates.services import insert_certificate
+    from course.models import User
+
+    user = db.session.get(User, 1)
+    base = "http://127.0.0.1"
+    issuer = Issuer(
+        name="Practicum",
+        home_url=base + "/",
+        status_list_url=base + "/credentials/status/1",
+        verify_url=lambda code: f"{base}/verify/{code}",
+        course_url=lambda slug: f"{base}/courses/{slug}",
+        keys_dir=keys_dir,
+    )
+    draft = {
+        "code": None,
+        "full_name": user.full_name,
+        "credential": user.profession,
+        "licence_number": None,
+        "licence_state": None,
+        "course_slug": course.slug,
+        "course_title": course.title,
+        "course_version": course.content_version,
+        "achievement_description": course.summary,
+        "hours": course.contact_hours,
+        "completion_date": datetime.now(UTC).date().isoformat(),
+        "final_score": 0.9,
+        "certificate_title": "Certificate of Completion",
+        "credit_line": f"{course.contact_hours} contact hours",
+        "credit_statement": course.accreditation.get("statement", ""),
+        "issuer_name": "Practicum",
+        "signatory_name": "Course Director",
+        "signatory_title": "Practicum",
+        "issued_at": None,
+    }
+    return insert_certificate(user, course, draft, issuer, None).code
 
 
 def _bundle():  # noqa: ANN202

@@ -126,7 +126,7 @@ def sign_credential(
     return vc.sign(unsigned, key.private_key, key.verification_method(did), created=created)
 
 
-def _insert(
+def insert_certificate(
     user: User,
     course: Course,
     draft: dict[str, Any],
@@ -134,7 +134,7 @@ def _insert(
     actor: User | None,
     supersedes: Certificate | None = None,
 ) -> Certificate:
-    """Insert the certificate row; a clash on code or status index retries, a double issue fails."""
+    """Insert a certificate row (no eligibility check: callers decide); code clashes retry."""
     now = clock.now()
     for _ in range(INSERT_TRIES):
         code, index = new_code(), _next_status_index()
@@ -185,7 +185,7 @@ def issue_certificate(
         raise AlreadyIssuedError(_already_issued(user, course))
     if not elig.eligible:
         raise NotEligibleError(f"{user.full_name} is not eligible yet: {elig.reason}.")
-    certificate = _insert(
+    certificate = insert_certificate(
         user, course, draft_snapshot(user, course, elig, issuer, actor), issuer, actor
     )
     record_audit(
@@ -289,7 +289,7 @@ def reissue_certificate(
     reason = _require_reason(reason, "reissue")
     draft = reissue_draft(certificate, issuer, actor)
     _claim_valid(certificate, status=CertificateStatus.SUPERSEDED)
-    new = _insert(
+    new = insert_certificate(
         certificate.user, certificate.course, draft, issuer, actor, supersedes=certificate
     )
     certificate.superseded_by_id = new.id
