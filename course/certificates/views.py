@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from pathlib import Path
 
 from flask import (
@@ -192,15 +194,22 @@ def _owned_or_404(code: str) -> Certificate:
 STATUS_NOTES = {CertificateStatus.REVOKED: "REVOKED", CertificateStatus.SUPERSEDED: "SUPERSEDED"}
 
 
+@lru_cache(maxsize=256)
+def certificate_pdf(code: str, snapshot_json: str, verify_url: str, note: str | None) -> bytes:
+    """Render a certificate PDF once per (snapshot, URL, status): the snapshot never changes."""
+    return render_certificate_pdf(json.loads(snapshot_json), verify_url, status_note=note)
+
+
 @bp.route("/certificates/<code>/certificate.pdf")
 @login_required
 def download(code: str) -> Response:
     """Send the certificate PDF, rendered only from its snapshot (its owner, or an admin)."""
     certificate = _owned_or_404(code)
-    pdf = render_certificate_pdf(
-        certificate.snapshot,
+    pdf = certificate_pdf(
+        certificate.code,
+        json.dumps(certificate.snapshot, sort_keys=True),
         absolute_url("certificates.verify", code=certificate.code),
-        status_note=STATUS_NOTES.get(certificate.status),
+        STATUS_NOTES.get(certificate.status),
     )
     response = Response(pdf, mimetype="application/pdf")
     filename = f"certificate-{certificate.code}.pdf"
