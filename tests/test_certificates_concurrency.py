@@ -13,14 +13,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from course import create_app
 from course.auth.services import create_user
 from course.certificates.eligibility import CertificateError
 from course.certificates.services import AlreadyIssuedError, issue_certificate, revoke_certificate
 from course.certificates.views import current_issuer
 from course.extensions import db
 from course.models import AuditEntry, Certificate, CertificateStatus, Course, Enrollment, Role, User
-from tests.conftest import PASSWORD, CSRFClient, _config, database_url, is_postgres
+from tests.concurrency import run_together as together
+from tests.concurrency import shared_database_app
+from tests.conftest import PASSWORD
 from tests.test_certificates_kit import make_eligible, sync_course
 
 THREADS = 6
@@ -28,46 +29,17 @@ THREADS = 6
 
 @pytest.fixture
 def shared_app(tmp_path: Path) -> Iterator[Flask]:
-    url = database_url() if is_postgres() else f"sqlite:///{tmp_path / 'certificates.db'}"
-    app = create_app(_config(url, CERTIFICATE_KEYS_DIR=str(tmp_path / "keys")))
-    app.test_client_class = CSRFClient
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        sync_course()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    with shared_database_app(
+        tmp_path, "certificates", CERTIFICATE_KEYS_DIR=str(tmp_path / "keys")
+    ) as app:
+        with app.app_context():
+            sync_course()
+        yield app
 
 
 def run_together(app: Flask, jobs: list[Callable[[], object]]) -> list[object]:
-    """Run the jobs in threads released at the same instant; collect results or exceptions."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[object] = []
-    lock = threading.Lock()
-
-    def worker(job: Callable[[], object]) -> None:
-        with app.app_context(), app.test_request_context(method="POST"):
-            barrier.wait()
-            try:
-                outcome = job()
-                db.session.commit()
-            except Exception as exc:  # noqa: BLE001 - collected and asserted below
-                db.session.rollback()
-                outcome = exc
-            finally:
-                db.session.remove()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+    """Run the jobs at the same instant inside POST request contexts."""
+    return together(app, jobs, request_method="POST")
 
 
 def eligible_learners(app: Flask, count: int) -> tuple[list[int], list[int]]:

@@ -3,69 +3,37 @@ once. Runs with real separate connections: a file SQLite database, or PostgreSQL
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from course import create_app
 from course.extensions import db
 from course.learning.services import enroll, record_view
 from course.models import Attempt, AttemptStatus, Course, Quiz
 from course.quiz.services import QuizError, finalize_attempt, start_attempt
-from tests.conftest import _config, database_url, is_postgres
+from tests.concurrency import run_together, shared_database_app
 
 THREADS = 6
 
 
 @pytest.fixture
 def shared_app(tmp_path) -> Iterator[Flask]:  # noqa: ANN001
-    url = database_url() if is_postgres() else f"sqlite:///{tmp_path / 'concurrency.db'}"
-    app = create_app(_config(url))
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        from course.content.loader import load_content
-        from course.content.sync import sync_bundle
-        from tests.conftest import ROOT
-
-        sync_bundle(load_content(ROOT / "modules", ROOT / "quizzes"))
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
-
-
-def run_together(app: Flask, job: Callable[[], object]) -> list[object]:
-    """Run `job` in THREADS threads released at the same instant; collect results/exceptions."""
-    barrier = threading.Barrier(THREADS)
-    results: list[object] = []
-    lock = threading.Lock()
-
-    def worker() -> None:
+    with shared_database_app(tmp_path, "concurrency") as app:
         with app.app_context():
-            barrier.wait()
-            try:
-                outcome = job()
-                db.session.commit()
-            except Exception as exc:  # noqa: BLE001 - collected and asserted below
-                db.session.rollback()
-                outcome = exc
-            finally:
-                db.session.remove()
-            with lock:
-                results.append(outcome)
+            from course.content.loader import load_content
+            from course.content.sync import sync_bundle
+            from tests.conftest import ROOT
 
-    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
+            sync_bundle(load_content(ROOT / "modules", ROOT / "quizzes"))
+            db.session.commit()
+        yield app
+
+
+def run_job(app: Flask, job: Callable[[], object]) -> list[object]:
+    """Run `job` in THREADS threads released at the same instant."""
+    return run_together(app, [job] * THREADS)
 
 
 def prepare(app: Flask, max_attempts: int | None) -> tuple[int, int]:
@@ -93,7 +61,7 @@ def test_simultaneous_starts_cannot_exceed_the_limit(shared_app: Flask) -> None:
         attempt = start_attempt(user_id, quiz, clock.now())
         return attempt.id
 
-    results = run_together(shared_app, job)
+    results = run_job(shared_app, job)
     ids = {r for r in results if isinstance(r, int)}
     errors = [r for r in results if not isinstance(r, int)]
     assert all(isinstance(e, QuizError) for e in errors), errors
@@ -118,7 +86,7 @@ def test_simultaneous_submits_grade_once(shared_app: Flask) -> None:
         finalize_attempt(attempt, key, clock.now())
         return (attempt.score, attempt.submitted_at)
 
-    results = run_together(shared_app, job)
+    results = run_job(shared_app, job)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert len(set(results)) == 1  # every caller saw the same graded result
     with shared_app.app_context():
