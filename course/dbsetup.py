@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import Engine, event
 
 from course.extensions import db
@@ -18,24 +21,26 @@ def configure_engines(app: Flask) -> None:
         _configure_sqlite(engine, in_memory=engine.url.database in (None, "", ":memory:"))
 
 
-def writes_on_get(view):  # noqa: ANN001, ANN201
-    """Mark a GET view that writes (it records a visit): SQLite then locks for writing at BEGIN."""
-    view.writes_on_get = True
-    return view
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """Run a GET's occasional write in its own transaction that takes the write lock at BEGIN.
+
+    The read-only transaction so far is ended first, so SQLite never has to upgrade a read
+    snapshot to a write (which fails instead of waiting when another writer got in between).
+    """
+    db.session.commit()
+    g.sqlite_write = True
+    try:
+        yield
+    finally:
+        g.sqlite_write = False
 
 
 def _needs_write_lock() -> bool:
     """Read-only requests may share SQLite; anything that may write queues for the lock."""
     if not has_request_context() or request.method not in READ_METHODS:
         return True
-    view = request.url_rule and request.endpoint and _view_function(request.endpoint)
-    return bool(getattr(view, "writes_on_get", False))
-
-
-def _view_function(endpoint: str):  # noqa: ANN202
-    from flask import current_app
-
-    return current_app.view_functions.get(endpoint)
+    return bool(g.get("sqlite_write"))
 
 
 def _configure_sqlite(engine: Engine, in_memory: bool) -> None:
@@ -44,8 +49,9 @@ def _configure_sqlite(engine: Engine, in_memory: bool) -> None:
     pysqlite opens transactions lazily, so two requests that read and then write fail with
     "database is locked" when they overlap. A transaction that may write therefore takes the
     write lock at BEGIN (IMMEDIATE) and queues behind the busy timeout: SQLite's own
-    one-writer model, without spurious errors. Read-only GETs begin DEFERRED and, with WAL,
-    never wait for writers. PostgreSQL needs none of this.
+    one-writer model, without spurious errors. GETs begin DEFERRED and, with WAL, never wait
+    for writers; a GET that must write does so inside write_transaction(). PostgreSQL needs
+    none of this.
     """
 
     @event.listens_for(engine, "connect")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from course import clock
-from course.dbsetup import writes_on_get
+from course.dbsetup import write_transaction
 from course.extensions import db
 from course.learning.progress import CourseState, load_course_states
 from course.learning.services import (
@@ -68,7 +68,6 @@ def enroll_course(course_slug: str) -> Response:
 
 @bp.route("/courses/<course_slug>/modules/<module_slug>")
 @login_required
-@writes_on_get
 def module(course_slug: str, module_slug: str) -> str | Response:
     """Show a lesson and record the visit (enrolled learners; staff preview without tracking)."""
     state = _state_or_404(course_slug)
@@ -85,8 +84,9 @@ def module(course_slug: str, module_slug: str) -> str | Response:
         flash(f"Complete module {previous.position}, “{previous.title}”, first.", "warning")
         return redirect(url_for("learning.course_page", course_slug=course_slug))
     if tracking and needs_view_update(module_state.progress, clock.now()):
-        now = record_view(current_user.id, module_state.module, clock.now())
-        db.session.commit()
+        with write_transaction():
+            now = record_view(current_user.id, module_state.module, clock.now())
+            db.session.commit()
         if module_state.progress is None:  # first visit: show it as started, without a re-query
             module_state.progress = ModuleProgress(first_viewed_at=now, last_viewed_at=now)
     return render_template(
