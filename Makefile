@@ -43,7 +43,12 @@ run: setup-db ## Set everything up and serve http://127.0.0.1:5000 (SQLite, deve
 	@PRACTICUM_ENV=development $(BIN)/flask users demo
 	PRACTICUM_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.dev tools/verifier/node_modules/.installed ## Run the whole test suite
+tools/a11y/node_modules/.installed: tools/a11y/package.json tools/a11y/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  (cd tools/a11y && npm ci --no-audit --no-fund --loglevel=error) && touch $@; \
+	else echo "npm not found: the accessibility (axe-core) test will be skipped"; fi
+
+test: $(VENV)/.dev tools/verifier/node_modules/.installed tools/a11y/node_modules/.installed ## Run the whole test suite
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev ## ruff check + ruff format --check + content lint

@@ -1,0 +1,90 @@
+"""Accessibility: axe-core (WCAG 2 A and AA rules) finds no serious or critical problem on the
+pages learners, instructors and admins use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from sqlalchemy import select
+
+from course.auth.services import create_user
+from course.models import Course, Quiz, Role
+from tests.e2e.conftest import PASSWORD, LiveServer, browser_required
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+AXE = Path(__file__).resolve().parents[2] / "tools" / "a11y" / "node_modules" / "axe-core"
+AXE_SCRIPT = AXE / "axe.min.js"
+RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE_SCRIPT.exists():
+        message = f"ACCESSIBILITY TESTS NEED axe-core: run `make test` (npm ci in {AXE.parents[1]})"
+        if browser_required():
+            pytest.fail(message)
+        pytest.skip(message)
+    return AXE_SCRIPT.read_text(encoding="utf-8")
+
+
+def audit(page, axe_source: str) -> list[str]:  # noqa: ANN001
+    """Run axe on the current page; return serious and critical violations, described."""
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("(rules) => axe.run(document, rules)", RULES)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.browser
+def test_key_pages_pass_axe(browser: Browser, live_server: LiveServer, axe_source: str) -> None:
+    with live_server.session() as session:
+        course = session.scalars(select(Course)).one()
+        quiz = session.scalar(select(Quiz).where(Quiz.module_id == course.modules[0].id))
+        create_user(
+            email="a11y-admin@example.org",
+            password=PASSWORD,
+            full_name="Ada Access",
+            role=Role.ADMIN,
+        )
+        session.commit()
+        slug, module_slug, quiz_id = course.slug, course.modules[0].slug, quiz.id
+    # The CSP forbids injected scripts; the audit context alone bypasses it.
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    try:
+        pages = ["/", "/auth/login", "/auth/register", "/verify", f"/courses/{slug}"]
+        problems: dict[str, list[str]] = {}
+        for path in pages:
+            page.goto(path)
+            problems[path] = audit(page, axe_source)
+        page.goto("/auth/login")
+        page.fill("#email", "a11y-admin@example.org")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        signed_in = [
+            "/dashboard",
+            f"/courses/{slug}/modules/{module_slug}",
+            f"/quiz/{quiz_id}",
+            "/auth/profile",
+            "/instructor/questions",
+            "/instructor/import",
+            "/instructor/cohort",
+            f"/instructor/quizzes/{quiz_id}/analysis",
+            "/admin/certificates",
+            "/admin/audit",
+            "/admin/users",
+        ]
+        for path in signed_in:
+            page.goto(path)
+            problems[path] = audit(page, axe_source)
+    finally:
+        context.close()
+    failing = {path: found for path, found in problems.items() if found}
+    assert not failing, failing
