@@ -189,8 +189,9 @@ class ModuleForm(FlaskForm):
         super().__init__(obj=module, **kwargs)
         self.module = module
         if not self.is_submitted():
-            self.objectives.data = "\n".join(module.objectives)
             self.body.data = module.body_md
+        if isinstance(self.objectives.data, list):  # from the model, not from the posted form
+            self.objectives.data = "\n".join(self.objectives.data)
 
     def validate_slug(self, field: StringField) -> None:
         """Slugs are well formed and unique within the course."""
