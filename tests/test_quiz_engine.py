@@ -241,17 +241,33 @@ def test_no_answer_key_in_the_browser_before_submission(
     assert not any(KEY_CUES.search(c) for c in classes)
 
 
-def test_option_tokens_do_not_encode_order(client, db, learner, course_content) -> None:
+def test_option_tokens_are_per_attempt_not_stable_ids(client, db, learner, course_content) -> None:
+    from course.quiz.services import option_token
+
     open_module(client, course_content)
-    attempt = start(client, module_quiz(course_content))
+    quiz = module_quiz(course_content)
+    first = start(client, quiz)
+    submit(client, first, False)
+    second = start(client, quiz)
+    html = client.get(f"/quiz/attempt/{second.id}").get_data(as_text=True)
     tokens = [
         i["value"]
-        for i in BeautifulSoup(
-            client.get(f"/quiz/attempt/{attempt.id}").get_data(as_text=True), "html.parser"
-        ).find_all("input", attrs={"type": ["radio", "checkbox"]})
+        for i in BeautifulSoup(html, "html.parser").find_all(
+            "input", attrs={"type": ["radio", "checkbox"]}
+        )
     ]
-    assert tokens != sorted(tokens) or len(set(tokens)) == len(tokens)
     assert len(set(tokens)) == len(tokens)
+    seen_before = {
+        option_token(first, item, key) for item in first.items for key in item.option_order
+    }
+    assert not seen_before & set(tokens)  # a key learnt in one attempt is useless in the next
+    # Posting attempt 1's tokens to attempt 2 answers nothing.
+    replay = {
+        f"q{i.position}": [option_token(first, i, k) for k in i.option_order] for i in first.items
+    }
+    client.post(f"/quiz/attempt/{second.id}", data={**replay, "action": "save"})
+    db.session.refresh(second)
+    assert all(not item.response for item in second.items)
 
 
 def test_module_quizzes_unlock_in_order_and_final_opens_last(
