@@ -121,8 +121,12 @@ def test_remember_me_sets_cookie(client, make_user) -> None:
     response = client.post(
         "/auth/login", data={"email": user.email, "password": PASSWORD, "remember": "y"}
     )
-    assert "remember_token" in response.headers.get("Set-Cookie", "") or any(
-        "remember_token" in h for h in response.headers.getlist("Set-Cookie")
+    assert any("remember_token" in h for h in response.headers.getlist("Set-Cookie"))
+    client.post("/auth/logout")
+    plain = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    assert not any(
+        "remember_token=" in h and "Expires=Thu, 01 Jan 1970" not in h
+        for h in plain.headers.getlist("Set-Cookie")
     )
 
 
