@@ -7,6 +7,7 @@ import re
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from sqlalchemy import event
 
 from course import create_app
 from course.auth.services import create_user
+from course.content.loader import ContentBundle, load_content
 from course.extensions import db as _db
 from course.models import Role, User
 
@@ -62,9 +64,10 @@ def app_config() -> dict[str, object]:
 
 
 @pytest.fixture
-def app(app_config: dict[str, object]) -> Iterator[Flask]:
-    """A fresh app with an empty schema."""
-    application = create_app(_config(database_url(), **app_config))
+def app(app_config: dict[str, object], tmp_path: Path) -> Iterator[Flask]:
+    """A fresh app with an empty schema; signing keys go to a temporary folder, never instance/."""
+    config = {"CERTIFICATE_KEYS_DIR": str(tmp_path / "keys"), **app_config}
+    application = create_app(_config(database_url(), **config))
     application.test_client_class = CSRFClient
 
     @application.before_request
@@ -220,16 +223,26 @@ def count_queries(db):  # noqa: ANN001, ANN201
     return counting
 
 
-@pytest.fixture
-def course_content(db):  # noqa: ANN001, ANN201
-    """Sync the real course (modules/ and quizzes/) into the test database."""
-    from course.content.loader import load_content
-    from course.content.sync import sync_bundle
-
+@cache
+def real_bundle() -> ContentBundle:
+    """The real course files (modules/ and quizzes/), parsed once per test process (~0.35 s)."""
     bundle = load_content(ROOT / "modules", ROOT / "quizzes")
     assert bundle.ok, [str(p) for p in bundle.problems]
-    sync_bundle(bundle)
-    db.session.commit()
+    return bundle
+
+
+@pytest.fixture
+def course_content(db):  # noqa: ANN001, ANN201
+    """Sync the real course into the test database."""
+    from course.content.sync import sync_bundle
     from course.models import Course
 
+    sync_bundle(real_bundle())
+    db.session.commit()
     return db.session.query(Course).one()
+
+
+@pytest.fixture
+def staff(make_user, login) -> User:  # noqa: ANN001
+    """A signed-in instructor."""
+    return login(make_user(role=Role.INSTRUCTOR))

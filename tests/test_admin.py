@@ -3,26 +3,24 @@ the web with confirmation, the audit log, and users and roles."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
 from course.admin.services import record_audit
 from course.certificates.eligibility import record_evaluation
 from course.models import AuditEntry, Certificate, CertificateStatus, Enrollment, Role, User
-from tests.test_certificates_kit import EVALUATION, complete_course, make_eligible, sync_course
+from tests.test_certificates_kit import (
+    EVALUATION,
+    complete_course,
+    make_eligible,
+    sync_course,
+)
 
 
 @pytest.fixture
 def course_content(db):  # noqa: ANN001, ANN201
-    """The real course, synced from files parsed once per test process."""
+    """Certificate tests use the real lessons without question pools (see sync_course)."""
     return sync_course()
-
-
-@pytest.fixture
-def app_config(tmp_path: Path) -> dict[str, object]:
-    return {"CERTIFICATE_KEYS_DIR": str(tmp_path / "keys")}
 
 
 @pytest.fixture

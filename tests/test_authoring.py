@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from course.learning.services import enroll, record_view
-from course.models import AuditEntry, Course, Module, ModuleProgress, PublishStatus, Role
+from course.models import AuditEntry, Course, Module, ModuleProgress, PublishStatus
 from tests.conftest import SHARED
 
 ARTICLE = SHARED / "source" / "who-can-benefit-from-ketamine-therapy.txt"
@@ -31,12 +30,6 @@ def listed_modules(client, slug: str) -> list[str]:  # noqa: ANN001
     return [
         h.get_text(" ", strip=True) for h in soup(client.get(f"/courses/{slug}")).select("ol h3")
     ]
-
-
-@pytest.fixture
-def staff(make_user, login):  # noqa: ANN001, ANN201
-    """A signed-in instructor."""
-    return login(make_user(role=Role.INSTRUCTOR))
 
 
 def article_preview(client, expected: int = 200, **data: object) -> BeautifulSoup:  # noqa: ANN001

@@ -9,16 +9,10 @@ from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from course.models import AuditEntry, Question, QuestionStatus, Role, User
+from course.models import AuditEntry, Question, QuestionStatus
 from tests.test_bank_support import Bank, build_bank, errors_for, form_data
 
 NEW = "/instructor/questions/new?course=bank-course&module=beta"
-
-
-@pytest.fixture
-def staff(make_user, login) -> User:  # noqa: ANN001
-    """A signed-in instructor."""
-    return login(make_user(role=Role.INSTRUCTOR))
 
 
 @pytest.fixture

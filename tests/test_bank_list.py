@@ -6,14 +6,8 @@ import pytest
 
 from course.instructor import stats
 from course.instructor.bank_services import MIN_ATTEMPTS, current_stats
-from course.models import QuestionStatus, Role, User
+from course.models import QuestionStatus
 from tests.test_bank_support import add_question, build_bank, make_attempt
-
-
-@pytest.fixture
-def staff(make_user, login) -> User:  # noqa: ANN001
-    """A signed-in instructor."""
-    return login(make_user(role=Role.INSTRUCTOR))
 
 
 def uids(soup) -> list[str]:  # noqa: ANN001

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from course.learning.services import complete_module
-from course.models import Attempt, AuditEntry, ModuleProgress, Question, Role, User
+from course.models import Attempt, AuditEntry, ModuleProgress, Question, User
 from tests.test_bank_support import (
     OPTIONS,
     Bank,
@@ -37,12 +37,6 @@ NEW_KEY = [
         "rationale": "Unsafe.",
     },
 ]
-
-
-@pytest.fixture
-def staff(make_user, login) -> User:  # noqa: ANN001
-    """A signed-in instructor."""
-    return login(make_user(role=Role.INSTRUCTOR))
 
 
 @pytest.fixture

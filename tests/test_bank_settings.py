@@ -7,14 +7,8 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from course.models import AuditEntry, Quiz, Role, User
+from course.models import AuditEntry, Quiz
 from tests.test_bank_support import Bank, build_bank, errors_for, form_data, make_attempt
-
-
-@pytest.fixture
-def staff(make_user, login) -> User:  # noqa: ANN001
-    """A signed-in instructor."""
-    return login(make_user(role=Role.INSTRUCTOR))
 
 
 @pytest.fixture

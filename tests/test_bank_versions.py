@@ -7,16 +7,10 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from course.models import AuditEntry, Question, QuestionStatus, QuestionVersion, Role, User
+from course.models import AuditEntry, Question, QuestionStatus, QuestionVersion
 from course.quiz.services import question_pool
 from tests.conftest import PASSWORD
 from tests.test_bank_support import Bank, add_question, build_bank, form_data, make_attempt
-
-
-@pytest.fixture
-def staff(make_user, login) -> User:  # noqa: ANN001
-    """A signed-in instructor."""
-    return login(make_user(role=Role.INSTRUCTOR))
 
 
 @pytest.fixture

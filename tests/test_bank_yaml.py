@@ -10,16 +10,10 @@ from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from course.content.schema import QuizFile
-from course.models import AuditEntry, Question, QuestionStatus, QuestionVersion, Role, User
+from course.models import AuditEntry, Question, QuestionStatus, QuestionVersion
 from tests.test_bank_support import Bank, build_bank, form_data
 
 IMPORT = "/instructor/questions/yaml-import?course={}"
-
-
-@pytest.fixture
-def staff(make_user, login) -> User:  # noqa: ANN001
-    """A signed-in instructor."""
-    return login(make_user(role=Role.INSTRUCTOR))
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ and automatic issue."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -38,13 +36,8 @@ EVAL_FORM = {
 
 @pytest.fixture
 def course_content(db):  # noqa: ANN001, ANN201
-    """The real course, synced from files parsed once per test process."""
+    """Certificate tests use the real lessons without question pools (see sync_course)."""
     return sync_course()
-
-
-@pytest.fixture
-def app_config(tmp_path: Path) -> dict[str, object]:
-    return {"CERTIFICATE_KEYS_DIR": str(tmp_path / "keys")}
 
 
 @pytest.fixture

@@ -28,7 +28,11 @@ from course.certificates.services import (
 )
 from course.certificates.views import current_issuer
 from course.models import AuditEntry, Certificate, CertificateStatus, Role
-from tests.test_certificates_kit import ACCREDITED, make_eligible, sync_course
+from tests.test_certificates_kit import (
+    ACCREDITED,
+    make_eligible,
+    sync_course,
+)
 
 NAME = "Zoë Łukasiewicz-Núñez"
 EMAIL = "zoe.nunez@example.org"
@@ -36,14 +40,14 @@ LICENCE = "RN-0099-4471"
 
 
 @pytest.fixture
-def keys_dir(tmp_path: Path) -> Path:
-    return tmp_path / "keys"
+def course_content(db):  # noqa: ANN001, ANN201
+    """Certificate tests use the real lessons without question pools (see sync_course)."""
+    return sync_course()
 
 
 @pytest.fixture
-def course_content(db):  # noqa: ANN001, ANN201
-    """The real course, synced from files parsed once per test process."""
-    return sync_course()
+def keys_dir(tmp_path: Path) -> Path:
+    return tmp_path / "keys"
 
 
 @pytest.fixture

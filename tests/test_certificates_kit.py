@@ -7,11 +7,11 @@ completed, a passed final exam, and (optionally) the evaluation and time attesta
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 from datetime import timedelta
-from pathlib import Path
+from functools import cache
 from typing import Any
 
+import pytest
 from flask import current_app
 from sqlalchemy import func, select
 
@@ -22,6 +22,7 @@ from course.certificates.views import current_issuer
 from course.extensions import db
 from course.learning.services import complete_module, enroll, mark_course_complete, record_view
 from course.models import Attempt, AttemptStatus, Course, Quiz, QuizKind, Role, User
+from tests.conftest import real_bundle
 
 EVALUATION = {
     "objectives_met": 5,
@@ -31,7 +32,6 @@ EVALUATION = {
     "intended_change": "Screen for psychosis history before referral.",
     "comments": "",
 }
-ROLE_MATRIX_KEYS = Path(tempfile.gettempdir()) / "practicum-role-matrix-keys"
 ACCREDITED = {
     "accredited": True,
     "statement": (
@@ -57,32 +57,37 @@ ACCREDITED = {
 }
 
 
-_BUNDLE: list[Any] = []
+@cache
+def _lessons_bundle() -> Any:
+    """The real course with its quizzes' questions left out (certificates never look at them)."""
+    bundle = real_bundle()
+    return dataclasses.replace(
+        bundle,
+        quizzes=[_without_questions(q) for q in bundle.quizzes],
+        final=bundle.final and _without_questions(bundle.final),
+    )
 
 
 def _without_questions(source: Any) -> Any:
-    """A quiz source with its questions left out (certificates never look at them)."""
     return dataclasses.replace(source, data=source.data.model_copy(update={"questions": []}))
 
 
 def sync_course() -> Course:
-    """Sync the real course (its quizzes without their questions, for speed) into the database.
-
-    The files are parsed once per test process.
-    """
-    from course.content.loader import load_content
+    """Sync the real course, without quiz questions (about 0.1 s faster), into the database."""
     from course.content.sync import sync_bundle
-    from tests.conftest import ROOT
 
-    if not _BUNDLE:
-        bundle = load_content(ROOT / "modules", ROOT / "quizzes")
-        assert bundle.ok, [str(p) for p in bundle.problems]
-        bundle.quizzes = [_without_questions(q) for q in bundle.quizzes]
-        bundle.final = bundle.final and _without_questions(bundle.final)
-        _BUNDLE.append(bundle)
-    sync_bundle(_BUNDLE[0])
+    sync_bundle(_lessons_bundle())
     db.session.commit()
     return db.session.scalars(select(Course)).one()
+
+
+@pytest.fixture
+def course_content(db: Any) -> Course:
+    """Certificate tests' course: the real lessons and quiz settings, no question pools.
+
+    Import this fixture into a test module to override the conftest one there.
+    """
+    return sync_course()
 
 
 def complete_course(user_id: int, course: Course, score: float = 0.9) -> None:
@@ -138,7 +143,6 @@ def world_certificate(world: dict[str, Any], db_: Any, make_user: Any) -> None:
     """Role-matrix objects: a valid certificate (code, certificate_id) and a user (user_id)."""
     if "code" in world:
         return
-    current_app.config["CERTIFICATE_KEYS_DIR"] = str(ROLE_MATRIX_KEYS)
     course = world["course"]
     learner = make_user(full_name="Matrix Learner", licence_number="L-1", licence_state="CA")
     admin = make_user(role=Role.ADMIN)

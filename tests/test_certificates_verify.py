@@ -3,8 +3,6 @@ and rate limiting."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
@@ -15,7 +13,10 @@ from course.certificates.services import (
 )
 from course.certificates.views import current_issuer
 from course.models import AuditEntry, Role
-from tests.test_certificates_kit import ROLE_MATRIX_KEYS, make_eligible, sync_course
+from tests.test_certificates_kit import (
+    make_eligible,
+    sync_course,
+)
 
 NAME = "Søren Ærø-Núñez"
 EMAIL = "soren.aero@example.org"
@@ -24,13 +25,8 @@ LICENCE = "MD-778812"
 
 @pytest.fixture
 def course_content(db):  # noqa: ANN001, ANN201
-    """The real course, synced from files parsed once per test process."""
+    """Certificate tests use the real lessons without question pools (see sync_course)."""
     return sync_course()
-
-
-@pytest.fixture
-def app_config(tmp_path: Path) -> dict[str, object]:
-    return {"CERTIFICATE_KEYS_DIR": str(tmp_path / "keys")}
 
 
 @pytest.fixture
@@ -167,7 +163,7 @@ def test_json_variant_shows_only_public_fields(client, issued) -> None:  # noqa:
 
 @pytest.mark.parametrize(
     "app_config",
-    [{"RATELIMIT_ENABLED": True, "CERTIFICATE_KEYS_DIR": str(ROLE_MATRIX_KEYS)}],
+    [{"RATELIMIT_ENABLED": True}],
 )
 def test_verify_routes_are_rate_limited(client, issued) -> None:  # noqa: ANN001
     codes = [client.get(f"/verify/{issued.code}").status_code for _ in range(31)]

@@ -11,7 +11,7 @@ from course.content.loader import load_content
 from course.content.render import render_markdown
 from course.content.sync import sync_bundle
 from course.models import Module, ModuleProgress, Question, QuestionVersion
-from tests.conftest import ROOT
+from tests.conftest import ROOT, real_bundle
 
 FIXTURES = ROOT / "tests" / "content"
 
@@ -27,7 +27,7 @@ def test_real_course_lints_clean(app) -> None:
 
 
 def test_real_course_has_seven_modules_matching_article_sections() -> None:
-    bundle = load_content(ROOT / "modules", ROOT / "quizzes")
+    bundle = real_bundle()
     titles = [m.meta.title for m in sorted(bundle.modules, key=lambda m: m.meta.order)]
     assert titles == [
         "How Ketamine Care Is Delivered and How It Works",

@@ -20,7 +20,6 @@ from course.models import (
     Question,
     QuestionStatus,
     QuestionVersion,
-    Role,
 )
 from tests.conftest import SHARED
 
@@ -59,12 +58,6 @@ def course(db) -> Course:  # noqa: ANN001
     db.session.add(course)
     db.session.commit()
     return course
-
-
-@pytest.fixture
-def staff(make_user, login):  # noqa: ANN001, ANN201
-    """A signed-in instructor."""
-    return login(make_user(role=Role.INSTRUCTOR))
 
 
 def preview(client, course, text, expected=200, **fields):  # noqa: ANN001, ANN003, ANN201

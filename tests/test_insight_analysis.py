@@ -119,11 +119,6 @@ def take(db, user_id: int, quiz: Quiz, picks: list[str]) -> None:  # noqa: ANN00
     db.session.commit()
 
 
-@pytest.fixture
-def staff(make_user, login):  # noqa: ANN001, ANN201
-    return login(make_user(role=Role.INSTRUCTOR))
-
-
 def learners(make_user, count: int) -> list:  # noqa: ANN001
     return [make_user(full_name=f"Learner {i}") for i in range(1, count + 1)]
 

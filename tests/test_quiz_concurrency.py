@@ -22,11 +22,10 @@ THREADS = 6
 def shared_app(tmp_path) -> Iterator[Flask]:  # noqa: ANN001
     with shared_database_app(tmp_path, "concurrency") as app:
         with app.app_context():
-            from course.content.loader import load_content
             from course.content.sync import sync_bundle
-            from tests.conftest import ROOT
+            from tests.conftest import real_bundle
 
-            sync_bundle(load_content(ROOT / "modules", ROOT / "quizzes"))
+            sync_bundle(real_bundle())
             db.session.commit()
         yield app
 

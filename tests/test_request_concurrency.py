@@ -11,7 +11,7 @@ from course.extensions import db
 from course.learning.services import enroll
 from course.models import Course, ModuleProgress
 from tests.concurrency import run_together, shared_database_app
-from tests.conftest import PASSWORD, ROOT
+from tests.conftest import PASSWORD, real_bundle
 
 LEARNERS = 6
 
@@ -19,10 +19,9 @@ LEARNERS = 6
 def test_simultaneous_first_visits_all_succeed(tmp_path: Path) -> None:
     with shared_database_app(tmp_path, "visits") as app:
         with app.app_context():
-            from course.content.loader import load_content
             from course.content.sync import sync_bundle
 
-            sync_bundle(load_content(ROOT / "modules", ROOT / "quizzes"))
+            sync_bundle(real_bundle())
             course = db.session.scalars(select(Course)).one()
             emails = []
             for n in range(LEARNERS):
