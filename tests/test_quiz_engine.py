@@ -261,13 +261,16 @@ def test_option_tokens_are_per_attempt_not_stable_ids(client, db, learner, cours
         option_token(first, item, key) for item in first.items for key in item.option_order
     }
     assert not seen_before & set(tokens)  # a key learnt in one attempt is useless in the next
-    # Posting attempt 1's tokens to attempt 2 answers nothing.
+    # Attempt 1's tokens name no option of attempt 2: kept as unknown, they score nothing.
     replay = {
         f"q{i.position}": [option_token(first, i, k) for k in i.option_order] for i in first.items
     }
     client.post(f"/quiz/attempt/{second.id}", data={**replay, "action": "save"})
     db.session.refresh(second)
-    assert all(not item.response for item in second.items)
+    assert all(item.response and set(item.response) == {"?"} for item in second.items)
+    client.post(f"/quiz/attempt/{second.id}", data={**replay, "action": "submit"})
+    db.session.refresh(second)
+    assert second.score == 0.0
 
 
 def test_module_quizzes_unlock_in_order_and_final_opens_last(

@@ -13,6 +13,7 @@ Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=10
 TAGS = ("indication", "contraindication", "caution", "mechanism", "evidence", "delivery")
 Tag = Literal["indication", "contraindication", "caution", "mechanism", "evidence", "delivery"]
 ReviewPolicy = Literal["after_pass_or_exhausted", "after_submit", "always", "never"]
+ReviewCorrectness = Literal["after_submit", "with_key"]
 
 
 class Strict(BaseModel):
@@ -134,6 +135,9 @@ class QuizSettings(Strict):
     shuffle_options: bool = True
     partial_credit: bool = False
     review_policy: ReviewPolicy = "after_pass_or_exhausted"
+    # Whether each question's correct/incorrect mark shows right after submitting, or only
+    # once the key itself may be shown (Moodle's "Whether correct" review option).
+    review_correctness: ReviewCorrectness = "after_submit"
     late_policy: Literal["grade_at_deadline", "not_counted"] = "grade_at_deadline"
     draw: list[DrawRule] = Field(default_factory=list)
     fixed: list[str] | None = None  # a fixed list of question ids instead of random draws

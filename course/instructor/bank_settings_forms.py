@@ -37,6 +37,10 @@ POLICIES = [
     SelectChoice("always", "Always"),
     SelectChoice("never", "Never"),
 ]
+CORRECTNESS = [
+    SelectChoice("after_submit", "After each submission"),
+    SelectChoice("with_key", "Only when the correct answers are shown"),
+]
 LATE = [
     SelectChoice("grade_at_deadline", "Grade the answers saved at the deadline"),
     SelectChoice("not_counted", "Score 0"),
@@ -54,6 +58,7 @@ class QuizSettingsForm(FlaskForm):
     cooldown_minutes = IntegerField("Cooldown between attempts (minutes)", default=0)
     time_limit_minutes = IntegerField("Time limit (minutes; blank: none)", validators=[Optional()])
     review_policy = SelectField("Show correct answers", choices=POLICIES)
+    review_correctness = SelectField("Show whether each answer was right", choices=CORRECTNESS)
     shuffle_questions = BooleanField("Shuffle questions")
     shuffle_options = BooleanField("Shuffle options")
     partial_credit = BooleanField("Partial credit on multiple-response questions")

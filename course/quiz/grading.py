@@ -13,11 +13,15 @@ PASS_EPSILON = 1e-9
 def grade_item(
     qtype: str, options: Sequence[dict[str, Any]], response: Sequence[str], partial: bool
 ) -> float:
-    """Return an item's score in [0, 1]; unknown option keys are ignored."""
-    kind = get_type(qtype)
-    chosen = kind.normalise_response(response, options)
-    score = kind.grade(options, chosen, partial)
-    return max(0.0, min(1.0, score))
+    """Return an item's score in [0, 1]; a response its type cannot hold scores 0."""
+    return get_type(qtype).score(options, list(response), partial)
+
+
+def response_problem(
+    qtype: str, options: Sequence[dict[str, Any]], response: Sequence[str] | None
+) -> str | None:
+    """Say why a stored response is invalid for its question, or None when it is valid."""
+    return get_type(qtype).response_problem(list(response or []), options)
 
 
 def attempt_score(item_scores: Sequence[float]) -> float:

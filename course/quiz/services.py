@@ -30,6 +30,7 @@ from course.models import (
 )
 from course.quiz.draw import DrawError, draw_questions
 from course.quiz.grading import attempt_score, grade_item, is_pass
+from course.quiz.types import UNKNOWN_OPTION, get_type
 
 DEADLINE_GRACE = timedelta(seconds=5)
 
@@ -147,12 +148,18 @@ def _expired(attempt: Attempt, now: datetime) -> bool:
 
 
 def decode_answers(attempt: Attempt, form: Mapping[str, Sequence[str]]) -> dict[int, list[str]]:
-    """Map posted option tokens back to option keys, per item position; unknown tokens drop out."""
+    """Map posted option tokens back to option keys, per item position, keeping every token.
+
+    A token that names no option of the item becomes UNKNOWN_OPTION and a repeated token stays
+    repeated, so the question type sees exactly what was posted and can reject it. Nothing is
+    dropped, deduplicated or truncated here.
+    """
     answers: dict[int, list[str]] = {}
     for item in attempt.items:
-        tokens = set(form.get(f"q{item.position}", []))
+        tokens = form.get(f"q{item.position}") or []
         lookup = {option_token(attempt, item, key): key for key in item.option_order}
-        answers[item.position] = [lookup[t] for t in tokens if t in lookup]
+        keys = [lookup.get(str(token), UNKNOWN_OPTION) for token in tokens]
+        answers[item.position] = get_type(item.version.qtype).canonical(keys)
     return answers
 
 
@@ -162,7 +169,7 @@ def save_answers(attempt: Attempt, answers: Mapping[int, list[str]], now: dateti
         return False
     for item in attempt.items:
         if item.position in answers:
-            item.response = sorted(set(answers[item.position]))
+            item.response = list(answers[item.position])
     return True
 
 
@@ -211,13 +218,3 @@ def _record_pass(attempt: Attempt) -> None:
     state = load_course_states(attempt.user_id, quiz.course.slug)[0]
     if state.course_complete:
         mark_course_complete(attempt.user_id, quiz.course_id)
-
-
-def reveal_key(attempt: Attempt, attempts_remaining: int | None) -> bool:
-    """Whether the review may show correct answers, per the quiz's review policy."""
-    policy = attempt.settings.get("review_policy", "after_pass_or_exhausted")
-    if attempt.is_open or policy == "never":
-        return False
-    if policy in ("after_submit", "always"):
-        return True
-    return bool(attempt.passed) or attempts_remaining == 0

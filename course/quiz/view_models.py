@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from course.content.render import render_inline, render_markdown
 from course.models import Attempt
+from course.quiz.grading import response_problem
+from course.quiz.review import ReviewVisibility
 from course.quiz.services import option_token
 from course.quiz.types import get_type
 
@@ -65,44 +67,57 @@ class ReviewOption:
 
 @dataclass
 class ReviewItem:
-    """A question on the review page."""
+    """A question on the review page; `mark` is None when correctness is not shown."""
 
     position: int
     stem_html: str
-    score: float
-    right: bool
+    mark: str | None  # "correct", "partial", "incorrect", "unanswered" or "invalid"
+    invalid_reason: str | None
     feedback_html: str | None
-    version_number: int
     references: list[int]
     options: list[ReviewOption] = field(default_factory=list)
 
 
-def review_items(attempt: Attempt, reveal: bool) -> list[ReviewItem]:
-    """Build the review from the frozen versions; without reveal, rationales only for choices."""
+def _mark(score: float, chosen: list[str], invalid: str | None) -> str:
+    if invalid:
+        return "invalid"
+    if not chosen:
+        return "unanswered"
+    if score >= 1.0:
+        return "correct"
+    return "partial" if score > 0 else "incorrect"
+
+
+def review_items(attempt: Attempt, show: ReviewVisibility) -> list[ReviewItem]:
+    """Build the review from the frozen versions, revealing only what `show` allows."""
     items = []
     for item in attempt.items:
         version = item.version
-        chosen = set(item.response or [])
+        chosen = list(item.response or [])
+        invalid = response_problem(version.qtype, version.options, chosen)
+        own_feedback = show.choice_feedback(chosen, invalid is None)
         options = []
         for key in item.option_order:
             option = version.option(key)
-            show = reveal or key in chosen
+            picked = key in chosen
             options.append(
                 ReviewOption(
                     html=render_inline(option["text"]),
-                    chosen=key in chosen,
-                    correct=bool(option.get("correct")) if reveal else None,
-                    rationale_html=render_inline(option["rationale"]) if show else None,
+                    chosen=picked,
+                    correct=bool(option.get("correct")) if show.key else None,
+                    rationale_html=render_inline(option["rationale"])
+                    if show.key or (picked and own_feedback)
+                    else None,
                 )
             )
+        score = item.score or 0.0
         items.append(
             ReviewItem(
                 position=item.position,
                 stem_html=render_markdown(version.stem),
-                score=item.score or 0.0,
-                right=(item.score or 0.0) >= 1.0,
-                feedback_html=render_markdown(version.feedback) if reveal else None,
-                version_number=version.number,
+                mark=_mark(score, chosen, invalid) if show.correctness else None,
+                invalid_reason=invalid,
+                feedback_html=render_markdown(version.feedback) if show.key else None,
                 references=list(version.references),
                 options=options,
             )

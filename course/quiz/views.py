@@ -14,15 +14,14 @@ from course.extensions import db
 from course.learning.progress import load_course_states
 from course.models import Attempt, AttemptItem, Quiz, QuizKind
 from course.permissions import ensure_self
+from course.quiz.review import review_visibility
 from course.quiz.services import (
     QuizError,
     decode_answers,
     finalize_attempt,
-    reveal_key,
     save_answers,
     start_attempt,
 )
-from course.quiz.types import get_type
 from course.quiz.view_models import review_items, take_items
 
 bp = Blueprint("quiz", __name__)
@@ -150,15 +149,17 @@ def review(attempt_id: int) -> str | Response:
     if attempt.is_open:
         return redirect(url_for("quiz.take", attempt_id=attempt.id))
     state, qstate = _state_for(attempt.quiz)
-    remaining = qstate.remaining if qstate else None
-    reveal = reveal_key(attempt, remaining)
+    show = review_visibility(
+        attempt,
+        passed_quiz=bool(qstate and qstate.passed),
+        attempts_remaining=qstate.remaining if qstate else None,
+    )
     return render_template(
         "quiz/review.html",
         attempt=attempt,
         quiz=attempt.quiz,
         state=state,
         qstate=qstate,
-        reveal=reveal,
-        items=review_items(attempt, reveal),
-        get_type=get_type,
+        show=show,
+        items=review_items(attempt, show),
     )
