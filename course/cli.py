@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from sqlalchemy import select
 
 from course.extensions import db
+from course.quiz.cli import quiz_cli
 
 
 def register_cli(app: Flask) -> None:
@@ -17,6 +18,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(keys_cli)
+    app.cli.add_command(quiz_cli)
 
 
 def _root() -> Path:

@@ -24,7 +24,7 @@ from course.models import (
     QuestionVersion,
     QuizKind,
 )
-from course.quiz.grading import attempt_score, grade_item, is_pass
+from course.quiz.grading import attempt_score, grade_item, is_pass, response_problem
 
 
 @dataclass(frozen=True)
@@ -94,8 +94,15 @@ def _regrade_item(item: AttemptItem, target: QuestionVersion) -> RegradeChange:
     return RegradeChange(item, old[0], new_item, old[1], new_score, old[2], new_passed, dropped)
 
 
+def _needs_regrade(item: AttemptItem, target: QuestionVersion) -> bool:
+    """An older version's response, or one its type cannot hold (graded leniently before)."""
+    if item.version.number < target.number:
+        return True
+    return response_problem(item.version.qtype, item.version.options, item.response) is not None
+
+
 def regrade_plan(question: Question) -> RegradePlan:
-    """Dry run: regrade submitted attempts that saw an older version, changing nothing."""
+    """Dry run: regrade older-version and invalid responses on the current key, changing nothing."""
     target = question.current
     stmt = (
         select(AttemptItem)
@@ -103,7 +110,6 @@ def regrade_plan(question: Question) -> RegradePlan:
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
         .where(
             QuestionVersion.question_id == question.id,
-            QuestionVersion.number < target.number,
             Attempt.status == AttemptStatus.SUBMITTED,
         )
         .options(
@@ -114,7 +120,8 @@ def regrade_plan(question: Question) -> RegradePlan:
         )
         .order_by(Attempt.id)
     )
-    outcomes = [_regrade_item(item, target) for item in db.session.scalars(stmt).unique()]
+    items = [i for i in db.session.scalars(stmt).unique() if _needs_regrade(i, target)]
+    outcomes = [_regrade_item(item, target) for item in items]
     changes = [c for c in outcomes if abs(c.new_item - c.old_item) > 1e-9]
     dropped = sum(1 for c in outcomes if c.dropped) - sum(1 for c in changes if c.dropped)
     return RegradePlan(target, changes, len(outcomes), dropped)
