@@ -122,6 +122,14 @@ class DrawRule(Strict):
     min: int = Field(ge=1)
 
 
+class CriticalRule(Strict):
+    """A critical area: the items carrying any of `tags` must reach their own pass mark."""
+
+    name: str = Field(min_length=3, max_length=100)
+    tags: list[Tag] = Field(min_length=1)
+    pass_score: float = Field(gt=0, le=1)
+
+
 class QuizSettings(Strict):
     """Settings shared by module quizzes and the final exam."""
 
@@ -140,6 +148,7 @@ class QuizSettings(Strict):
     review_correctness: ReviewCorrectness = "after_submit"
     late_policy: Literal["grade_at_deadline", "not_counted"] = "grade_at_deadline"
     draw: list[DrawRule] = Field(default_factory=list)
+    critical: list[CriticalRule] = Field(default_factory=list)
     fixed: list[str] | None = None  # a fixed list of question ids instead of random draws
 
     @model_validator(mode="after")
@@ -149,6 +158,13 @@ class QuizSettings(Strict):
             raise ValueError("draw quotas add up to more than question_count")
         if self.fixed is not None and len(self.fixed) != self.question_count:
             raise ValueError("a fixed list must hold exactly question_count ids")
+        for rule in self.critical:
+            covered = any(set(d.tags) <= set(rule.tags) for d in self.draw)
+            if self.fixed is None and not covered:
+                raise ValueError(
+                    f"critical area {rule.name!r} needs a draw rule limited to its tags "
+                    f"{rule.tags}, so that every attempt includes its items"
+                )
         return self
 
 

@@ -87,7 +87,7 @@ def quiz_settings(quiz_id: int) -> str | Response:
     form = QuizSettingsForm(data=data)
     if form.validate_on_submit():
         try:
-            settings = check_quiz_settings(quiz, form.settings_data(quiz.settings.get("fixed")))
+            settings = check_quiz_settings(quiz, form.settings_data(quiz.settings))
         except SettingsInvalid as exc:
             for loc, message in exc.errors:
                 form.attach(loc, message)

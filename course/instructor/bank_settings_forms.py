@@ -77,13 +77,15 @@ class QuizSettingsForm(FlaskForm):
             for i, f in filled
         ]
 
-    def settings_data(self, fixed: list[str] | None) -> dict[str, Any]:
-        """Return the settings as a dict for QuizSettings (a fixed list, if any, is kept)."""
+    def settings_data(self, stored: dict[str, Any]) -> dict[str, Any]:
+        """Return the settings as a dict for QuizSettings; the stored fixed list and critical
+        areas, which this form does not edit, are kept."""
         names = [n for n in self._fields if n not in ("csrf_token", "draw")]
         data = {name: self[name].data for name in names}
         data["cooldown_minutes"] = data["cooldown_minutes"] or 0
         data["draw"] = [rule for _, rule in self.rules()]
-        data["fixed"] = fixed
+        data["fixed"] = stored.get("fixed")
+        data["critical"] = list(stored.get("critical") or [])
         return data
 
     def attach(self, loc: tuple[Any, ...], message: str) -> None:

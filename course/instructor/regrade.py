@@ -24,7 +24,7 @@ from course.models import (
     QuestionVersion,
     QuizKind,
 )
-from course.quiz.grading import attempt_score, grade_item, is_pass, response_problem
+from course.quiz.grading import grade_item, response_problem, score_attempt
 
 
 @dataclass(frozen=True)
@@ -85,13 +85,16 @@ def _regrade_item(item: AttemptItem, target: QuestionVersion) -> RegradeChange:
     response = list(item.response or [])
     partial = bool(settings.get("partial_credit"))
     new_item = grade_item(target.qtype, target.options, response, partial)
-    scores = [new_item if other.id == item.id else (other.score or 0.0) for other in attempt.items]
-    counted = not (attempt.late and settings.get("late_policy") == "not_counted")
-    new_score = round(attempt_score(scores) if counted else 0.0, 6)
-    new_passed = is_pass(new_score, float(settings.get("pass_score", 0.8)))
+    graded = [
+        (target.tags, new_item) if other.id == item.id else (other.version.tags, other.score or 0.0)
+        for other in attempt.items
+    ]
+    result = score_attempt(settings, graded, attempt.late)
     dropped = tuple(sorted(set(response) - {o["key"] for o in target.options}))
     old = (item.score or 0.0, attempt.score or 0.0, bool(attempt.passed))
-    return RegradeChange(item, old[0], new_item, old[1], new_score, old[2], new_passed, dropped)
+    return RegradeChange(
+        item, old[0], new_item, old[1], result.score, old[2], result.passed, dropped
+    )
 
 
 def _needs_regrade(item: AttemptItem, target: QuestionVersion) -> bool:
@@ -115,7 +118,9 @@ def regrade_plan(question: Question) -> RegradePlan:
         .options(
             joinedload(AttemptItem.version),
             joinedload(AttemptItem.attempt).options(
-                joinedload(Attempt.user), joinedload(Attempt.quiz), selectinload(Attempt.items)
+                joinedload(Attempt.user),
+                joinedload(Attempt.quiz),
+                selectinload(Attempt.items).joinedload(AttemptItem.version),
             ),
         )
         .order_by(Attempt.id)

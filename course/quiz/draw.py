@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from course.models import QuestionVersion
+from course.quiz.types import get_type
 
 
 class DrawError(ValueError):
@@ -42,7 +43,7 @@ def draw_questions(
     items = []
     for version in chosen:
         keys = [o["key"] for o in version.options]
-        if settings.get("shuffle_options", True) and version.qtype != "truefalse":
+        if settings.get("shuffle_options", True) and get_type(version.qtype).shuffles_options:
             rng.shuffle(keys)
         items.append(DrawnItem(version, keys))
     return items

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from course.quiz.types import get_type
@@ -32,3 +33,55 @@ def attempt_score(item_scores: Sequence[float]) -> float:
 def is_pass(score: float, pass_score: float) -> bool:
     """Compare with a tiny tolerance so 4/5 passes an 0.8 mark despite float rounding."""
     return score + PASS_EPSILON >= pass_score
+
+
+@dataclass(frozen=True)
+class CriticalResult:
+    """How an attempt did on one critical area: the items carrying its tags, on their own."""
+
+    name: str
+    pass_score: float
+    count: int
+    score: float  # the mean item score in the area (0 when the attempt drew none)
+
+    @property
+    def passed(self) -> bool:
+        """An area with no items drawn cannot be shown to be mastered, so it is not met."""
+        return self.count > 0 and is_pass(self.score, self.pass_score)
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    """An attempt's total, its critical areas and whether it passes: one rule for all callers."""
+
+    score: float
+    critical: tuple[CriticalResult, ...]
+    passed: bool
+
+    @property
+    def shortfalls(self) -> tuple[CriticalResult, ...]:
+        """The critical areas the attempt did not meet."""
+        return tuple(c for c in self.critical if not c.passed)
+
+
+def score_attempt(
+    settings: Mapping[str, Any], items: Sequence[tuple[Sequence[str], float]], late: bool
+) -> AttemptResult:
+    """Score graded items (tags, score): the total, each critical area, and the pass decision.
+
+    A late attempt under the 'not_counted' policy scores 0. Passing needs the total pass mark
+    and every critical area's own mark, so a strong total cannot hide failed safety items.
+    """
+    counted = not (late and settings.get("late_policy") == "not_counted")
+    score = round(attempt_score([s for _, s in items]) if counted else 0.0, 6)
+    critical = []
+    for rule in settings.get("critical") or []:
+        tags = set(rule["tags"])
+        scores = [s for item_tags, s in items if tags & set(item_tags)] if counted else []
+        area = attempt_score(scores) if scores else 0.0
+        critical.append(
+            CriticalResult(rule["name"], float(rule["pass_score"]), len(scores), round(area, 6))
+        )
+    total_pass = is_pass(score, float(settings.get("pass_score", 0.8)))
+    passed = total_pass and all(c.passed for c in critical)
+    return AttemptResult(score, tuple(critical), passed)

@@ -29,7 +29,7 @@ from course.models import (
     QuizKind,
 )
 from course.quiz.draw import DrawError, draw_questions
-from course.quiz.grading import attempt_score, grade_item, is_pass
+from course.quiz.grading import grade_item, score_attempt
 from course.quiz.types import UNKNOWN_OPTION, get_type
 
 DEADLINE_GRACE = timedelta(seconds=5)
@@ -199,12 +199,10 @@ def _grade(attempt: Attempt, late: bool) -> None:
         item.score = grade_item(
             item.version.qtype, item.version.options, item.response or [], partial
         )
-    score = attempt_score([item.score for item in attempt.items])
-    if late and settings.get("late_policy") == "not_counted":
-        score = 0.0
+    result = score_attempt(settings, [(i.version.tags, i.score) for i in attempt.items], late)
     attempt.late = late
-    attempt.score = round(score, 6)
-    attempt.passed = is_pass(score, float(settings.get("pass_score", 0.8)))
+    attempt.score = result.score
+    attempt.passed = result.passed
     db.session.flush()
     if attempt.passed:
         _record_pass(attempt)

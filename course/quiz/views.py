@@ -14,6 +14,7 @@ from course.extensions import db
 from course.learning.progress import load_course_states
 from course.models import Attempt, AttemptItem, Quiz, QuizKind
 from course.permissions import ensure_self
+from course.quiz.grading import score_attempt
 from course.quiz.review import review_visibility
 from course.quiz.services import (
     QuizError,
@@ -154,6 +155,7 @@ def review(attempt_id: int) -> str | Response:
         passed_quiz=bool(qstate and qstate.passed),
         attempts_remaining=qstate.remaining if qstate else None,
     )
+    graded = [(i.version.tags, i.score or 0.0) for i in attempt.items]
     return render_template(
         "quiz/review.html",
         attempt=attempt,
@@ -162,4 +164,5 @@ def review(attempt_id: int) -> str | Response:
         qstate=qstate,
         show=show,
         items=review_items(attempt, show),
+        result=score_attempt(attempt.settings, graded, attempt.late),
     )

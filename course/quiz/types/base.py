@@ -19,6 +19,7 @@ class QuestionType:
     label: ClassVar[str]
     input_type: ClassVar[str] = "radio"  # how the learner answers: one choice or several
     max_choices: ClassVar[int | None] = 1  # the most options one response may hold (None: all)
+    shuffles_options: ClassVar[bool] = True  # whether a quiz may present options in random order
 
     def problems(self, options: Sequence[Option]) -> list[str]:
         """Return what is wrong with these options for this type (empty when valid)."""

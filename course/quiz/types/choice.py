@@ -30,6 +30,7 @@ class TrueFalse(SingleBestAnswer):
 
     name = "truefalse"
     label = "True / false"
+    shuffles_options = False  # "True" then "False", always: the order carries no clue
 
     def problems(self, options: Sequence[Option]) -> list[str]:
         """Require exactly the options 'true' and 'false', one of them correct."""
