@@ -1,0 +1,77 @@
+"""A newcomer's first run: the printed demo accounts sign in; tests need no extra binaries."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
+
+from tests.conftest import ROOT
+
+DEMO_LINE = re.compile(r"^\s*demo (\w+)\s+(\S+@\S+)\s+password: (\S+)$", re.MULTILINE)
+# Where each demo role may go: admin pages, instructor pages, and neither.
+ROLE_PAGES = {
+    "admin": {"/admin/certificates": 200, "/instructor/questions": 200},
+    "instructor": {"/admin/certificates": 403, "/instructor/questions": 200},
+    "learner": {"/admin/certificates": 403, "/instructor/questions": 403},
+}
+
+
+@pytest.fixture
+def app_config() -> dict[str, object]:
+    return {"CREATE_DEMO_USERS": True}
+
+
+def sign_in_through_the_form(app: Flask, email: str, password: str):  # noqa: ANN201
+    """Fetch the login page, fill in its form as a browser would, submit it; return the client."""
+    browser = app.test_client()
+    page = BeautifulSoup(browser.get("/auth/login").get_data(as_text=True), "html.parser")
+    form = page.find("form", attrs={"method": "post"})
+    assert form is not None
+    data = {
+        field["name"]: field.get("value", "")
+        for field in form.find_all("input", attrs={"type": "hidden"})
+    }
+    assert data.get("csrf_token"), "the login form carries no CSRF token"
+    data.update(email=email, password=password)
+    response = browser.post(form.get("action") or "/auth/login", data=data, csrf=False)
+    assert response.status_code == 302, BeautifulSoup(response.data, "html.parser").get_text(
+        " ", strip=True
+    )[:400]
+    assert response.headers["Location"].endswith("/dashboard")
+    return browser
+
+
+def test_every_printed_demo_account_signs_in_through_the_login_form(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["users", "demo"])
+    assert result.exit_code == 0, result.output
+    printed = DEMO_LINE.findall(result.output)
+    assert [role for role, _, _ in printed] == ["admin", "instructor", "learner"]
+    for role, email, password in printed:
+        # A fresh app context per browser: `g` caches the CSRF token of the fixture's context.
+        with app.app_context():
+            browser = sign_in_through_the_form(app, email, password)
+            for path, status in ROLE_PAGES[role].items():
+                assert browser.get(path).status_code == status, (role, path)
+
+
+def test_demo_passwords_are_printed_only_when_the_accounts_are_created(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    assert len(DEMO_LINE.findall(runner.invoke(args=["users", "demo"]).output)) == 3
+    again = runner.invoke(args=["users", "demo"])
+    assert again.exit_code == 0
+    assert "password" not in again.output
+
+
+def test_no_test_calls_a_system_binary_that_make_test_does_not_install() -> None:
+    allowed = {"chromium", "java", "node"}  # browser, HTML checker and verifier tests skip loudly
+    system_path = re.compile("/usr/(?:local/)?s?" + r"bin/([\w.+-]+)")
+    found = {
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in (ROOT / "tests").rglob("*.py")
+        for name in system_path.findall(path.read_text(encoding="utf-8"))
+        if name not in allowed
+    }
+    assert not found
