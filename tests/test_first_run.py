@@ -1,13 +1,18 @@
-"""A newcomer's first run: the printed demo accounts sign in; tests need no extra binaries."""
+"""A newcomer's first run: the printed demo accounts sign in, and the suite ignores instance/."""
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
 
+import course
+from course import create_app
+from course.certificates.views import keys_dir
 from tests.conftest import ROOT
 
 DEMO_LINE = re.compile(r"^\s*demo (\w+)\s+(\S+@\S+)\s+password: (\S+)$", re.MULTILINE)
@@ -63,6 +68,47 @@ def test_demo_passwords_are_printed_only_when_the_accounts_are_created(app: Flas
     again = runner.invoke(args=["users", "demo"])
     assert again.exit_code == 0
     assert "password" not in again.output
+
+
+def plant_instance(root: Path) -> Path:
+    """Leave what `make run` leaves: instance/config.py with a SECRET_KEY, keys, a database."""
+    instance = root / "instance"
+    (instance / "keys").mkdir(parents=True)
+    (instance / "config.py").write_text('SECRET_KEY = "planted"\nPLANTED_BY_MAKE_RUN = True\n')
+    (instance / "practicum.db").write_bytes(b"not a database")
+    return instance
+
+
+def test_planted_instance_config_is_read_when_it_is_the_instance_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The control: the planted folder really is read when the app is pointed at it.
+    monkeypatch.setenv("PRACTICUM_INSTANCE_PATH", str(plant_instance(tmp_path)))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})  # production, like `flask run`
+    assert app.config["PLANTED_BY_MAKE_RUN"] is True
+    assert app.config["SECRET_KEY"] == "planted"
+
+
+def test_suite_apps_ignore_the_checkout_instance_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checkout = tmp_path / "checkout"
+    instance = plant_instance(checkout)
+    monkeypatch.setattr(course, "ROOT", checkout)  # the checkout now holds the planted instance/
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert "PLANTED_BY_MAKE_RUN" not in app.config
+    assert app.config["SECRET_KEY"] == "testing-secret"
+    assert not Path(app.instance_path).is_relative_to(checkout)
+    assert not keys_dir(app).is_relative_to(instance)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})  # production needs a real secret
+
+
+def test_app_fixture_instance_folder_is_temporary_and_empty(app: Flask) -> None:
+    instance = Path(app.instance_path)
+    assert not instance.is_relative_to(ROOT)
+    assert not (instance / "config.py").exists()
+    assert os.environ.get("SECRET_KEY") is None
 
 
 def test_no_test_calls_a_system_binary_that_make_test_does_not_install() -> None:
