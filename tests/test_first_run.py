@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -121,3 +124,33 @@ def test_no_test_calls_a_system_binary_that_make_test_does_not_install() -> None
         if name not in allowed
     }
     assert not found
+
+
+def check_port(host: str, port: int) -> subprocess.CompletedProcess[str]:
+    """Run the check `make run` does before it serves."""
+    command = [sys.executable, str(ROOT / "tools" / "free_port.py"), host, str(port)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+
+
+def test_make_run_port_check_names_a_free_port_when_the_port_is_taken() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = check_port("127.0.0.1", port)
+        assert result.returncode == 1
+        hint = re.fullmatch(rf"Port {port} is in use; run `make run PORT=(\d+)`\n", result.stderr)
+        assert hint, result.stderr
+        suggested = int(hint[1])
+        assert suggested > port
+        assert check_port("127.0.0.1", suggested).returncode == 0
+
+
+def test_make_run_port_check_passes_a_free_port_and_refuses_a_bad_host() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert check_port("127.0.0.1", port).returncode == 0
+    bad = check_port("192.0.2.1", port)  # TEST-NET-1: never an address of this machine
+    assert bad.returncode == 1
+    assert "choose HOST= and PORT=" in bad.stderr
