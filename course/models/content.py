@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from course import clock
 from course.extensions import db
-from course.models._base import utcnow
 from course.models.types import UTCDateTime
 
 if TYPE_CHECKING:
@@ -50,8 +50,10 @@ class Course(db.Model):
     status: Mapped[PublishStatus] = mapped_column(
         _enum(PublishStatus), default=PublishStatus.PUBLISHED
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=clock.timestamp, onupdate=clock.timestamp
+    )
 
     modules: Mapped[list[Module]] = relationship(
         back_populates="course", order_by="Module.position", cascade="all, delete-orphan"
@@ -101,8 +103,10 @@ class Module(db.Model):
     status: Mapped[PublishStatus] = mapped_column(
         _enum(PublishStatus), default=PublishStatus.PUBLISHED
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=clock.timestamp, onupdate=clock.timestamp
+    )
 
     course: Mapped[Course] = relationship(back_populates="modules")
 
