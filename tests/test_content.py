@@ -190,3 +190,21 @@ def test_import_article_cli_on_the_source(app, tmp_path) -> None:
         args=["content", "import-article", str(source), "--out", str(out)]
     )
     assert again.exit_code != 0
+
+
+def test_lint_warns_when_declared_hours_outrun_the_estimate(app, tmp_path) -> None:
+    """Declared hours over 25% above the estimate warn, and so do mismatched module minutes."""
+    import shutil
+
+    content = tmp_path / "course"
+    shutil.copytree(FIXTURES / "valid", content)
+    result = lint(app, "--modules", str(content), "--quizzes", "/nonexistent")
+    assert "estimated time" in result.output
+    assert "course.yaml:1: declares 0.5 hours" in result.output  # 30 min for a few words
+    assert "01-alpha.md:2: declares 5 minutes" in result.output
+    path = content / "course.yaml"
+    path.write_text(path.read_text().replace("contact_hours: 0.5", "contact_hours: 0.25"))
+    for module in content.glob("*.md"):  # 1,000 more words each: 5 minutes of reading
+        module.write_text(module.read_text() + "\nMore reading for the learner. " * 200)
+    quiet = lint(app, "--modules", str(content), "--quizzes", "/nonexistent")
+    assert "declares" not in quiet.output, quiet.output
