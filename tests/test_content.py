@@ -149,22 +149,29 @@ def test_disclaimer_and_accreditation_are_correct(course_content) -> None:
     assert course_content.accreditation["credits"] == []
 
 
-def test_lessons_copy_no_sentence_from_the_article() -> None:
-    """No run of 8 consecutive words is shared between a lesson and the source article."""
+def _shingles(text: str) -> set[str]:
     import re
 
-    source = (Path(__file__).resolve().parents[2] / "shared" / "source").glob("*.txt")
-    texts = [p.read_text() for p in source] or [
-        Path("/work/shared/source/who-can-benefit-from-ketamine-therapy.txt").read_text()
-    ]
-    article = " ".join(re.findall(r"[a-z0-9]+", texts[0].lower()))
-    words = article.split()
-    shingles = {" ".join(words[i : i + 8]) for i in range(len(words) - 7)}
-    for path in sorted((ROOT / "modules").glob("*.md")):
-        body = path.read_text().split("---", 2)[2]
-        lesson = re.findall(r"[a-z0-9]+", body.lower())
-        shared = {" ".join(lesson[i : i + 8]) for i in range(len(lesson) - 7)} & shingles
-        assert not shared, f"{path.name} repeats the article: {sorted(shared)[:3]}"
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {" ".join(words[i : i + 8]) for i in range(len(words) - 7)}
+
+
+def _sources() -> dict[str, set[str]]:
+    shared = Path(__file__).resolve().parents[2] / "shared" / "source"
+    if not shared.is_dir():
+        shared = Path("/work/shared/source")
+    names = ("who-can-benefit-from-ketamine-therapy.txt", "clinical-safety-sources.md")
+    return {name: _shingles((shared / name).read_text()) for name in names}
+
+
+def test_lessons_copy_no_sentence_from_any_source() -> None:
+    """No run of 8 consecutive words is shared with the article or the safety-sources page."""
+    sources = _sources()
+    texts = {p.name: p.read_text().split("---", 2)[2] for p in (ROOT / "modules").glob("*.md")}
+    for name, text in sorted(texts.items()):
+        for source, shingles in sources.items():
+            shared = _shingles(text) & shingles
+            assert not shared, f"{name} repeats {source}: {sorted(shared)[:3]}"
 
 
 def test_import_article_cli_on_the_source(app, tmp_path) -> None:
