@@ -21,9 +21,37 @@ def lint(app, *args: str):  # noqa: ANN001, ANN201
 
 
 def test_real_course_lints_clean(app) -> None:
+    """The real course has no errors and no warnings, and lint prints every bank figure."""
     result = lint(app)
     assert result.exit_code == 0, result.output
-    assert "Content is clean" in result.output
+    assert "Content is clean (0 warning(s))" in result.output, result.output
+    for figure in (
+        "estimated time",
+        "bank items:",
+        "bank stems mentioning the article:",
+        "bank clinical vignettes:",
+        "bank tagged contraindication, caution or safety:",
+        "bank largest authored key position:",
+        "bank key is the strictly longest option:",
+        "bank absolute words, keys vs distractors",
+        "bank hedge words, keys vs distractors",
+    ):
+        assert figure in result.output, figure
+
+
+def test_real_bank_meets_the_blueprint() -> None:
+    """Issue #11's figures, checked on the real bank; multiple-answer items keep a wrong option."""
+    from course.content.bankfigures import bank_figures
+
+    questions = [q for s in real_bundle().quizzes for q in s.data.questions]
+    assert [str(t) for t in bank_figures(questions) if not t.met] == []
+    for q in questions:
+        correct = [o.correct for o in q.options]
+        if q.type == "multiple":
+            assert any(correct), q.id
+            assert not all(correct), q.id
+        else:
+            assert correct.count(True) == 1, q.id
 
 
 def test_real_course_has_seven_modules_matching_article_sections() -> None:
@@ -164,10 +192,11 @@ def _sources() -> dict[str, set[str]]:
     return {name: _shingles((shared / name).read_text()) for name in names}
 
 
-def test_lessons_copy_no_sentence_from_any_source() -> None:
+def test_lessons_and_items_copy_no_sentence_from_any_source() -> None:
     """No run of 8 consecutive words is shared with the article or the safety-sources page."""
     sources = _sources()
     texts = {p.name: p.read_text().split("---", 2)[2] for p in (ROOT / "modules").glob("*.md")}
+    texts |= {p.name: p.read_text() for p in (ROOT / "quizzes").glob("*.yaml")}
     for name, text in sorted(texts.items()):
         for source, shingles in sources.items():
             shared = _shingles(text) & shingles
