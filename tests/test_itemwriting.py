@@ -202,3 +202,25 @@ def test_lint_reports_item_warnings_with_file_and_line(app, tmp_path) -> None:
     assert any(
         "01-delivery-and-mechanism.yaml:" in line and "negative stem" in line for line in lines
     ), result.output
+
+
+def test_lint_reports_pool_and_bank_figures_off_target(app, tmp_path) -> None:
+    """Every single-answer key moved to position a: each pool warns and the bank figure fails."""
+    quizzes = tmp_path / "quizzes"
+    shutil.copytree(ROOT / "quizzes", quizzes)
+    singles = 0
+    for path in sorted(quizzes.glob("0*.yaml")):
+        data = yaml.safe_load(path.read_text())
+        for q in data["questions"]:
+            if q["type"] == "single":
+                q["options"].sort(key=lambda o: not o["correct"])
+                singles += path.name.startswith("01-")
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    result = app.test_cli_runner().invoke(args=["content", "lint", "--quizzes", str(quizzes)])
+    assert result.exit_code == 0, result.output  # warnings do not fail lint
+    pool = f"authored key position a holds {singles} of {singles} single-answer keys"
+    assert any(
+        "01-delivery-and-mechanism.yaml:" in line and pool in line
+        for line in result.output.splitlines()
+    ), result.output
+    assert "bank figure off target: largest authored key position: 100%" in result.output
