@@ -35,18 +35,20 @@ def content_cli() -> None:
 @click.option("--quizzes", "quiz_dir", type=click.Path(path_type=Path), default=None)
 def lint_command(modules_dir: Path | None, quiz_dir: Path | None) -> None:
     """Report every content problem with file and line; exit 1 if there is any."""
-    from course.content.lint import lint_paths
+    from course.content.lint import lint_report
 
     modules_dir = modules_dir or _root() / current_app.config["CONTENT_DIR"]
     quiz_dir = quiz_dir or _root() / current_app.config["QUIZ_DIR"]
-    errors, warnings = lint_paths(modules_dir, quiz_dir)
-    for problem in warnings:
+    report = lint_report(modules_dir, quiz_dir)
+    for line in report.figures:
+        click.echo(line)
+    for problem in report.warnings:
         click.echo(f"{problem} [warning]")
-    for problem in errors:
+    for problem in report.errors:
         click.echo(str(problem), err=True)
-    if errors:
-        raise click.ClickException(f"{len(errors)} problem(s) found")
-    click.echo(f"Content is clean ({len(warnings)} item-writing warning(s)).")
+    if report.errors:
+        raise click.ClickException(f"{len(report.errors)} problem(s) found")
+    click.echo(f"Content is clean ({len(report.warnings)} warning(s)).")
 
 
 @content_cli.command("sync")

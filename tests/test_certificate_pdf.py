@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 VERIFY_URL = "https://practicum.example.org/certificates/verify/PRAC-7K3M-9QXD-4F2H-T"
 STATEMENT = (
     "This activity has not been accredited for continuing medical education credit. "
-    "The learner attested to 2.0 contact hours of participation, in quarter-hour steps. "
+    "The learner attested to 2.0 hours of participation, in quarter-hour steps. "
     "Check with your licensing board whether it accepts this certificate."
 )
 
@@ -45,7 +45,7 @@ def snapshot() -> dict[str, Any]:
         "signatory_title": "Course Director",
         "certificate_title": "Certificate of Completion",
         "credit_statement": STATEMENT,
-        "credit_line": "2.0 contact hours",
+        "credit_line": "2.0 hours of participation",
     }
 
 
@@ -66,7 +66,7 @@ def test_text_contains_unicode_name_and_certificate_details(
     text = _text(render_certificate_pdf(snapshot, VERIFY_URL))
     assert f"{name}, MD" in text
     assert "PRAC-7K3M-9QXD-4F2H-T" in text
-    assert "2.0 contact hours" in text
+    assert "2.0 hours of participation" in text
     assert "Who Can and Cannot Benefit from Ketamine Therapy" in text
     assert "This activity has not been accredited for continuing medical" in text
     assert "Certificate of Completion" in text

@@ -97,7 +97,7 @@ def test_issue_freezes_a_snapshot(issued, learner, admin, course_content) -> Non
     assert snap["final_score"] == 0.9
     assert snap["completion_date"] == issued.issued_at.date().isoformat()
     assert snap["certificate_title"] == "Certificate of Completion"
-    assert snap["credit_line"] == "1.75 contact hours"
+    assert snap["credit_line"] == "1.75 hours of participation"
     assert snap["issued_by"] == {"id": admin.id, "name": "Ada Admin"}
     assert issued.status == CertificateStatus.VALID
     assert issued.status_index == 0
@@ -158,7 +158,7 @@ def test_pdf_shows_name_code_hours_and_no_accredited_credit(client, login, issue
     text = pdf_text(response.data)
     assert f"{NAME}, RN" in text
     assert issued.code in text
-    assert "1.75 contact hours" in text
+    assert "1.75 hours of participation" in text
     assert "Certificate of Completion" in text
     assert "Ada Admin" in text
     assert "not accredited" in text
@@ -179,7 +179,7 @@ def test_accredited_pdf_for_a_physician(
     course_content.accreditation = ACCREDITED
     db.session.commit()
     doctor = make_user(full_name="Dr Nguyễn Thị Minh", profession="MD")
-    make_eligible(doctor.id, course_content, hours=2.0)
+    make_eligible(doctor.id, course_content, hours=1.75)
     with app.test_request_context():
         certificate = issue_certificate(doctor, course_content, current_issuer(), admin)
     db.session.commit()

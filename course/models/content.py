@@ -72,6 +72,15 @@ class Course(db.Model):
         """The most hours a learner may attest for this course."""
         return float(self.settings.get("max_hours", self.contact_hours))
 
+    @property
+    def hours_label(self) -> str:
+        """How the course's hours are named: contact hours only when it is accredited."""
+        return (
+            "contact hours"
+            if (self.accreditation or {}).get("accredited")
+            else ("hours of participation")
+        )
+
     def reference(self, number: int) -> dict[str, Any] | None:
         """Return reference number `number` (1-based) or None."""
         for ref in self.references:
