@@ -59,7 +59,7 @@ def test_a_critical_area_needs_a_draw_rule_within_its_tags() -> None:
 def test_the_final_always_draws_at_least_six_safety_items(course_content) -> None:  # noqa: ANN001
     final = final_quiz(course_content)
     pool = question_pool(final)
-    safety = {"contraindication", "caution"}
+    safety = {"contraindication", "caution", "safety"}
     counts = []
     for seed in range(3000):
         drawn = draw_questions(pool, final.settings, seed)
