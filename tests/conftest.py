@@ -43,6 +43,23 @@ def pytest_configure(config: pytest.Config) -> None:
     for name in ("PRACTICUM_ENV", "DATABASE_URL", *ENV_KEYS):
         os.environ.pop(name, None)
     os.environ["PRACTICUM_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="practicum-test-instance-")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"):
+        os.environ["TEST_DATABASE_URL"] = _worker_database(os.environ["TEST_DATABASE_URL"], worker)
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """Give a pytest-xdist worker a PostgreSQL database of its own, created afresh."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    plain = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from course.content.itemwriting import ABSOLUTE_RE, ARTICLE_RE, HEDGE_RE
 from course.content.schema import QuestionEntry
+from course.quiz.types import get_type
 
 KEY_POSITION_MAX = 0.40  # no authored key position may hold more than this share of keys
 MIN_KEYED_FOR_POSITION = 5  # below this a pool is too small to judge its key positions
@@ -46,7 +47,7 @@ def key_positions(questions: Sequence[QuestionEntry]) -> Counter[str]:
     """Count the authored position (a, b, c ...) of the key of each single-answer item."""
     found: Counter[str] = Counter()
     for q in _published(questions):
-        if q.type != "single":
+        if not get_type(q.type).one_written_key:
             continue
         keys = [i for i, o in enumerate(q.options) if o.correct]
         if len(keys) == 1:
@@ -69,7 +70,7 @@ def pool_warnings(questions: Sequence[QuestionEntry]) -> list[str]:
     tf_keys = Counter(
         next((o.id for o in q.options if o.correct), "")
         for q in _published(questions)
-        if q.type == "truefalse"
+        if get_type(q.type).fixed_keys
     )
     if sum(tf_keys.values()) >= 2 and len(tf_keys) == 1:
         (only,) = tf_keys
@@ -99,7 +100,7 @@ def bank_figures(questions: Sequence[QuestionEntry]) -> list[Target]:
     """The bank's figures against the course blueprint (issue #11)."""
     pool = _published(questions)
     n = len(pool) or 1
-    choice = [q for q in pool if q.type != "truefalse"]
+    choice = [q for q in pool if get_type(q.type).written_choices]
     positions = key_positions(pool)
     keys = [o.text for q in choice for o in q.options if o.correct]
     distractors = [o.text for q in choice for o in q.options if not o.correct]
@@ -134,7 +135,7 @@ def bank_figures(questions: Sequence[QuestionEntry]) -> list[Target]:
 
 def describe_cue_words(questions: Sequence[QuestionEntry]) -> list[str]:
     """Plain lines: how often absolute and hedge words occur in keys and in distractors."""
-    choice = [q for q in _published(questions) if q.type != "truefalse"]
+    choice = [q for q in _published(questions) if get_type(q.type).written_choices]
     keys = [o.text for q in choice for o in q.options if o.correct]
     distractors = [o.text for q in choice for o in q.options if not o.correct]
     return [

@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from statistics import mean
 from typing import Any
 
+from course.quiz.types import REGISTRY
+
 ABOVE_RE = re.compile(r"\b(all|none|both|neither) of the (above|following)\b", re.I)
 NEGATIVE_RE = re.compile(r"\b(not|except|least|never|false|incorrect)\b", re.I)
 EMPHASIS_RE = re.compile(r"(\*\*|__|\*|_)(not|except|least|never|false|incorrect)\1", re.I)
@@ -52,7 +54,8 @@ def item_warnings(
         warnings.append(
             'the stem is anchored on "the article"; ask what the clinician should do instead'
         )
-    if qtype != "truefalse" and len(texts) > 2:
+    kind = REGISTRY.get(qtype)
+    if kind is not None and kind.written_choices and len(texts) > 2:
         warnings.extend(_length_warnings(texts, options, qtype))
         clue = _stem_clue(stem, texts, options)
         if clue:
@@ -74,7 +77,7 @@ def _length_warnings(
     warnings = []
     lengths = [len(t) for t in texts]
     correct = [i for i, o in enumerate(options) if o.get("correct")]
-    if qtype == "single" and len(correct) == 1:
+    if REGISTRY[qtype].one_written_key and len(correct) == 1:
         key = correct[0]
         others = [n for i, n in enumerate(lengths) if i != key]
         if lengths[key] == max(lengths) and others and lengths[key] > LONGEST_RATIO * mean(others):

@@ -31,6 +31,17 @@ class QuestionType:
     gift_form: ClassVar[str | None] = None  # how GIFT writes it; None when GIFT cannot
     has_key_options: ClassVar[bool] = True  # options are marked correct (not an order)
 
+    @property
+    def written_choices(self) -> bool:
+        """Options the author wrote and keyed (not true/false, not an order): item-writing
+        rules about option length, clues and cue words apply to them."""
+        return self.has_key_options and self.fixed_keys is None
+
+    @property
+    def one_written_key(self) -> bool:
+        """A single best answer among written options: its key has an authored position."""
+        return self.written_choices and self.max_choices == 1
+
     def problems(self, options: Sequence[Option]) -> list[str]:
         """Return what is wrong with these options for this type (empty when valid)."""
         problems = []
