@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Test processes (pytest-xdist): one per core by default; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 export FLASK_APP := wsgi.py
 
 .DEFAULT_GOAL := help
@@ -54,7 +56,7 @@ tools/a11y/node_modules/.installed: tools/a11y/package.json tools/a11y/package-l
 	else echo "npm not found: the accessibility (axe-core) test will be skipped"; fi
 
 test: $(VENV)/.dev tools/verifier/node_modules/.installed tools/a11y/node_modules/.installed ## Run the whole test suite
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(VENV)/.dev ## ruff check + ruff format --check + content lint
 	$(BIN)/ruff check .
