@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint fmt bench ci setup-db content-lint clean
+.PHONY: help run test lint fmt bench ci setup-db content-lint clean serve
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -69,3 +69,10 @@ ci: ## What CI runs (.ci/run)
 
 clean: ## Remove the virtualenv and local database
 	rm -rf $(VENV) instance/practicum.db
+
+serve: $(VENV)/.runtime ## Production under gunicorn on DATABASE_URL or SQLite, after migrating (needs SECRET_KEY, PUBLIC_BASE_URL)
+	PRACTICUM_ENV=production $(BIN)/python deploy/preflight.py
+	PRACTICUM_ENV=production $(BIN)/flask db upgrade
+	PRACTICUM_ENV=production $(BIN)/flask content sync
+	@PRACTICUM_ENV=production $(BIN)/flask keys ensure
+	PRACTICUM_ENV=production exec $(BIN)/gunicorn -c deploy/gunicorn.conf.py
