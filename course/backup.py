@@ -24,7 +24,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL
 
 from course import clock
 from course.extensions import db
@@ -114,7 +114,7 @@ def _schema_facts() -> dict[str, object]:
 def create_backup(app: Flask, out_dir: Path, keys_dir: Path) -> Snapshot:
     """Snapshot the database and signing keys into ``out_dir`` while the app keeps serving."""
     out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    url = make_url(str(db.engine.url))
+    url = db.engine.url
     stem = "practicum-" + clock.now().strftime("%Y%m%dT%H%M%S.%fZ")
     suffix = ".sqlite3" if url.get_backend_name() == "sqlite" else ".pgdump"
     snapshot = Snapshot(
@@ -123,8 +123,13 @@ def create_backup(app: Flask, out_dir: Path, keys_dir: Path) -> Snapshot:
         manifest=out_dir / f"{stem}.json",
     )
     facts = _schema_facts()
-    _dump_database(url, snapshot.database)
-    key_count = _pack_keys(keys_dir, snapshot.keys)
+    try:
+        _dump_database(url, snapshot.database)
+        key_count = _pack_keys(keys_dir, snapshot.keys)
+    except (OSError, sqlite3.Error, subprocess.CalledProcessError):
+        for path in (snapshot.database, snapshot.keys):  # never leave half a snapshot behind
+            path.unlink(missing_ok=True)
+        raise
     manifest = {
         "format": 1,
         "created_at": clock.now().isoformat(),
@@ -214,7 +219,7 @@ def restore_backup(database: Path, keys: Path | None, keys_dir: Path) -> int:
     if keys is not None:
         _check(keys, manifest.get("keys", {}).get("sha256"))
     _ensure_empty()
-    _restore_database(make_url(str(db.engine.url)), database)
+    _restore_database(db.engine.url, database)
     return _restore_keys(keys, keys_dir) if keys is not None else 0
 
 
