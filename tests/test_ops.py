@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 from flask_migrate import upgrade
 
 from course import create_app
+from course.config import DB_BUSY_TIMEOUT
 from course.extensions import db
 from course.ops import JsonFormatter, RequestIdFilter
 from tests.conftest import _config, database_url
@@ -92,3 +99,47 @@ def test_log_lines_are_json_with_the_request_id(app) -> None:  # noqa: ANN001
     access.args = {"r": "GET / HTTP/1.1", "{x-request-id}o": "ffee0011ffee0011"}
     RequestIdFilter().filter(access)
     assert json.loads(JsonFormatter().format(access))["request_id"] == "ffee0011ffee0011"
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _preflight(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "PUBLIC_BASE_URL")}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, str(ROOT / "deploy" / "preflight.py")],
+        env={**clean, "PRACTICUM_ENV": "production", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.skipif((ROOT / "instance" / "config.py").exists(), reason="instance/config.py is set")
+def test_serving_refuses_to_start_without_secret_key_or_public_base_url() -> None:
+    no_secret = _preflight()
+    assert no_secret.returncode == 1
+    assert "SECRET_KEY" in no_secret.stderr
+    no_base = _preflight(SECRET_KEY="x" * 64)
+    assert no_base.returncode == 1
+    assert "set PUBLIC_BASE_URL" in no_base.stderr
+    ready = _preflight(SECRET_KEY="x" * 64, PUBLIC_BASE_URL="https://practicum.example.org")
+    assert ready.returncode == 0, ready.stderr
+
+
+def test_gunicorn_config_fits_the_proxy_and_the_database(monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "10.0.0.5")
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    monkeypatch.setenv("PRACTICUM_ENV", "production")
+    monkeypatch.delenv("PRACTICUM_LOG_FORMAT", raising=False)
+    spec = importlib.util.spec_from_file_location("gconf", ROOT / "deploy" / "gunicorn.conf.py")
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    assert conf.workers == 3
+    assert conf.worker_class == "sync"
+    assert conf.timeout > DB_BUSY_TIMEOUT
+    assert conf.forwarded_allow_ips == "10.0.0.5"
+    assert conf.accesslog == "-"
+    assert conf.logconfig_dict["handlers"]["stdout"]["formatter"] == "json"
+    assert "{x-request-id}o" in conf.access_log_format

@@ -15,7 +15,23 @@ export PRACTICUM_CLUSTER_DIR="$RUN"
 export PRACTICUM_CLUSTER_URL="https://127.0.0.1:$HTTPS_PORT"
 
 say() { printf '== cluster: %s\n' "$*"; }
-alive() { [[ -f "$RUN/pids/$1.pid" ]] && kill -0 "$(cat "$RUN/pids/$1.pid")" 2>/dev/null; }
+[[ "$(basename "$RUN")" == practicum-cluster* ]] || { say "PRACTICUM_CLUSTER_DIR must end in practicum-cluster*"; exit 2; }
+
+program_of() {  # what a recorded pid must be running, so a reused pid is never signalled
+  case $1 in
+    web-*) echo gunicorn ;;
+    nginx) echo nginx ;;
+    redis) echo redis-server ;;
+    worker) echo huey ;;
+  esac
+}
+
+alive() {  # alive NAME: the recorded pid runs and is still the program we started
+  local file="$RUN/pids/$1.pid" pid
+  [[ -f "$file" ]] || return 1
+  pid="$(cat "$file")"
+  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$(program_of "$1")"
+}
 
 need_packages() {
   local missing=()
@@ -207,7 +223,7 @@ stop_pid() {  # stop_pid NAME: TERM, wait, then KILL; only the pid this script r
   local name=$1 pid
   [[ -f "$RUN/pids/$name.pid" ]] || return 0
   pid="$(cat "$RUN/pids/$name.pid")"
-  if kill -0 "$pid" 2>/dev/null; then
+  if alive "$name"; then
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 120); do
       kill -0 "$pid" 2>/dev/null || break
