@@ -258,7 +258,7 @@ cmd_test() {
     cmd_start
   fi
   local began=$SECONDS
-  (cd "$ROOT" && .venv/bin/python -m pytest -p no:cacheprovider -q tests/cluster "$@")
+  (cd "$ROOT" && .venv/bin/python -m pytest -p no:cacheprovider -q -s tests/cluster "$@")
   say "cluster tests took $((SECONDS - began))s"
   if ((started)); then
     trap - EXIT

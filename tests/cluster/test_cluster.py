@@ -100,12 +100,24 @@ def _issue_via(admin_browser: Browser, learner: User, course: Course, via: str) 
     return certificate
 
 
+def _log_lines(name: str) -> list[str]:
+    """The JSON lines an instance logged (anything else is a bug in the log config)."""
+    lines = Path(RUN, "logs", f"{name}.log").read_text().splitlines()
+    return [line for line in lines if line.startswith("{")]
+
+
 def test_tls_headers_static_and_probes_through_nginx(browser: Browser) -> None:
     for via in ("a", "b"):
         ready = browser.get("/readyz", via=via)
         assert ready.status == 200, ready.text
         served_by(ready, via)
         assert len(ready.headers["X-Request-Id"]) == 32
+    rid = ready.headers["X-Request-Id"]  # nginx made it; the app kept it and logged it
+    time.sleep(0.2)
+    assert f"rid={rid}" in Path(RUN, "logs", "nginx-access.log").read_text()
+    app_lines = [json.loads(line) for line in _log_lines("web-b") if rid in line]
+    assert app_lines
+    assert all(line["request_id"] == rid for line in app_lines)
     page = browser.get("/")
     assert page.headers["Strict-Transport-Security"].startswith("max-age=")
     assert page.headers["X-Frame-Options"] == "DENY"
