@@ -10,7 +10,7 @@ TEST_WORKERS ?= auto
 export FLASK_APP := wsgi.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run port-free test lint fmt bench ci setup-db content-lint clean
+.PHONY: help run port-free test lint fmt bench ci setup-db content-lint clean serve cluster cluster-stop cluster-test
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -76,3 +76,19 @@ ci: ## What CI runs (.ci/run)
 
 clean: ## Remove the virtualenv and local database
 	rm -rf $(VENV) instance/practicum.db
+
+serve: $(VENV)/.runtime ## Production under gunicorn on DATABASE_URL or SQLite, after migrating (needs SECRET_KEY, PUBLIC_BASE_URL)
+	PRACTICUM_ENV=production $(BIN)/python deploy/preflight.py
+	PRACTICUM_ENV=production $(BIN)/flask db upgrade
+	PRACTICUM_ENV=production $(BIN)/flask content sync
+	@PRACTICUM_ENV=production $(BIN)/flask keys ensure
+	PRACTICUM_ENV=production exec $(BIN)/gunicorn -c deploy/gunicorn.conf.py
+
+cluster: $(VENV)/.runtime ## Start PostgreSQL, Redis, two gunicorn instances and nginx on loopback (18xxx)
+	bash deploy/cluster/cluster.sh start
+
+cluster-stop: ## Stop exactly what make cluster started, by pid
+	bash deploy/cluster/cluster.sh stop
+
+cluster-test: $(VENV)/.dev ## Cross-instance journeys through nginx (starts and stops the cluster if needed)
+	bash deploy/cluster/cluster.sh test

@@ -84,8 +84,10 @@ def _register_hooks(app: Flask) -> None:
     """Error pages, security headers, template helpers and CLI commands."""
     from course.cli import register_cli
     from course.errors import register_error_handlers
+    from course.ops import register_ops
     from course.web import register_web_helpers
 
     register_error_handlers(app)
     register_web_helpers(app)
     register_cli(app)
+    register_ops(app)

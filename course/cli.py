@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from course.backup import backup_cli
 from course.extensions import db
 from course.quiz.cli import quiz_cli
 
@@ -19,6 +20,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(keys_cli)
     app.cli.add_command(quiz_cli)
+    app.cli.add_command(backup_cli)
 
 
 def _root() -> Path:

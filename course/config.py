@@ -10,6 +10,8 @@ from flask import Flask
 
 # Which environment we run in: development, testing or production.
 ENV_VAR = "PRACTICUM_ENV"
+# Seconds a request waits for a database lock before failing (gunicorn's timeout is longer).
+DB_BUSY_TIMEOUT = 30
 
 
 class BaseConfig:
@@ -41,6 +43,8 @@ class BaseConfig:
     DID_WEB_DOMAIN: str | None = None
     CREATE_DEMO_USERS = False
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # Proxies in front of the app whose X-Forwarded-For/-Proto we trust (ProxyFix); 0: none.
+    TRUSTED_PROXY_HOPS = 0
 
 
 class DevelopmentConfig(BaseConfig):
@@ -86,6 +90,7 @@ ENV_KEYS = (
     "CERTIFICATE_ISSUER_NAME",
     "CERTIFICATE_SIGNATORY_NAME",
     "CERTIFICATE_SIGNATORY_TITLE",
+    "TRUSTED_PROXY_HOPS",
 )
 
 
@@ -125,7 +130,9 @@ def _engine_options(app: Flask) -> None:
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if url.startswith("sqlite"):
-        options.setdefault("connect_args", {"timeout": 30})
+        options.setdefault("connect_args", {"timeout": DB_BUSY_TIMEOUT})
     else:
         options.setdefault("pool_pre_ping", True)
+        ms = DB_BUSY_TIMEOUT * 1000
+        options.setdefault("connect_args", {"options": f"-c lock_timeout={ms}"})
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options

@@ -29,6 +29,8 @@ JUNK_FORM = {
     "action": "submit",
     "confirm": "nope",
 }
+# Answers that are 5xx by design: /readyz says 503 because the test schema is not migrated.
+DESIGNED_5XX = {"ops.readyz": 503}
 JUNK_QUERY = "?page=-1&course=nope&module=%00&tag=%3Cb%3E&status=x&date_from=31-31-31&q=%27"
 
 
@@ -52,6 +54,6 @@ def test_no_route_answers_junk_with_a_500(app: Flask, world, make_user, role: st
         except Exception as exc:  # noqa: BLE001 - every crash is collected and reported
             server_errors.append(f"{role} {method} {url}: {type(exc).__name__}: {exc}")
             continue
-        if response.status_code >= 500:
+        if response.status_code >= 500 and DESIGNED_5XX.get(endpoint) != response.status_code:
             server_errors.append(f"{role} {method} {url} -> {response.status_code}")
     assert not server_errors, "\n".join(server_errors)
