@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from course import clock
-from course.ce.activity import Activity, load_activity
+from course.ce.activity import Activity, load_activity, publish_blockers
 from course.extensions import db
 from course.models import ActivityAcknowledgement, Course, Enrollment
 
@@ -99,3 +99,14 @@ def issue_problem(course: Course) -> str | None:
         f"the activity expired on {activity.info.expiry_date.isoformat()}, so no new "
         "certificates can be issued"
     )
+
+
+def ce_publish_blockers(course: Course) -> list[str]:
+    """What in the course's disclosures stops it being published today (empty: nothing)."""
+    return publish_blockers(load_activity(course), today())
+
+
+def course_has_credit(course: Course) -> bool:
+    """True when the course designates credit beyond participation (claims are needed)."""
+    activity = load_activity(course)
+    return activity is not None and bool(activity.credit_designations)

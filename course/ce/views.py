@@ -4,19 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from course.ce.activity import MITIGATED_STATEMENT, Activity, load_activity, publish_blockers
-from course.ce.forms import AcknowledgeForm
+from course.ce.editing import BLOCKS, BlockProblem, block_text, save_block
+from course.ce.forms import AcknowledgeForm, BlockForm
 from course.ce.gate import guard_content
 from course.ce.registry import CREDIT_TYPES
 from course.ce.schema import MITIGATIONS
-from course.ce.services import acknowledge, acknowledgement, expiry_notice, is_enrolled, today
+from course.ce.services import (
+    acknowledge,
+    acknowledgement,
+    ce_publish_blockers,
+    expiry_notice,
+    is_enrolled,
+    today,
+)
+from course.ce.staff import staff_home as build_staff_home
 from course.extensions import db
 from course.models import Course, PublishStatus
+from course.permissions import staff_required
 
 bp = Blueprint("ce", __name__)
 bp.before_app_request(guard_content)
@@ -104,3 +114,41 @@ def acknowledge_activity(course_slug: str) -> Response | tuple[str, int]:
 def privacy() -> str:
     """Say what Practicum records about learners and why (anyone)."""
     return render_template("ce/privacy.html")
+
+
+@bp.route("/ce/courses/<course_slug>/<block>", methods=["GET", "POST"])
+@staff_required
+def edit(course_slug: str, block: str) -> str | Response | tuple[str, int]:
+    """Edit one CE block (activity, disclosures, designations) as YAML (instructors, admins)."""
+    if block not in BLOCKS:
+        abort(404)
+    course = published_course_or_404(course_slug)
+    form = BlockForm()
+    if request.method == "GET":
+        form.text.data = block_text(course, block)
+    elif form.validate_on_submit():
+        try:
+            save_block(course, block, form.text.data or "", current_user)
+        except BlockProblem as exc:
+            db.session.rollback()
+            form.text.errors = list(exc.errors)
+        else:
+            db.session.commit()
+            flash(f"Saved the {block} of “{course.title}”.", "success")
+            return redirect(url_for("ce.edit", course_slug=course.slug, block=block))
+    status = 400 if form.is_submitted() else 200
+    context = {
+        "course": course,
+        "block": block,
+        "blocks": BLOCKS,
+        "form": form,
+        "blockers": ce_publish_blockers(course),
+    }
+    return render_template("ce/edit.html", **context), status
+
+
+@bp.route("/ce/staff")
+@staff_required
+def staff_home() -> str:
+    """Show what needs attention: approvals, review and expiry dates, disclosures (staff)."""
+    return render_template("ce/staff_home.html", home=build_staff_home(today()))
