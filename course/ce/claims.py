@@ -49,12 +49,10 @@ def amount_problem(value: Any, cap: float) -> str | None:
         return "Enter the credit as a number, for example 1.75."
     if amount <= 0:
         return "Credit must be more than 0."
+    if amount > Decimal(str(cap)):  # before the step check: 1e100 * 4 % 1 cannot be computed
+        return f"You can claim at most {format_hours(cap)} (no more than the time you attested)."
     if (amount * 4) % 1 != 0:
         return "Credit must be in quarter-hour steps (a multiple of 0.25), e.g. 1.25."
-    if amount > Decimal(str(cap)):
-        return (
-            f"You can claim at most {format_hours(cap)} (the time you attested, up to the maximum)."
-        )
     return None
 
 

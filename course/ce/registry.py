@@ -39,7 +39,11 @@ CREDIT_TYPES: dict[str, CreditType] = {
         CreditType("apa", "APA CE credits"),
         CreditType("aswb_ace", "ASWB ACE CE hours"),
         CreditType("nbcc", "NBCC clock hours"),
-        CreditType("ipce", "IPCE credit", phrases=("IPCE credit",)),
+        CreditType(
+            "ipce",
+            "IPCE credit",
+            phrases=("Interprofessional Continuing Education (IPCE) credit",),
+        ),
         CreditType("participation", "Certificate of participation", accredited=False),
     )
 }
