@@ -242,3 +242,39 @@ def test_each_credit_type_prints_its_statement_verbatim(
     assert subject["achievement"]["creditsAvailable"] == designation["max_credits"]
     if kind == "ama_pra_1":
         assert "AMA PRA Category 1 Credit™: 1.25" in first
+
+
+def test_two_claims_give_two_credentials_each_with_its_credits(
+    app, client, db, course_content, make_user, login
+) -> None:
+    from course.certificates import credential as vc
+    from course.models import ClaimCredential
+
+    row = db.session.scalar(select(CeActivity))
+    row.designations = [
+        {**d, "professions": ["NP", "PA"]} if d["credit_type"] == "ipce" else d
+        for d in DESIGNATIONS
+    ]
+    db.session.commit()
+    forget(course_content)
+    learner = login(completed(db, course_content, make_user, "NP"))
+    data = {"hours": "1.75", "claim_ancc": "1.5", "claim_ipce": "1.25", "confirm": "y"}
+    assert client.post(f"/courses/{course_content.slug}/credit", data=data).status_code == 302
+    certificate = issue_for(learner, course_content, make_user(role=Role.ADMIN))
+    db.session.commit()
+    main = certificate.credential["credentialSubject"]
+    assert main["creditsEarned"] == 1.5
+    assert main["achievement"]["name"].endswith("(ANCC contact hours)")
+    extra = db.session.scalar(select(ClaimCredential))
+    subject = extra.credential["credentialSubject"]
+    assert (extra.credit_type, subject["creditsEarned"]) == ("ipce", 1.25)
+    assert subject["achievement"]["creditsAvailable"] == 1.5
+    assert subject["achievement"]["id"].endswith("#ipce")
+    assert subject["achievement"]["name"].endswith("(IPCE credit)")
+    assert extra.credential["credentialStatus"] == certificate.credential["credentialStatus"]
+    assert vc.verify_proof(extra.credential).ok
+    url = f"/certificates/{certificate.code}/credentials/ipce.json"
+    assert client.get(url).get_json() == extra.credential
+    assert client.get(f"/certificates/{certificate.code}/credentials/apa.json").status_code == 404
+    page = client.get("/certificates").get_data(as_text=True)
+    assert "Signed credential: ipce (JSON)" in page

@@ -83,13 +83,14 @@ def certificate_fields(user: User, course: Course, hours: float) -> dict[str, An
             "accreditation_statement": str(accreditation.get("statement") or ""),
             "claims": claims,
         },
-        # Open Badges: the primary claim's amount and maximum (see README, "creditsEarned").
+        # Open Badges: the first claim's amount and maximum (see ce/credentials.py).
         "credits_earned": claims[0]["amount"],
         "credits_available": claims[0]["max"],
     }
     credit = [c for c in claims if c["credit_type"] != PARTICIPATION]
     if credit:
         fields.update(
+            achievement_name=f"{course.title} ({claims[0]['label']})",
             certificate_title=CREDIT_TITLE,
             credit_type=", ".join(c["label"] for c in credit),
             credit_amount=credit[0]["amount"],

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from course.ce.activity import Activity, load_activity
 from course.ce.claims import ClaimProblem, claim_problems, claims_of, field_name, record_claims
+from course.ce.credentials import claim_credentials
 from course.ce.forms import ClaimForm, claim_form
 from course.ce.registry import CREDIT_TYPES
 from course.ce.views import bp, published_course_or_404
+from course.certificates.codes import find_by_code, normalise
 from course.certificates.eligibility import CertificateError, Eligibility, load_eligibility
 from course.certificates.services import auto_issue_if_ready
 from course.certificates.views import current_issuer
 from course.extensions import db
-from course.models import Course
+from course.models import Certificate, ClaimCredential, Course
+from course.permissions import ensure_owner
 
 
 def _closed(course: Course, elig: Eligibility) -> Response | None:
@@ -102,3 +105,26 @@ def claim(course_slug: str) -> str | Response | tuple[str, int]:
         "field_name": field_name,
     }
     return render_template("ce/claim.html", **context), 400 if form.is_submitted() else 200
+
+
+@bp.app_template_global("claim_credentials")
+def claim_credentials_for(certificate: Certificate) -> list[ClaimCredential]:
+    """Template helper: a certificate's further claims' credentials."""
+    return claim_credentials(certificate)
+
+
+@bp.route("/certificates/<code>/credentials/<credit_type>.json")
+@login_required
+def claim_credential(code: str, credit_type: str) -> Response:
+    """Send the signed credential of one further claim (the certificate's owner, or an admin)."""
+    certificate = find_by_code(normalise(code))
+    if certificate is None:
+        abort(404)
+    ensure_owner(certificate.user_id)
+    found = next((c for c in claim_credentials(certificate) if c.credit_type == credit_type), None)
+    if found is None:
+        abort(404)
+    response = jsonify(found.credential)
+    filename = f"credential-{certificate.code}-{credit_type}.json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

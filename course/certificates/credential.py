@@ -94,7 +94,7 @@ def _achievement(snapshot: dict[str, Any], achievement_id: str) -> dict[str, Any
         "id": achievement_id,
         "type": ["Achievement"],
         "achievementType": "Course",
-        "name": title,
+        "name": snapshot.get("achievement_name") or title,  # CE: "<title> (<credit type>)"
         "description": snapshot.get("achievement_description") or title,
         "criteria": {"narrative": narrative},
     }

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from course import clock
 from course.admin.services import record_audit
 from course.ce.certificate import certificate_fields, issue_problems
+from course.ce.credentials import sign_further_claims
 from course.certificates import credential as vc
 from course.certificates.codes import Issuer, new_code
 from course.certificates.eligibility import (
@@ -161,7 +162,7 @@ def insert_certificate(
                 raise AlreadyIssuedError(_already_issued(user, course)) from None
             continue
         certificate.credential = sign_credential(snapshot, user.email, index, issuer)
-        db.session.flush()
+        sign_further_claims(certificate, user.email, issuer)  # CE: one credential per claim
         return certificate
     raise CertificateError("Could not allocate a unique certificate code; please try again.")
 

@@ -1,6 +1,6 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
-from course.models.ce import ActivityAcknowledgement, CeActivity, CreditClaim
+from course.models.ce import ActivityAcknowledgement, CeActivity, ClaimCredential, CreditClaim
 from course.models.certificate import (
     AuditEntry,
     Certificate,
@@ -32,6 +32,7 @@ __all__ = [
     "CeActivity",
     "Certificate",
     "CertificateStatus",
+    "ClaimCredential",
     "Course",
     "CourseEvaluation",
     "CreditClaim",

@@ -58,3 +58,20 @@ class CreditClaim(db.Model):
     amount: Mapped[float] = mapped_column()
     profession: Mapped[str] = mapped_column(String(20))
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ClaimCredential(db.Model):
+    """The signed Open Badges credential for one further credit claim on a certificate.
+
+    A certificate's own credential carries its first claim; each further claim (a learner
+    eligible for, say, ANCC and IPCE) gets one of these, with the same status-list bit.
+    """
+
+    __tablename__ = "ce_claim_credential"
+    __table_args__ = (UniqueConstraint("certificate_id", "credit_type"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificate.id"), index=True)
+    credit_type: Mapped[str] = mapped_column(String(30))
+    credential: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

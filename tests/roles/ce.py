@@ -18,9 +18,12 @@ ROWS: dict[str, tuple[str, object, object, object, object]] = {
     "ce.claim": ("GET", "login", 302, 302, 302),
     "ce.edit": STAFF_GET,
     "ce.staff_home": STAFF_GET,
+    # The world's certificate (participation only) has no further claim credentials.
+    "ce.claim_credential": ("GET", "login", 404, 404, 404),
 }
 
 
 def extend_world(world: dict[str, Any], db: Any, make_user: Any) -> None:
     """The CE block the editor URL opens."""
     world["block"] = "disclosures"
+    world["credit_type"] = "ipce"
