@@ -119,3 +119,21 @@ def test_a_course_without_an_activity_block_has_no_gate(client, db, make_user, l
 
 def test_privacy_page(get_page) -> None:
     assert get_page("/privacy").h1.get_text() == "Privacy policy"
+
+
+def test_lint_names_the_field_and_line_of_bad_ce_blocks(tmp_path) -> None:  # noqa: ANN001
+    import shutil
+
+    folder = tmp_path / "modules"
+    shutil.copytree(ROOT / "modules", folder)
+    path = folder / "course.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("  release_date: 2026-11-26", "  release_date: 2026-13-26")
+    text = text.replace(
+        "- credit_type: participation\n", "- credit_type: ama_pra_1\n  professions: [RN]\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    problems = [str(p) for p in load_content(folder, None).problems]
+    assert any("activity.release_date" in p and "month value is outside" in p for p in problems)
+    assert any("designations.0" in p and "is for DO, MD only" in p for p in problems)
+    assert all(":1:" not in p for p in problems)  # located on their lines, not line 1

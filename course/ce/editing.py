@@ -15,6 +15,7 @@ from sqlalchemy import select
 from course.admin.services import record_audit
 from course.ce.activity import forget
 from course.ce.schema import ActivityInfo, Designation, Disclosures, designation_problems
+from course.content.yamlpos import TextDateLoader
 from course.extensions import db
 from course.models import CeActivity, Course, User
 
@@ -25,13 +26,6 @@ BLOCKS: dict[str, tuple[str, Any]] = {
     "designations": ("designations", TypeAdapter(list[Designation])),
 }
 MAX_ERRORS = 20
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML that leaves dates as text, so the schema (not PyYAML) judges and names them."""
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
 
 
 class BlockProblem(Exception):
@@ -60,7 +54,7 @@ def _load_yaml(block: str, text: str) -> Any:
     if "\x00" in text:
         raise BlockProblem(["text: must not contain NUL bytes"])
     try:
-        data = yaml.load(text, Loader=_Loader) if text.strip() else None  # noqa: S506
+        data = yaml.load(text, Loader=TextDateLoader) if text.strip() else None  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "text"
