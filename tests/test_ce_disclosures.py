@@ -182,3 +182,31 @@ def test_learners_cannot_edit(client, course_content, make_user, login) -> None:
         client.post(f"/ce/courses/{course_content.slug}/activity", data={"text": ""}).status_code
         == 403
     )
+
+
+def test_a_provider_makes_the_course_accredited_in_the_ui(client, db, course_content, staff):
+    from course.ce.registry import AMA_CLAIM_SENTENCE
+
+    base = f"/ce/courses/{course_content.slug}"
+    ama = (
+        "- credit_type: ama_pra_1\n  max_credits: 1.5\n  professions: [MD, DO]\n"
+        "  provider_number: P1\n  statement: Practicum designates this enduring material for a "
+        f"maximum of 1.5 AMA PRA Category 1 Credits™. {AMA_CLAIM_SENTENCE}\n"
+    )
+    accredited = "accredited: true\nstatement: Practicum is accredited by the ACCME.\n"
+    assert client.post(f"{base}/accreditation", data={"text": accredited}).status_code == 302
+    blocked = html.unescape(client.get(f"{base}/designations").get_data(as_text=True))
+    assert "accredited but designates no credit" in blocked
+    assert client.post(f"{base}/designations", data={"text": ama}).status_code == 302
+    back = "accredited: false\nstatement: This activity is not accredited.\n"
+    refused = client.post(f"{base}/accreditation", data={"text": back})
+    assert refused.status_code == 400
+    assert "accreditation.accredited: the course still designates accredited credit" in (
+        html.unescape(refused.get_data(as_text=True))
+    )
+    db.session.expire_all()
+    assert db.session.get(Course, course_content.id).accreditation["accredited"] is True
+    page = html.unescape(
+        client.get(f"/courses/{course_content.slug}/activity").get_data(as_text=True)
+    )
+    assert AMA_CLAIM_SENTENCE in page

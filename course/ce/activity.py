@@ -142,6 +142,11 @@ def publish_blockers(activity: Activity | None, today: date) -> list[str]:
                     f"{person.name}: the relationship with {rel.company} ({rel.nature}) has no "
                     "mitigation step."
                 )
+    accreditation = activity.course.accreditation or {}
+    if accreditation.get("accredited") and not (
+        activity.credit_designations or accreditation.get("credits")
+    ):
+        problems.append("The course is accredited but designates no credit: add a designation.")
     for interest in activity.disclosures.commercial_interests:
         if interest.mitigation is None:
             problems.append(

@@ -14,16 +14,19 @@ from sqlalchemy import select
 
 from course.admin.services import record_audit
 from course.ce.activity import forget
+from course.ce.registry import credit_type
 from course.ce.schema import ActivityInfo, Designation, Disclosures, designation_problems
+from course.content.schema import Accreditation
 from course.content.yamlpos import TextDateLoader
 from course.extensions import db
 from course.models import CeActivity, Course, User
 
-# block name in course.yaml -> (CeActivity column, schema)
+# block name in course.yaml -> (CeActivity column, schema); accreditation lives on Course.
 BLOCKS: dict[str, tuple[str, Any]] = {
     "activity": ("info", TypeAdapter(ActivityInfo | None)),
     "disclosures": ("disclosures", TypeAdapter(Disclosures | None)),
     "designations": ("designations", TypeAdapter(list[Designation])),
+    "accreditation": ("accreditation", TypeAdapter(Accreditation)),
 }
 MAX_ERRORS = 20
 
@@ -40,10 +43,15 @@ def _row(course: Course) -> CeActivity | None:
     return db.session.scalar(select(CeActivity).where(CeActivity.course_id == course.id))
 
 
+def _holder(course: Course, block: str) -> Any:
+    """The object that stores a block: the course for accreditation, else its CE row."""
+    return course if block == "accreditation" else _row(course)
+
+
 def block_text(course: Course, block: str) -> str:
     """The block as YAML, ready to edit (empty when the course has none)."""
-    row = _row(course)
-    value = getattr(row, BLOCKS[block][0]) if row else None
+    holder = _holder(course, block)
+    value = getattr(holder, BLOCKS[block][0]) if holder else None
     if not value:
         return ""
     return yaml.safe_dump({block: value}, sort_keys=False, allow_unicode=True, width=100)
@@ -87,19 +95,42 @@ def parse_block(course: Course, block: str, text: str) -> Any:
         if problems:
             raise BlockProblem(problems)
         return [d.model_dump(mode="json") for d in value]
+    if block == "accreditation":
+        _accreditation_fits(course, value)
     return value.model_dump(mode="json") if value is not None else None
 
 
-def save_block(course: Course, block: str, text: str, actor: User) -> CeActivity:
+def _accreditation_fits(course: Course, value: Accreditation) -> None:
+    """Unaccredited: the designations must offer participation only."""
+    row = _row(course)
+    if value.accredited or row is None:
+        return
+    credit = [
+        f"designations.{n}"
+        for n, d in enumerate(row.designations or [])
+        if credit_type(d["credit_type"]).accredited
+    ]
+    if credit:
+        raise BlockProblem(
+            [
+                "accreditation.accredited: the course still designates accredited credit ("
+                + ", ".join(credit)
+                + "); remove those designations first"
+            ]
+        )
+
+
+def save_block(course: Course, block: str, text: str, actor: User) -> CeActivity | Course:
     """Replace one CE block of a course (instructors and admins) and audit the change."""
     value = parse_block(course, block, text)
-    row = _row(course)
+    row = _holder(course, block)
     if row is None:
         row = CeActivity(course=course, designations=[])
         db.session.add(row)
     before = getattr(row, BLOCKS[block][0])
     setattr(row, BLOCKS[block][0], value)
-    row.updated_by_id = actor.id
+    if isinstance(row, CeActivity):
+        row.updated_by_id = actor.id
     db.session.flush()
     forget(course)
     record_audit(

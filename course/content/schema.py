@@ -52,11 +52,9 @@ class Accreditation(Strict):
 
     @model_validator(mode="after")
     def credits_match_status(self) -> Accreditation:
-        """An unaccredited course may not designate credit; an accredited one must."""
+        """An unaccredited course may not designate credit (an accredited one must: CourseFile)."""
         if not self.accredited and self.credits:
             raise ValueError("credits are only allowed when accredited is true")
-        if self.accredited and not self.credits:
-            raise ValueError("an accredited course must list at least one credit type")
         return self
 
 
@@ -84,6 +82,8 @@ class CourseFile(Strict):
     def designations_fit(self) -> CourseFile:
         """Designations match the accreditation status and the course's hours."""
         problems = designation_problems(self.accreditation.accredited, self.designations)
+        if self.accreditation.accredited and not (self.accreditation.credits or self.designations):
+            problems.append("an accredited course must list at least one credit type")
         most = self.max_hours or self.contact_hours
         for n, d in enumerate(self.designations):
             if d.max_credits > most:
