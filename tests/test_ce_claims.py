@@ -278,3 +278,19 @@ def test_two_claims_give_two_credentials_each_with_its_credits(
     assert client.get(f"/certificates/{certificate.code}/credentials/apa.json").status_code == 404
     page = client.get("/certificates").get_data(as_text=True)
     assert "Signed credential: ipce (JSON)" in page
+
+
+def test_long_statements_flow_onto_a_further_page_instead_of_being_cut() -> None:
+    statement = "Word " * 900 + "THE-LAST-WORD"
+    snap = {
+        "code": "PRAC-TEST-TEST-TEST-T", "full_name": "A Learner", "credential": "MD",
+        "course_title": "A course", "completion_date": "2027-01-02",
+        "issued_at": "2027-01-02T10:00:00+00:00", "hours": 1.0,
+        "ce": {"format": "Enduring material, internet", "claims": [
+            {"credit_type": "ama_pra_1", "label": "AMA", "amount": 1.0, "max": 1.5,
+             "statement": statement},
+        ]},
+    }  # fmt: skip
+    pages = pdf_pages(render_certificate_pdf(snap, "https://example.org/verify/x"))
+    assert len(pages) >= 3
+    assert "THE-LAST-WORD" in pages[-1]

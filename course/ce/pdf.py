@@ -22,17 +22,19 @@ BOTTOM = 50.0
 
 
 class _Writer:
-    """Left-aligned wrapped text flowing down the page (stops at the bottom margin)."""
+    """Left-aligned wrapped text flowing down the page, onto a further page when it is full."""
 
     def __init__(self, c: Canvas, width: float, height: float) -> None:
-        self.c, self.width, self.y = c, width - 2 * MARGIN, height - MARGIN
+        self.c, self.width, self.top = c, width - 2 * MARGIN, height - MARGIN
+        self.y = self.top
 
     def text(self, text: str, font: str = SANS, size: float = 10, color: Color = INK) -> None:
-        self.c.setFillColor(color)
-        self.c.setFont(font, size)
         for line in simpleSplit(text, font, size, self.width) or [""]:
             if self.y < BOTTOM:
-                return
+                self.c.showPage()
+                self.y = self.top
+            self.c.setFillColor(color)
+            self.c.setFont(font, size)
             self.c.drawString(MARGIN, self.y, line)
             self.y -= size * 1.3
 
