@@ -137,3 +137,21 @@ def test_lint_names_the_field_and_line_of_bad_ce_blocks(tmp_path) -> None:  # no
     assert any("activity.release_date" in p and "month value is outside" in p for p in problems)
     assert any("designations.0" in p and "is for DO, MD only" in p for p in problems)
     assert all(":1:" not in p for p in problems)  # located on their lines, not line 1
+
+
+def test_export_writes_the_blocks_back_as_course_yaml(app, db, course_content) -> None:
+    import yaml
+
+    from course.content.schema import CourseFile
+
+    result = app.test_cli_runner().invoke(args=["ce", "export", course_content.slug])
+    assert result.exit_code == 0, result.output
+    exported = yaml.safe_load(result.output)
+    assert set(exported) == {"activity", "disclosures", "designations", "accreditation"}
+    original = yaml.safe_load((ROOT / "modules" / "course.yaml").read_text(encoding="utf-8"))
+    merged = CourseFile.model_validate({**original, **exported})  # loses nothing, still valid
+    for block in ("activity", "disclosures", "designations", "accreditation"):
+        assert exported[block] == CourseFile.model_validate(original).model_dump(mode="json")[block]
+    assert merged.activity.expiry_date.isoformat() == "2029-11-25"
+    missing = app.test_cli_runner().invoke(args=["ce", "export", "nope"])
+    assert missing.exit_code != 0
