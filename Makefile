@@ -3,10 +3,12 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
 export FLASK_APP := wsgi.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint fmt bench ci setup-db content-lint clean
+.PHONY: help run port-free test lint fmt bench ci setup-db content-lint clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -38,10 +40,13 @@ setup-db: $(VENV)/.runtime instance/config.py ## Migrate the SQLite database and
 	PRACTICUM_ENV=development $(BIN)/flask content sync
 	@PRACTICUM_ENV=development $(BIN)/flask keys ensure
 
-run: setup-db ## Set everything up and serve http://127.0.0.1:5000 (SQLite, development)
+run: port-free setup-db ## Set up and serve http://127.0.0.1:5000 (SQLite, development; PORT=, HOST=)
 	@echo "Demo accounts (passwords are shown only when the accounts are first created):"
 	@PRACTICUM_ENV=development $(BIN)/flask users demo
-	PRACTICUM_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
+	PRACTICUM_ENV=development $(BIN)/flask run --host $(HOST) --port $(PORT)
+
+port-free:
+	@$(PYTHON) tools/free_port.py $(HOST) $(PORT)
 
 tools/a11y/node_modules/.installed: tools/a11y/package.json tools/a11y/package-lock.json
 	@if command -v npm >/dev/null; then \

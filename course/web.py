@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 from flask import Flask, Response, request
 
+from course import clock
+
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
@@ -62,4 +64,4 @@ def register_web_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject_globals() -> dict[str, object]:
-        return {"now_year": datetime.now(UTC).year, "nav_extra": lambda user: nav_extra(app, user)}
+        return {"now_year": clock.now().year, "nav_extra": lambda user: nav_extra(app, user)}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -19,6 +21,7 @@ from sqlalchemy import event
 
 from course import create_app
 from course.auth.services import create_user
+from course.config import ENV_KEYS
 from course.content.loader import ContentBundle, load_content
 from course.extensions import db as _db
 from course.models import Role, User
@@ -29,6 +32,22 @@ SHARED = next(
     ROOT.parent / "shared",
 )
 PASSWORD = "correct horse battery staple"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the developer's instance/ and exported settings out of every app the suite makes.
+
+    `make run` leaves instance/config.py (a SECRET_KEY), instance/keys and instance/practicum.db
+    in the checkout; each test app gets an empty temporary instance folder instead.
+    """
+    for name in ("PRACTICUM_ENV", "DATABASE_URL", *ENV_KEYS):
+        os.environ.pop(name, None)
+    os.environ["PRACTICUM_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="practicum-test-instance-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the suite's temporary instance folder."""
+    shutil.rmtree(os.environ.pop("PRACTICUM_INSTANCE_PATH", ""), ignore_errors=True)
 
 
 def database_url() -> str:

@@ -103,7 +103,7 @@ def test_course_page_shows_the_short_form(client, course_content, get_page) -> N
     summary = page.find(attrs={"data-testid": "ce-summary"})
     text = " ".join(summary.get_text(" ").split())
     assert "expires 2029-11-25" in text
-    assert "Certificate of participation (up to 2)" in text
+    assert "Hours of participation (up to 1.75)" in text
     assert "not accredited" in text
 
 

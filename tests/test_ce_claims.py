@@ -67,9 +67,9 @@ DESIGNATIONS = [
     },
     {
         "credit_type": "participation",
-        "max_credits": 2.0,
+        "max_credits": 1.75,
         "professions": [],
-        "statement": "Other learners receive a certificate of participation for up to 2 hours.",
+        "statement": "Other learners receive a certificate of participation for up to 1.75 hours.",
     },
 ]
 ACCREDITED = {

@@ -44,7 +44,7 @@ CREDIT_TYPES: dict[str, CreditType] = {
             "IPCE credit",
             phrases=("Interprofessional Continuing Education (IPCE) credit",),
         ),
-        CreditType("participation", "Certificate of participation", accredited=False),
+        CreditType("participation", "Hours of participation", accredited=False),
     )
 }
 CREDIT_TYPE_KEYS = tuple(CREDIT_TYPES)

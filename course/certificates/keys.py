@@ -19,6 +19,8 @@ import base58
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from course import clock
+
 ED25519_PUB_MULTICODEC = b"\xed\x01"
 DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
 KEY_ID_FORMAT = "%Y%m%dT%H%M%S.%fZ"
@@ -137,7 +139,7 @@ def generate_key(directory: str | os.PathLike[str], *, now: datetime | None = No
     """Create a new Ed25519 key file (mode 0600) in ``directory``; never overwrite one."""
     folder = Path(directory)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    key_id = (now or datetime.now(UTC)).astimezone(UTC).strftime(KEY_ID_FORMAT)
+    key_id = (now or clock.now()).astimezone(UTC).strftime(KEY_ID_FORMAT)
     path = folder / f"{key_id}.pem"
     private_key = Ed25519PrivateKey.generate()
     pem = private_key.private_bytes(

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from course import clock
+
 from .jsonld import VC_V2_CONTEXT
 
 MIN_SIZE = 131072  # 16 KiB of bits: the spec's minimum, for herd privacy
@@ -87,7 +89,7 @@ def build_status_list_credential(
     Sign it with :func:`course.certificates.credential.sign`, using the same issuer as the
     credentials it covers (verifiers compare the two issuers).
     """
-    issued = (valid_from or datetime.now(UTC)).astimezone(UTC)
+    issued = (valid_from or clock.now()).astimezone(UTC)
     return {
         "@context": [VC_V2_CONTEXT],
         "id": list_url,

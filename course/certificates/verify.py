@@ -17,6 +17,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pyld.jsonld import JsonLdError
 
+from course import clock
+
 from .jsonld import (
     VC_V1_CONTEXT,
     VC_V2_CONTEXT,
@@ -227,7 +229,7 @@ def verify(
     warnings: list[str] = []
     if not isinstance(signed, dict):
         return VerificationResult(ok=False, errors=["credential is not a JSON object"])
-    errors.extend(check_structure(signed, now or datetime.now(UTC), warnings))
+    errors.extend(check_structure(signed, now or clock.now(), warnings))
     errors.extend(_dropped_term_errors(signed))
     proof_result = verify_proof(signed, resolve_key)
     errors.extend(proof_result.errors)

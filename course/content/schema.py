@@ -11,8 +11,18 @@ from course.ce.schema import ActivityInfo, Designation, Disclosures, designation
 from course.quiz.types import REGISTRY
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=100)]
-TAGS = ("indication", "contraindication", "caution", "mechanism", "evidence", "delivery")
-Tag = Literal["indication", "contraindication", "caution", "mechanism", "evidence", "delivery"]
+TAGS = (
+    "indication",
+    "contraindication",
+    "caution",
+    "safety",
+    "mechanism",
+    "evidence",
+    "delivery",
+)
+Tag = Literal[
+    "indication", "contraindication", "caution", "safety", "mechanism", "evidence", "delivery"
+]
 ReviewPolicy = Literal["after_pass_or_exhausted", "after_submit", "always", "never"]
 ReviewCorrectness = Literal["after_submit", "with_key"]
 

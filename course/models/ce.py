@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from course import clock
 from course.extensions import db
-from course.models._base import utcnow
 from course.models.content import Course
 from course.models.types import UTCDateTime
 
@@ -26,7 +26,9 @@ class CeActivity(db.Model):
     designations: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     # Digest of the course.yaml blocks last synced: sync rewrites only when the file changed.
     file_digest: Mapped[str] = mapped_column(String(64), default="")
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=clock.timestamp, onupdate=clock.timestamp
+    )
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     course: Mapped[Course] = relationship()
@@ -41,7 +43,7 @@ class ActivityAcknowledgement(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
-    acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
     activity_digest: Mapped[str] = mapped_column(String(64), default="")
 
 
@@ -57,7 +59,7 @@ class CreditClaim(db.Model):
     credit_type: Mapped[str] = mapped_column(String(30))
     amount: Mapped[float] = mapped_column()
     profession: Mapped[str] = mapped_column(String(20))
-    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
 
 
 class ClaimCredential(db.Model):
@@ -74,4 +76,4 @@ class ClaimCredential(db.Model):
     certificate_id: Mapped[int] = mapped_column(ForeignKey("certificate.id"), index=True)
     credit_type: Mapped[str] = mapped_column(String(30))
     credential: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)

@@ -9,8 +9,8 @@ from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from course import clock
 from course.extensions import db
-from course.models._base import utcnow
 from course.models.types import UTCDateTime
 
 
@@ -56,7 +56,7 @@ class User(UserMixin, db.Model):
         default=Role.LEARNER,
     )
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
