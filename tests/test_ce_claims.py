@@ -179,6 +179,9 @@ def test_a_profession_change_revalidates_the_claim(
     client.post(url, data={"hours": "1.75", "claim_ancc": "1.75", "confirm": "y"})
     learner.profession = "MD"  # after completion, before issue
     db.session.commit()
+    notice = text_of(client.get(f"/courses/{course_content.slug}"))
+    assert 'data-testid="claim-problem">The credit claimed as RN' in notice
+    assert "the claim must be made again." in notice
     problems = claim_problems(learner, course_content)
     assert problems
     assert "the claim must be made again" in problems[0]

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from course.ce.activity import MITIGATED_STATEMENT, Activity, load_activity, publish_blockers
+from course.ce.claims import claim_problems
 from course.ce.editing import BLOCKS, BlockProblem, block_text, save_block
 from course.ce.forms import AcknowledgeForm, BlockForm
 from course.ce.gate import guard_content
@@ -52,7 +53,9 @@ def ce_summary(course: Course) -> dict[str, Any] | None:
         return None
     on = today()
     staff = current_user.is_authenticated and current_user.is_staff
+    learner = current_user.is_authenticated and not staff
     return {
+        "claim_problems": claim_problems(current_user, course) if learner else [],
         "activity": activity,
         "notice": expiry_notice(activity, on),
         "review_due": staff and activity.review_due(on),
