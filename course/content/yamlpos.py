@@ -17,11 +17,21 @@ class YamlProblem(ValueError):
         self.message = message
 
 
+class TextDateLoader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so the schema judges them and names the field.
+
+    PyYAML's own timestamp constructor raises a bare ValueError on 2026-13-45, with no line.
+    """
+
+
+TextDateLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+
+
 def load_yaml(text: str) -> tuple[Any, yaml.Node | None]:
     """Parse YAML safely and return (data, node tree); raise YamlProblem with a line on errors."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=TextDateLoader)  # noqa: S506 - a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
