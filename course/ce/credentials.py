@@ -38,17 +38,17 @@ def sign_claim(
 ) -> dict[str, Any]:
     """Build and sign the credential for one further claim (email hashed with a fresh salt)."""
     ring = issuer.keyring(create=True)
-    did = issuer.did(ring)
+    key = ring.active  # the certificate's own key, so the claim shares its status list and bit
+    did = issuer.did_for(key)
     fragment = f"#{claim['credit_type']}"
     unsigned = vc.build_credential(
         {**claim_snapshot(snapshot, claim), "email": email},
         issuer={"id": did, "name": issuer.name, "url": issuer.home_url},
         credential_id=issuer.verify_url(snapshot["code"]) + fragment,
-        status={"list_url": issuer.status_list_url, "index": index},
+        status={"list_url": issuer.status_list_url(ring.list_id(key)), "index": index},
         achievement_id=issuer.course_url(snapshot["course_slug"]) + fragment,
         salt=secrets.token_hex(16),
     )
-    key = ring.active
     created = vc.format_datetime(snapshot["issued_at"])
     return vc.sign(unsigned, key.private_key, key.verification_method(did), created=created)
 
