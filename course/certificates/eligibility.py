@@ -291,4 +291,3 @@ def credit_for(course: Course, profession: str | None, hours: float) -> Credit:
     line = f"{entry['type']}: {format_hours(amount)}"
     joined = " ".join(part for part in (statement, str(entry.get("statement") or "")) if part)
     return Credit(CREDIT_TITLE, str(entry["type"]), amount, line, joined)
-
