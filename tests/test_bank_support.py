@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from course.content.schema import QuizSettings
 from course.content.sync import add_version, digest
 from course.extensions import db
-from course.instructor.bank_services import build_payload
+from course.instructor.bank.services import build_payload
 from course.learning.services import enroll, record_view
 from course.models import (
     Attempt,

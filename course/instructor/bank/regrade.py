@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from course.content.sync import digest
 from course.extensions import db
-from course.instructor.bank_services import BankError, audit_question
+from course.instructor.bank.services import BankError, audit_question
 from course.learning.progress import load_course_states
 from course.learning.services import complete_module, mark_course_complete
 from course.models import (
