@@ -41,4 +41,3 @@ def test_instructor_sub_packages_import_only_themselves_preview_and_lower_layers
         if path != "course/instructor/__init__.py" and owner != target:
             crossing.append(line)
     assert crossing == []
-

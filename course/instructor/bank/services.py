@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from course.content.schema import QuestionEntry
-from course.content.sync import add_version, digest, question_payload
 from course.extensions import db
+from course.fingerprint import digest
 
 # Re-exported: the list and its statistics live in bank.listing.
 from course.instructor.bank.listing import MIN_ATTEMPTS as MIN_ATTEMPTS
@@ -33,6 +33,7 @@ from course.models import (
     QuestionStatus,
     QuestionVersion,
 )
+from course.quiz.versions import add_version, question_payload
 
 
 class BankError(Exception):
