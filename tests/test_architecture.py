@@ -41,3 +41,13 @@ def test_instructor_sub_packages_import_only_themselves_preview_and_lower_layers
         if path != "course/instructor/__init__.py" and owner != target:
             crossing.append(line)
     assert crossing == []
+
+
+def test_every_test_module_holds_tests() -> None:
+    """Helpers live in modules not named test_*.py (quizkit, bankkit, certkit, pdfqr ...)."""
+    empty = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "tests").rglob("test_*.py")
+        if "def test_" not in path.read_text(encoding="utf-8")
+    ]
+    assert empty == []

@@ -8,8 +8,8 @@ from bs4 import BeautifulSoup
 from course.extensions import db as _db
 from course.models import Question, Quiz
 from course.quiz.services import option_token
+from tests.bankkit import add_question
 from tests.quizkit import module_quiz, open_module, start
-from tests.test_bank_support import add_question
 
 STEPS = [
     ("first", "Check blood pressure before the dose"),
