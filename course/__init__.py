@@ -49,10 +49,13 @@ def _init_extensions(app: Flask) -> None:
     configure_engines(app)
 
     @login_manager.user_loader
-    def load_user(user_id: str):  # noqa: ANN202
-        from course.models import User
+    def load_user(token: str):  # noqa: ANN202
+        from flask import has_request_context, request
 
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        from course.auth.sessions import load_session_user
+
+        writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        return load_session_user(token, writing=writing)
 
 
 def _register_blueprints(app: Flask) -> None:

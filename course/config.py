@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
@@ -26,6 +27,11 @@ class BaseConfig:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Sessions end 12 hours after sign-in, or 30 days with "keep me signed in"; both are
+    # also enforced server-side from the UserSession row (course.auth.sessions).
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBER_COOKIE_REFRESH_EACH_REQUEST = False
     # argon2id parameters (RFC 9106 "second recommended" profile, low-memory).
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
@@ -68,6 +74,10 @@ class ProductionConfig(BaseConfig):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # __Host- cookies are bound to this exact host, HTTPS and path "/": no subdomain can set
+    # or overwrite them.
+    SESSION_COOKIE_NAME = "__Host-session"
+    REMEMBER_COOKIE_NAME = "__Host-remember"
 
 
 CONFIGS: dict[str, type[BaseConfig]] = {

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from course.auth.forms import LoginForm, PasswordChangeForm, ProfileForm, RegistrationForm
 from course.auth.passwords import hash_password, password_problems, verify_password
 from course.auth.services import authenticate, create_user
+from course.auth.sessions import (
+    current_row,
+    list_sessions,
+    revoke_all,
+    revoke_session,
+    sign_in,
+    sign_out,
+)
 from course.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
@@ -47,8 +56,8 @@ def register() -> str | Response:
             licence_number=form.licence_number.data,
             licence_state=form.licence_state.data,
         )
+        _sign_in(user, remember=False)
         db.session.commit()
-        login_user(user)
         flash("Welcome to Practicum. Your account is ready.", "success")
         return redirect(url_for("learning.catalog"))
     return render_template("auth/register.html", form=form)
@@ -66,8 +75,8 @@ def login() -> str | Response:
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
+            _sign_in(user, remember=form.remember.data)
             db.session.commit()
-            login_user(user, remember=form.remember.data)
             return redirect(safe_next(form.next.data) or url_for("learning.dashboard"))
         flash(LOGIN_FAILED, "danger")
     return render_template("auth/login.html", form=form)
@@ -77,7 +86,8 @@ def login() -> str | Response:
 @login_required
 def logout() -> Response:
     """Sign out (signed-in users; POST only, so a link cannot sign anyone out)."""
-    logout_user()
+    sign_out(current_user._get_current_object())
+    db.session.commit()
     flash("You have signed out.", "info")
     return redirect(url_for("learning.catalog"))
 
@@ -98,9 +108,7 @@ def profile() -> str | Response:
             "success",
         )
         return redirect(url_for("auth.profile"))
-    return render_template(
-        "auth/profile.html", form=form, password_form=PasswordChangeForm(prefix="pw")
-    )
+    return _profile_page(form, PasswordChangeForm(prefix="pw"))
 
 
 @bp.route("/password", methods=["POST"])
@@ -116,11 +124,65 @@ def change_password() -> str | Response:
                 form.password.data, email=current_user.email, full_name=current_user.full_name
             )
             if not problems:
-                current_user.password_hash = hash_password(form.password.data)
+                user = current_user._get_current_object()
+                user.password_hash = hash_password(form.password.data)
+                revoke_all(user)
+                _sign_in(user, remember=False)
                 db.session.commit()
-                flash("Password changed.", "success")
+                flash("Password changed. Every other device has been signed out.", "success")
                 return redirect(url_for("auth.profile"))
             form.password.errors.extend(problems)
+    return _profile_page(ProfileForm(obj=current_user), form), 400
+
+
+def _sign_in(user, *, remember: bool) -> None:  # noqa: ANN001
+    """Start a device session for this request's browser."""
+    sign_in(
+        user,
+        remember=bool(remember),
+        user_agent=request.user_agent.string,
+        ip=request.remote_addr or "",
+    )
+
+
+def _profile_page(form: ProfileForm, password_form: PasswordChangeForm) -> str:
+    """Render the profile with its forms and the list of signed-in devices."""
+    user = current_user._get_current_object()
+    this = current_row(user)
     return render_template(
-        "auth/profile.html", form=ProfileForm(obj=current_user), password_form=form
-    ), 400
+        "auth/profile.html",
+        form=form,
+        password_form=password_form,
+        devices=list_sessions(user),
+        this_device_id=this.id if this else None,
+        revoke_form=FlaskForm(),
+    )
+
+
+@bp.route("/sessions/<int:session_id>/revoke", methods=["POST"])
+@login_required
+def revoke_device(session_id: int) -> Response:
+    """Sign one of one's own devices out (signed-in users)."""
+    user = current_user._get_current_object()
+    this = current_row(user)
+    if not revoke_session(user, session_id):
+        abort(404)
+    db.session.commit()
+    if this is not None and this.id == session_id:
+        sign_out(user)
+        flash("This device has been signed out.", "info")
+        return redirect(url_for("auth.login"))
+    flash("That device has been signed out.", "success")
+    return redirect(url_for("auth.profile"))
+
+
+@bp.route("/sessions/revoke-all", methods=["POST"])
+@login_required
+def revoke_everywhere() -> Response:
+    """Sign out every device, this one included (signed-in users)."""
+    user = current_user._get_current_object()
+    count = revoke_all(user)
+    sign_out(user)
+    db.session.commit()
+    flash(f"Signed out everywhere ({count} session{'s' if count != 1 else ''}).", "info")
+    return redirect(url_for("auth.login"))

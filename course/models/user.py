@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
 from course.models._base import utcnow
 from course.models.types import UTCDateTime
+
+if TYPE_CHECKING:
+    from course.models.session import UserSession
 
 
 class Role(enum.StrEnum):
@@ -57,6 +61,19 @@ class User(UserMixin, db.Model):
     )
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    sessions: Mapped[list[UserSession]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    # The signed-in device's session token, set by course.auth.sessions (never stored here).
+    session_token = None  # plain attribute: str | None
+
+    def get_id(self) -> str:
+        """Flask-Login's id: the per-device session token, so revoking the row signs it out."""
+        if not self.session_token:
+            raise RuntimeError("sign users in through course.auth.sessions.sign_in")
+        return self.session_token
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
