@@ -41,10 +41,17 @@ class BaseConfig:
     RATELIMIT_ENABLED = True
     CONTENT_DIR = "modules"
     QUIZ_DIR = "quizzes"
-    # Absolute base URL used in QR codes and credentials; falls back to the request host.
+    # Absolute base URL of every link that leaves the site (credentials, QR codes, status
+    # lists, API, email). Required in production; never taken from the Host header.
     PUBLIC_BASE_URL: str | None = None
+    # Host names the app answers to; in production defaults to PUBLIC_BASE_URL's host.
+    TRUSTED_HOSTS: list[str] | None = None
     # When set (e.g. "practicum.example.org"), credentials are issued as did:web.
     DID_WEB_DOMAIN: str | None = None
+    # The signed revocation list expires (validUntil) this long after it is served, and
+    # verifiers are told to refetch it after STATUS_LIST_MAX_AGE_SECONDS.
+    STATUS_LIST_TTL_SECONDS = 3600
+    STATUS_LIST_MAX_AGE_SECONDS = 300
     CREATE_DEMO_USERS = False
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
@@ -120,6 +127,26 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         raise RuntimeError(
             "SECRET_KEY must be set (environment or instance/config.py) in production"
         )
+    _public_base_url(app, env)
+
+
+def _public_base_url(app: Flask, env: str) -> None:
+    """Require PUBLIC_BASE_URL in production and trust only its host (plus TRUSTED_HOSTS)."""
+    from course.urls import check_base_url
+
+    base = app.config.get("PUBLIC_BASE_URL")
+    if os.environ.get("TRUSTED_HOSTS"):
+        app.config["TRUSTED_HOSTS"] = [h.strip() for h in os.environ["TRUSTED_HOSTS"].split(",")]
+    if not base:
+        if env == "production":
+            raise RuntimeError(
+                "PUBLIC_BASE_URL must be set in production (e.g. https://practicum.example.org):"
+                " credentials and QR codes are built from it, never from the Host header"
+            )
+        return
+    host = check_base_url(str(base))
+    if env == "production" and not app.config.get("TRUSTED_HOSTS"):
+        app.config["TRUSTED_HOSTS"] = [host]
 
 
 def _normalise_db_url(url: str) -> str:

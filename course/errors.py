@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
+from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException
 
 from course.extensions import db
@@ -23,6 +24,9 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(exc: HTTPException):  # noqa: ANN202
         if exc.code and exc.code >= 500:
             db.session.rollback()
+        if request_ctx.url_adapter is None:
+            # The Host header is not one of TRUSTED_HOSTS: answer plainly, build no URLs.
+            return Response(f"{exc.code} {exc.name}\n", exc.code, mimetype="text/plain")
         if wants_json():
             return jsonify(error=exc.name, status=exc.code, message=exc.description), exc.code
         return render_template("errors/error.html", error=exc), exc.code

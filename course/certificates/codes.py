@@ -12,6 +12,7 @@ import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -138,8 +139,11 @@ def public_record(certificate: Certificate) -> dict[str, Any]:
     return record
 
 
-def status_list_credential(issuer: Issuer) -> dict[str, Any] | None:
-    """Sign the revocation list: a bit set for every certificate no longer valid (None: no key)."""
+def status_list_credential(issuer: Issuer, ttl: timedelta | None = None) -> dict[str, Any] | None:
+    """Sign the revocation list: a bit set for every certificate no longer valid (None: no key).
+
+    With `ttl`, the list carries validUntil = now + ttl, so a stale copy cannot be replayed.
+    """
     ring = issuer.keyring()
     if not ring.keys:
         return None
@@ -157,6 +161,7 @@ def status_list_credential(issuer: Issuer) -> dict[str, Any] | None:
         revoked_indexes=indexes,
         size=size,
         valid_from=clock.now(),
+        ttl=ttl,
     )
     key = ring.active
     return vc.sign(unsigned, key.private_key, key.verification_method(did))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,6 +45,7 @@ from course.extensions import db, limiter
 from course.learning.progress import CourseState
 from course.models import Certificate, CertificateStatus, Course, PublishStatus
 from course.permissions import ensure_owner
+from course.urls import public_url
 
 bp = Blueprint("certificates", __name__)
 
@@ -55,11 +57,8 @@ verify_limit = limiter.shared_limit(VERIFY_LIMIT, scope="certificate-verify")
 
 
 def absolute_url(endpoint: str, **values: object) -> str:
-    """An absolute URL: PUBLIC_BASE_URL + path when configured, else from the request host."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return str(base).rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+    """An absolute URL under PUBLIC_BASE_URL, never the Host header (course.urls)."""
+    return public_url(endpoint, **values)
 
 
 def keys_dir(app: Flask) -> Path:
@@ -291,11 +290,14 @@ def status_list(list_id: int) -> Response:
     """The signed BitstringStatusListCredential of revoked certificates (anyone)."""
     if list_id != 1:
         abort(404)
-    signed = status_list_credential(current_issuer())
+    config = current_app.config
+    ttl = timedelta(seconds=int(config["STATUS_LIST_TTL_SECONDS"]))
+    signed = status_list_credential(current_issuer(), ttl=ttl)
     if signed is None:
         abort(404, description="No credentials have been issued yet.")
     response = jsonify(signed)
-    response.headers["Cache-Control"] = "public, max-age=300"
+    max_age = min(int(config["STATUS_LIST_MAX_AGE_SECONDS"]), int(ttl.total_seconds()))
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
     return response
 
 
