@@ -23,6 +23,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_config(app, config)
+    from course.web import register_converters
+
+    register_converters(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_hooks(app)

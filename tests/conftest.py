@@ -75,6 +75,7 @@ def app(app_config: dict[str, object], tmp_path: Path) -> Iterator[Flask]:
         # The fixture keeps one app context open, which requests then share. In production
         # each request gets its own, so reset what would otherwise leak between requests.
         g.pop("_login_user", None)
+        g.pop("csrf_token", None)  # Flask-WTF caches the session's token in g
         _db.session.expire_all()
 
     with application.app_context():

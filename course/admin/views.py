@@ -39,8 +39,12 @@ def _actor() -> User:
     return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
+# Far beyond any real listing, and small enough that OFFSET fits every database's integer.
+MAX_PAGE = 100_000
+
+
 def _page_number() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    return min(max(1, request.args.get("page", 1, type=int) or 1), MAX_PAGE)
 
 
 def _back_to_queue() -> Response:

@@ -12,9 +12,10 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, session
+from flask import current_app, g, session
 from flask_login import login_user, logout_user
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from course import clock
 from course.extensions import db
@@ -48,9 +49,15 @@ def start_session(user: User, *, remember: bool, user_agent: str = "", ip: str =
     return token
 
 
+def _fresh_session() -> None:
+    """Empty the session cookie, so a new CSRF token is made for what follows."""
+    session.clear()
+    g.pop("csrf_token", None)  # Flask-WTF's per-request copy of the old token
+
+
 def sign_in(user: User, *, remember: bool, user_agent: str = "", ip: str = "") -> None:
     """Start a fresh session: drop everything the old cookie held (CSRF token included)."""
-    session.clear()
+    _fresh_session()
     start_session(user, remember=remember, user_agent=user_agent, ip=ip)
     login_user(user, remember=remember)
     session.permanent = True
@@ -76,7 +83,11 @@ def load_session_user(token: str, *, writing: bool) -> User | None:
     """Return the active user of a live session token, or None (unknown, revoked, expired)."""
     if not token or len(token) > 100:
         return None
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
+    row = db.session.scalar(
+        select(UserSession)
+        .options(joinedload(UserSession.user))
+        .where(UserSession.token_hash == _hash(token))
+    )
     if row is None or not row.user.active:
         return None
     now = clock.now()
@@ -95,7 +106,7 @@ def sign_out(user: User) -> None:
         db.session.delete(row)
         db.session.flush()
     logout_user()
-    session.clear()
+    _fresh_session()
 
 
 def revoke_session(user: User, session_id: int) -> bool:

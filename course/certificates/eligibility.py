@@ -186,10 +186,11 @@ def hours_problem(value: Any, max_hours: float) -> str | None:
         return "Enter the hours as a number, for example 1.75."
     if not hours.is_finite() or hours <= 0:
         return "Hours must be more than 0."
-    if (hours * 4) % 1 != 0:
-        return "Hours must be in quarter-hour steps (a multiple of 0.25), e.g. 1.25 or 1.5."
+    # The maximum first: a huge value (1e100) would overflow the quarter-hour arithmetic.
     if hours > Decimal(str(max_hours)):
         return f"Hours cannot exceed the course maximum of {format_hours(max_hours)}."
+    if (hours * 4) % 1 != 0:
+        return "Hours must be in quarter-hour steps (a multiple of 0.25), e.g. 1.25 or 1.5."
     return None
 
 

@@ -175,6 +175,8 @@ def live_server(
         _sync_content(variant)
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Links that leave the site come from PUBLIC_BASE_URL only (never the Host header).
+    app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="e2e-live-server"
     )
