@@ -52,6 +52,12 @@ class BaseConfig:
     # verifiers are told to refetch it after STATUS_LIST_MAX_AGE_SECONDS.
     STATUS_LIST_TTL_SECONDS = 3600
     STATUS_LIST_MAX_AGE_SECONDS = 300
+    # How long SQLite waits for the write lock. It must stay well below the gunicorn worker
+    # timeout (30 s by default), or a queued writer is killed mid-wait instead of failing
+    # cleanly (tests/test_db_down.py checks the relation).
+    SQLITE_BUSY_TIMEOUT_SECONDS = 10
+    # Retry-After on the 503 page shown while the database is unreachable.
+    DB_UNAVAILABLE_RETRY_AFTER = 30
     CREATE_DEMO_USERS = False
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
@@ -162,7 +168,8 @@ def _engine_options(app: Flask) -> None:
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if url.startswith("sqlite"):
-        options.setdefault("connect_args", {"timeout": 30})
+        timeout = float(app.config["SQLITE_BUSY_TIMEOUT_SECONDS"])
+        options.setdefault("connect_args", {"timeout": timeout})
     else:
         options.setdefault("pool_pre_ping", True)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options

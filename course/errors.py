@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask.globals import request_ctx
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from course.extensions import db
+from course.extensions import db, login_manager
 
 
 def wants_json() -> bool:
@@ -31,6 +32,10 @@ def register_error_handlers(app: Flask) -> None:
             return jsonify(error=exc.name, status=exc.code, message=exc.description), exc.code
         return render_template("errors/error.html", error=exc), exc.code
 
+    @app.errorhandler(OperationalError)
+    def database_unavailable(exc: OperationalError):  # noqa: ANN202
+        return _unavailable(app, exc)
+
     @app.errorhandler(Exception)
     def server_error(exc: Exception):  # noqa: ANN202
         db.session.rollback()
@@ -40,3 +45,23 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             return jsonify(error="Internal Server Error", status=500), 500
         return render_template("errors/500.html"), 500
+
+
+def _unavailable(app: Flask, exc: Exception):  # noqa: ANN202
+    """A styled 503 with Retry-After when the database cannot be reached.
+
+    The page touches no database: the session is discarded without a round trip, and the
+    visitor is shown as signed out for this one page so the user loader never runs.
+    """
+    app.logger.error("Database unavailable on %s %s: %s", request.method, request.path, exc)
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001, S110 - the connection is already gone
+        pass
+    g._login_user = login_manager.anonymous_user()
+    retry_after = int(app.config.get("DB_UNAVAILABLE_RETRY_AFTER", 30))
+    headers = {"Retry-After": str(retry_after)}
+    if wants_json():
+        body = jsonify(error="Service Unavailable", status=503, retry_after=retry_after)
+        return body, 503, headers
+    return render_template("errors/503.html", retry_after=retry_after), 503, headers
