@@ -41,6 +41,9 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     bootstrap.init_app(app)
+    from course.auth.throttle import check_storage
+
+    check_storage(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from course.auth.forms import LoginForm, PasswordChangeForm, ProfileForm, RegistrationForm
@@ -20,7 +21,15 @@ from course.auth.sessions import (
     sign_in,
     sign_out,
 )
-from course.extensions import db, limiter
+from course.auth.throttle import (
+    login_per_account,
+    login_per_ip,
+    password_per_user,
+    register_per_ip,
+    retry_after_seconds,
+    wait_message,
+)
+from course.extensions import db
 
 bp = Blueprint("auth", __name__)
 
@@ -41,7 +50,7 @@ def safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+@register_per_ip
 def register() -> str | Response:
     """Create a learner account and sign it in (anyone)."""
     if current_user.is_authenticated:
@@ -64,7 +73,8 @@ def register() -> str | Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20 per 15 minutes", methods=["POST"])
+@login_per_ip
+@login_per_account
 def login() -> str | Response:
     """Sign in with email and password (anyone); never reveals whether an account exists."""
     form = LoginForm()
@@ -113,6 +123,7 @@ def profile() -> str | Response:
 
 @bp.route("/password", methods=["POST"])
 @login_required
+@password_per_user
 def change_password() -> str | Response:
     """Change one's own password after confirming the current one (signed-in users)."""
     form = PasswordChangeForm(prefix="pw")
@@ -186,3 +197,27 @@ def revoke_everywhere() -> Response:
     db.session.commit()
     flash(f"Signed out everywhere ({count} session{'s' if count != 1 else ''}).", "info")
     return redirect(url_for("auth.login"))
+
+
+# The forms a 429 can interrupt, re-rendered with what was typed (never the passwords).
+THROTTLED_FORMS = {
+    "auth.login": lambda: ("auth/login.html", {"form": LoginForm()}),
+    "auth.register": lambda: ("auth/register.html", {"form": RegistrationForm()}),
+}
+
+
+@bp.errorhandler(429)
+def too_many(exc: HTTPException) -> tuple[str, int, dict[str, str]]:
+    """Say how long to wait, and keep the form as it was typed (throttled visitors)."""
+    seconds = retry_after_seconds()
+    headers = {"Retry-After": str(seconds)}
+    message = wait_message(seconds)
+    renderer = THROTTLED_FORMS.get(request.endpoint or "")
+    if renderer is None:
+        if request.endpoint == "auth.change_password" and current_user.is_authenticated:
+            password_form = PasswordChangeForm(prefix="pw")
+            password_form.current.errors = [message]
+            return _profile_page(ProfileForm(obj=current_user), password_form), 429, headers
+        return render_template("errors/error.html", error=exc, wait=message), 429, headers
+    template, context = renderer()
+    return render_template(template, throttled=message, **context), 429, headers
