@@ -41,6 +41,7 @@ setup-db: $(VENV)/.runtime instance/config.py ## Migrate the SQLite database and
 run: setup-db ## Set everything up and serve http://127.0.0.1:5000 (SQLite, development)
 	@echo "Demo accounts (passwords are shown only when the accounts are first created):"
 	@PRACTICUM_ENV=development $(BIN)/flask users demo
+	@echo "Email: development prints every message (reset links, confirmations) in this console."
 	PRACTICUM_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 tools/a11y/node_modules/.installed: tools/a11y/package.json tools/a11y/package-lock.json

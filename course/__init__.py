@@ -34,13 +34,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     """Bind the unbound singletons from extensions.py to this app."""
-    from course import models  # noqa: F401 - register the mappers before use
-    from course.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+    from course import audit, models  # noqa: F401 - mappers, and the audit chain's hook
+    from course.extensions import bootstrap, csrf, db, limiter, login_manager, mail, migrate
+    from course.tasks import init_tasks
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     bootstrap.init_app(app)
+    mail.init_app(app)
+    init_tasks(app)
     from course.auth.throttle import check_storage
 
     check_storage(app)

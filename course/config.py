@@ -58,6 +58,23 @@ class BaseConfig:
     SQLITE_BUSY_TIMEOUT_SECONDS = 10
     # Retry-After on the 503 page shown while the database is unreachable.
     DB_UNAVAILABLE_RETRY_AFTER = 30
+    # Email (Flask-Mailman): SMTP settings come from the environment (MAIL_*).
+    MAIL_BACKEND = "smtp"
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_TIMEOUT = 10
+    MAIL_DEFAULT_SENDER = "Practicum <no-reply@practicum.invalid>"
+    # Roles that must sign in with a second factor (TOTP); production: admins, instructors.
+    MFA_REQUIRED_ROLES: tuple[str, ...] = ()
+    # Issuing, revoking, reissuing certificates and changing roles need a sign-in or a
+    # re-authentication this recent.
+    STEP_UP_MINUTES = 10
+    # Audit every sign-in, failed sign-in and sign-out (always on outside tests).
+    AUDIT_SIGN_INS = True
+    # Background tasks (course.tasks): immediate runs them in-process at once.
+    HUEY_IMMEDIATE = False
     CREATE_DEMO_USERS = False
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
@@ -67,6 +84,8 @@ class DevelopmentConfig(BaseConfig):
 
     SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - replaced in production by the environment
     CREATE_DEMO_USERS = True
+    MAIL_BACKEND = "console"  # emails are printed where `make run` runs
+    HUEY_IMMEDIATE = True
 
 
 class TestingConfig(BaseConfig):
@@ -80,6 +99,10 @@ class TestingConfig(BaseConfig):
     ARGON2_PARALLELISM = 1
     RATELIMIT_ENABLED = False
     SERVER_NAME = "localhost"
+    MAIL_BACKEND = "locmem"  # mail tests point MAIL_BACKEND=smtp at a real aiosmtpd server
+    # Off so feature tests count only their own audit entries; test_audit_chain turns it on.
+    AUDIT_SIGN_INS = False
+    HUEY_IMMEDIATE = True
 
 
 class ProductionConfig(BaseConfig):
@@ -89,6 +112,7 @@ class ProductionConfig(BaseConfig):
     REMEMBER_COOKIE_SECURE = True
     # __Host- cookies are bound to this exact host, HTTPS and path "/": no subdomain can set
     # or overwrite them.
+    MFA_REQUIRED_ROLES = ("admin", "instructor")
     SESSION_COOKIE_NAME = "__Host-session"
     REMEMBER_COOKIE_NAME = "__Host-remember"
 
@@ -109,7 +133,15 @@ ENV_KEYS = (
     "CERTIFICATE_ISSUER_NAME",
     "CERTIFICATE_SIGNATORY_NAME",
     "CERTIFICATE_SIGNATORY_TITLE",
+    "MAIL_BACKEND",
+    "MAIL_SERVER",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_DEFAULT_SENDER",
 )
+# Settings read from the environment and converted: integers and on/off switches.
+ENV_INTS = ("MAIL_PORT", "MAIL_TIMEOUT", "STATUS_LIST_TTL_SECONDS")
+ENV_FLAGS = ("MAIL_USE_TLS", "MAIL_USE_SSL", "HUEY_IMMEDIATE")
 
 
 def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
@@ -120,9 +152,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     app.config.from_object(CONFIGS[env])
     app.config["ENV_NAME"] = env
     app.config.from_pyfile("config.py", silent=True)
-    for key in ENV_KEYS:
-        if os.environ.get(key):
-            app.config[key] = os.environ[key]
+    _from_environment(app)
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(os.environ["DATABASE_URL"])
     if overrides:
@@ -153,6 +183,19 @@ def _public_base_url(app: Flask, env: str) -> None:
     host = check_base_url(str(base))
     if env == "production" and not app.config.get("TRUSTED_HOSTS"):
         app.config["TRUSTED_HOSTS"] = [host]
+
+
+def _from_environment(app: Flask) -> None:
+    """Copy the settings the environment supplies, converting numbers and switches."""
+    for key in ENV_KEYS:
+        if os.environ.get(key):
+            app.config[key] = os.environ[key]
+    for key in ENV_INTS:
+        if os.environ.get(key):
+            app.config[key] = int(os.environ[key])
+    for key in ENV_FLAGS:
+        if os.environ.get(key):
+            app.config[key] = os.environ[key].lower() in ("1", "true", "yes", "on")
 
 
 def _normalise_db_url(url: str) -> str:

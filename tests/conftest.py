@@ -75,7 +75,6 @@ def app(app_config: dict[str, object], tmp_path: Path) -> Iterator[Flask]:
         # The fixture keeps one app context open, which requests then share. In production
         # each request gets its own, so reset what would otherwise leak between requests.
         g.pop("_login_user", None)
-        g.pop("csrf_token", None)  # Flask-WTF caches the session's token in g
         _db.session.expire_all()
 
     with application.app_context():
@@ -143,6 +142,7 @@ def make_user(db) -> Callable[..., User]:  # noqa: ANN001
             "password": PASSWORD,
             "full_name": f"Test {role.value.title()} {n}",
             "profession": "MD",
+            "verified": True,
         }
         data.update(fields)
         user = create_user(role=role, **data)  # type: ignore[arg-type]

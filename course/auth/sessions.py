@@ -61,6 +61,7 @@ def sign_in(user: User, *, remember: bool, user_agent: str = "", ip: str = "") -
     start_session(user, remember=remember, user_agent=user_agent, ip=ip)
     login_user(user, remember=remember)
     session.permanent = True
+    session["auth_at"] = int(clock.now().timestamp())  # step-up: a fresh sign-in counts
 
 
 def current_row(user: User) -> UserSession | None:

@@ -55,6 +55,8 @@ login_per_account = limiter.limit(
     LOGIN_PER_ACCOUNT, methods=["POST"], key_func=account_key, deduct_when=failed
 )
 register_per_ip = limiter.limit(REGISTER_PER_IP, methods=["POST"], deduct_when=succeeded)
+reset_per_ip = limiter.limit(RESET_PER_IP, methods=["POST"])
+reset_per_account = limiter.limit(RESET_PER_ACCOUNT, methods=["POST"], key_func=account_key)
 password_per_user = limiter.limit(
     CHANGE_PER_USER, methods=["POST"], key_func=user_key, deduct_when=failed
 )

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from course.auth.forms import LoginForm, PasswordChangeForm, ProfileForm, RegistrationForm
+from course.admin.services import record_audit
+from course.auth.account import already_registered_message, find_active, verification_message
+from course.auth.forms import (
+    EmailChangeForm,
+    ForgotPasswordForm,
+    LoginForm,
+    PasswordChangeForm,
+    ProfileForm,
+    RegistrationForm,
+)
 from course.auth.passwords import hash_password, password_problems, verify_password
 from course.auth.services import authenticate, create_user
 from course.auth.sessions import (
@@ -21,6 +29,7 @@ from course.auth.sessions import (
     sign_in,
     sign_out,
 )
+from course.auth.stepup import begin_second_step, safe_next
 from course.auth.throttle import (
     login_per_account,
     login_per_ip,
@@ -30,23 +39,16 @@ from course.auth.throttle import (
     wait_message,
 )
 from course.extensions import db
+from course.mail import queue
+from course.models import User
 
 bp = Blueprint("auth", __name__)
 
 LOGIN_FAILED = "Email or password is incorrect."
-
-
-def safe_next(target: str | None) -> str | None:
-    """Return `target` only when it is a local path on this site (no open redirects)."""
-    if not target:
-        return None
-    target = target.strip()
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target or any(ord(c) < 32 for c in target):
-        return None
-    return target
+CHECK_INBOX = (
+    "Check your inbox: we have sent a message to {email}. Confirm your address with the link "
+    "in it, then sign in. You can start studying before you confirm."
+)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -57,18 +59,26 @@ def register() -> str | Response:
         return redirect(url_for("learning.dashboard"))
     form = RegistrationForm()
     if form.validate_on_submit():
-        user = create_user(
-            email=form.email.data,
-            password=form.password.data,
-            full_name=form.full_name.data,
-            profession=form.profession.data,
-            licence_number=form.licence_number.data,
-            licence_state=form.licence_state.data,
+        existing = find_active(form.email.data) or db.session.scalar(
+            select(User).where(User.email == form.email.data)
         )
-        _sign_in(user, remember=False)
+        if existing is None:
+            user = create_user(
+                email=form.email.data,
+                password=form.password.data,
+                full_name=form.full_name.data,
+                profession=form.profession.data,
+                licence_number=form.licence_number.data,
+                licence_state=form.licence_state.data,
+            )
+            message = verification_message(user)
+        else:
+            hash_password(form.password.data)  # the same work either way: timing tells nothing
+            message = already_registered_message(existing)
         db.session.commit()
-        flash("Welcome to Practicum. Your account is ready.", "success")
-        return redirect(url_for("learning.catalog"))
+        queue(message)
+        flash(CHECK_INBOX.format(email=form.email.data), "success")
+        return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form)
 
 
@@ -84,10 +94,17 @@ def login() -> str | Response:
         return redirect(safe_next(form.next.data) or url_for("learning.dashboard"))
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
+        if user is not None and user.mfa_enabled:
+            db.session.commit()  # a rehashed password, if any
+            return begin_second_step(user, form.remember.data, safe_next(form.next.data))
         if user is not None:
             _sign_in(user, remember=form.remember.data)
+            _audit_sign_in(user, "auth.sign_in", user.id)
             db.session.commit()
             return redirect(safe_next(form.next.data) or url_for("learning.dashboard"))
+        known = db.session.scalar(select(User.id).where(User.email == form.email.data))
+        _audit_sign_in(None, "auth.sign_in_failed", known, email=form.email.data)
+        db.session.commit()
         flash(LOGIN_FAILED, "danger")
     return render_template("auth/login.html", form=form)
 
@@ -96,7 +113,9 @@ def login() -> str | Response:
 @login_required
 def logout() -> Response:
     """Sign out (signed-in users; POST only, so a link cannot sign anyone out)."""
-    sign_out(current_user._get_current_object())
+    user = current_user._get_current_object()
+    _audit_sign_in(user, "auth.sign_out", user.id)
+    sign_out(user)
     db.session.commit()
     flash("You have signed out.", "info")
     return redirect(url_for("learning.catalog"))
@@ -108,17 +127,27 @@ def profile() -> str | Response:
     """Show and edit one's own profile (signed-in users)."""
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
+        user = current_user._get_current_object()
+        fields = ("full_name", "profession", "licence_number", "licence_state")
+        before = {name: getattr(user, name) for name in fields}
         current_user.full_name = form.full_name.data
         current_user.profession = form.profession.data
         current_user.licence_number = form.licence_number.data or None
         current_user.licence_state = form.licence_state.data or None
+        changes = {
+            name: [before[name], getattr(user, name)]
+            for name in fields
+            if before[name] != getattr(user, name)
+        }
+        if changes:
+            record_audit(user, "user.profile_change", "user", user.id, details=changes)
         db.session.commit()
         flash(
             "Profile saved. Certificates already issued keep the details they were issued with.",
             "success",
         )
         return redirect(url_for("auth.profile"))
-    return _profile_page(form, PasswordChangeForm(prefix="pw"))
+    return profile_page(form=form)
 
 
 @bp.route("/password", methods=["POST"])
@@ -137,13 +166,27 @@ def change_password() -> str | Response:
             if not problems:
                 user = current_user._get_current_object()
                 user.password_hash = hash_password(form.password.data)
-                revoke_all(user)
+                revoked = revoke_all(user)
                 _sign_in(user, remember=False)
+                record_audit(
+                    user, "auth.password_change", "user", user.id, details={"revoked": revoked}
+                )
                 db.session.commit()
                 flash("Password changed. Every other device has been signed out.", "success")
                 return redirect(url_for("auth.profile"))
             form.password.errors.extend(problems)
-    return _profile_page(ProfileForm(obj=current_user), form), 400
+    return profile_page(password_form=form), 400
+
+
+def _audit_sign_in(actor: User | None, action: str, user_id: int | None, **extra: str) -> None:
+    """Record a sign-in, failed sign-in or sign-out, with where it came from."""
+    if current_app.config.get("AUDIT_SIGN_INS", True):
+        record_audit(actor, action, "user", user_id, details={**extra, **_where()})
+
+
+def _where() -> dict[str, str]:
+    """Where a request came from, for the audit log."""
+    return {"ip": request.remote_addr or "", "agent": request.user_agent.string[:200]}
 
 
 def _sign_in(user, *, remember: bool) -> None:  # noqa: ANN001
@@ -156,14 +199,19 @@ def _sign_in(user, *, remember: bool) -> None:  # noqa: ANN001
     )
 
 
-def _profile_page(form: ProfileForm, password_form: PasswordChangeForm) -> str:
+def profile_page(
+    form: ProfileForm | None = None,
+    password_form: PasswordChangeForm | None = None,
+    email_form: EmailChangeForm | None = None,
+) -> str:
     """Render the profile with its forms and the list of signed-in devices."""
     user = current_user._get_current_object()
     this = current_row(user)
     return render_template(
         "auth/profile.html",
-        form=form,
-        password_form=password_form,
+        form=form or ProfileForm(obj=user),
+        password_form=password_form or PasswordChangeForm(prefix="pw"),
+        email_form=email_form or EmailChangeForm(prefix="em", formdata=None),
         devices=list_sessions(user),
         this_device_id=this.id if this else None,
         revoke_form=FlaskForm(),
@@ -178,6 +226,7 @@ def revoke_device(session_id: int) -> Response:
     this = current_row(user)
     if not revoke_session(user, session_id):
         abort(404)
+    record_audit(user, "auth.session_revoked", "user", user.id, details={"session": session_id})
     db.session.commit()
     if this is not None and this.id == session_id:
         sign_out(user)
@@ -193,6 +242,7 @@ def revoke_everywhere() -> Response:
     """Sign out every device, this one included (signed-in users)."""
     user = current_user._get_current_object()
     count = revoke_all(user)
+    record_audit(user, "auth.sessions_revoked", "user", user.id, details={"revoked": count})
     sign_out(user)
     db.session.commit()
     flash(f"Signed out everywhere ({count} session{'s' if count != 1 else ''}).", "info")
@@ -203,6 +253,7 @@ def revoke_everywhere() -> Response:
 THROTTLED_FORMS = {
     "auth.login": lambda: ("auth/login.html", {"form": LoginForm()}),
     "auth.register": lambda: ("auth/register.html", {"form": RegistrationForm()}),
+    "auth.forgot_password": lambda: ("auth/forgot.html", {"form": ForgotPasswordForm()}),
 }
 
 
@@ -217,7 +268,11 @@ def too_many(exc: HTTPException) -> tuple[str, int, dict[str, str]]:
         if request.endpoint == "auth.change_password" and current_user.is_authenticated:
             password_form = PasswordChangeForm(prefix="pw")
             password_form.current.errors = [message]
-            return _profile_page(ProfileForm(obj=current_user), password_form), 429, headers
+            return profile_page(password_form=password_form), 429, headers
         return render_template("errors/error.html", error=exc, wait=message), 429, headers
     template, context = renderer()
     return render_template(template, throttled=message, **context), 429, headers
+
+
+# The recovery and MFA routes attach to this blueprint from their own modules.
+from course.auth import mfa_views, recovery  # noqa: E402, F401

@@ -185,6 +185,11 @@ def issue_certificate(
         raise AlreadyIssuedError(_already_issued(user, course))
     if not elig.eligible:
         raise NotEligibleError(f"{user.full_name} is not eligible yet: {elig.reason}.")
+    if not user.email_verified:
+        raise NotEligibleError(
+            f"{user.full_name} has not confirmed their email address yet; certificates go "
+            "only to confirmed addresses."
+        )
     certificate = insert_certificate(
         user, course, draft_snapshot(user, course, elig, issuer, actor), issuer, actor
     )
@@ -214,7 +219,7 @@ def auto_issue_if_ready(
     if course.settings.get("certificate_policy", "approval") != "auto":
         return None
     elig = load_eligibility(user.id, course)
-    if not elig.eligible or elig.certificate is not None:
+    if not elig.eligible or elig.certificate is not None or not user.email_verified:
         return None
     try:
         return issue_certificate(

@@ -43,6 +43,7 @@ from course.certificates.pdf import render_certificate_pdf
 from course.certificates.services import auto_issue_if_ready
 from course.extensions import db, limiter
 from course.learning.progress import CourseState
+from course.mail import certificate_issued_message, queue
 from course.models import Certificate, CertificateStatus, Course, PublishStatus
 from course.permissions import ensure_owner
 from course.urls import public_url
@@ -115,6 +116,7 @@ def _after_step(course: Course, trigger: str, done: str) -> Response:
     certificate = auto_issue_if_ready(current_user, course, current_issuer(), trigger)
     db.session.commit()
     if certificate is not None:
+        queue(certificate_issued_message(certificate))
         flash(f"{done} Your certificate {certificate.code} has been issued.", "success")
         return redirect(url_for("certificates.mine"))
     flash(done, "success")
