@@ -126,3 +126,22 @@ def test_memory_storage_with_several_workers_is_refused(monkeypatch) -> None:  #
     monkeypatch.setenv("WEB_CONCURRENCY", "2")
     with pytest.raises(RuntimeError, match="each keep their own counts"):
         create_app(_config("sqlite://", RATELIMIT_ENABLED=True))
+
+
+def test_reset_requests_are_limited_per_account_and_keep_the_form(app, make_user) -> None:  # noqa: ANN001
+    user = make_user()
+    for n in range(3):
+        response = client_from(app, f"10.9.0.{n}").post("/auth/forgot", data={"email": user.email})
+        assert response.status_code == 302
+    blocked = client_from(app, "10.9.1.1").post("/auth/forgot", data={"email": user.email})
+    assert blocked.status_code == 429
+    soup = BeautifulSoup(blocked.get_data(as_text=True), "html.parser")
+    assert soup.select_one("input[name=email]")["value"] == user.email
+    assert "Try again in" in soup.get_text()
+
+
+def test_confirmation_emails_are_limited_per_user(app, client, make_user, login) -> None:  # noqa: ANN001
+    login(make_user(verified=False))
+    for _ in range(5):
+        assert client.post("/auth/verify/resend").status_code == 302
+    assert client.post("/auth/verify/resend").status_code == 429

@@ -23,7 +23,7 @@ from course.auth.account import (
 from course.auth.forms import EmailChangeForm, ForgotPasswordForm, ResetPasswordForm
 from course.auth.passwords import password_problems, verify_password
 from course.auth.sessions import sign_out
-from course.auth.throttle import reset_per_account, reset_per_ip
+from course.auth.throttle import mail_per_user, reset_per_account, reset_per_ip
 from course.auth.tokens import RESET, VERIFY, read_token
 from course.auth.views import bp
 from course.extensions import db
@@ -100,6 +100,7 @@ def verify_email(token: str) -> str | Response | tuple[str, int]:
 
 @bp.route("/verify/resend", methods=["POST"])
 @login_required
+@mail_per_user
 def resend_verification() -> Response:
     """Send the confirmation link again (signed-in users with an unconfirmed address)."""
     user = current_user._get_current_object()
@@ -111,6 +112,7 @@ def resend_verification() -> Response:
 
 @bp.route("/email", methods=["POST"])
 @login_required
+@mail_per_user
 def change_email() -> str | Response | tuple[str, int]:
     """Start an address change: the new address must be confirmed (signed-in users)."""
     form = EmailChangeForm(prefix="em")

@@ -57,6 +57,8 @@ login_per_account = limiter.limit(
 register_per_ip = limiter.limit(REGISTER_PER_IP, methods=["POST"], deduct_when=succeeded)
 reset_per_ip = limiter.limit(RESET_PER_IP, methods=["POST"])
 reset_per_account = limiter.limit(RESET_PER_ACCOUNT, methods=["POST"], key_func=account_key)
+# Each sends an email: a signed-in user cannot make the platform mail-bomb an address.
+mail_per_user = limiter.limit("5 per hour", methods=["POST"], key_func=user_key)
 password_per_user = limiter.limit(
     CHANGE_PER_USER, methods=["POST"], key_func=user_key, deduct_when=failed
 )
