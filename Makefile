@@ -3,10 +3,14 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# Test processes (pytest-xdist): one per core by default; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 export FLASK_APP := wsgi.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint fmt bench ci setup-db content-lint clean
+.PHONY: help run port-free test lint fmt bench ci setup-db content-lint clean serve cluster cluster-stop cluster-test
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -38,11 +42,14 @@ setup-db: $(VENV)/.runtime instance/config.py ## Migrate the SQLite database and
 	PRACTICUM_ENV=development $(BIN)/flask content sync
 	@PRACTICUM_ENV=development $(BIN)/flask keys ensure
 
-run: setup-db ## Set everything up and serve http://127.0.0.1:5000 (SQLite, development)
+run: port-free setup-db ## Set up and serve http://127.0.0.1:5000 (SQLite, development; PORT=, HOST=)
 	@echo "Demo accounts (passwords are shown only when the accounts are first created):"
 	@PRACTICUM_ENV=development $(BIN)/flask users demo
 	@echo "Email: development prints every message (reset links, confirmations) in this console."
-	PRACTICUM_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
+	PRACTICUM_ENV=development $(BIN)/flask run --host $(HOST) --port $(PORT)
+
+port-free:
+	@$(PYTHON) tools/free_port.py $(HOST) $(PORT)
 
 tools/a11y/node_modules/.installed: tools/a11y/package.json tools/a11y/package-lock.json
 	@if command -v npm >/dev/null; then \
@@ -50,7 +57,7 @@ tools/a11y/node_modules/.installed: tools/a11y/package.json tools/a11y/package-l
 	else echo "npm not found: the accessibility (axe-core) test will be skipped"; fi
 
 test: $(VENV)/.dev tools/verifier/node_modules/.installed tools/a11y/node_modules/.installed ## Run the whole test suite
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(VENV)/.dev ## ruff check + ruff format --check + content lint
 	$(BIN)/ruff check .
@@ -70,3 +77,19 @@ ci: ## What CI runs (.ci/run)
 
 clean: ## Remove the virtualenv and local database
 	rm -rf $(VENV) instance/practicum.db
+
+serve: $(VENV)/.runtime ## Production under gunicorn on DATABASE_URL or SQLite, after migrating (needs SECRET_KEY, PUBLIC_BASE_URL)
+	PRACTICUM_ENV=production $(BIN)/python deploy/preflight.py
+	PRACTICUM_ENV=production $(BIN)/flask db upgrade
+	PRACTICUM_ENV=production $(BIN)/flask content sync
+	@PRACTICUM_ENV=production $(BIN)/flask keys ensure
+	PRACTICUM_ENV=production exec $(BIN)/gunicorn -c deploy/gunicorn.conf.py
+
+cluster: $(VENV)/.runtime ## Start PostgreSQL, Redis, two gunicorn instances and nginx on loopback (18xxx)
+	bash deploy/cluster/cluster.sh start
+
+cluster-stop: ## Stop exactly what make cluster started, by pid
+	bash deploy/cluster/cluster.sh stop
+
+cluster-test: $(VENV)/.dev ## Cross-instance journeys through nginx (starts and stops the cluster if needed)
+	bash deploy/cluster/cluster.sh test

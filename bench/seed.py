@@ -110,7 +110,7 @@ def issue_bench_certificate(course: Course, keys_dir: Path) -> str:
     issuer = Issuer(
         name="Practicum",
         home_url=base + "/",
-        status_list_url=base + "/credentials/status/1",
+        status_list_url=lambda n: f"{base}/credentials/status/{n}",
         verify_url=lambda code: f"{base}/verify/{code}",
         course_url=lambda slug: f"{base}/courses/{slug}",
         keys_dir=keys_dir,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Create and wire the application; no database writes, prompts or network calls here."""
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        instance_path=instance_path(),
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -30,6 +31,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_hooks(app)
     return app
+
+
+def instance_path() -> str:
+    """Return the instance folder: PRACTICUM_INSTANCE_PATH if set, else the checkout's instance/."""
+    return os.environ.get("PRACTICUM_INSTANCE_PATH") or str(ROOT / "instance")
 
 
 def _init_extensions(app: Flask) -> None:
@@ -90,8 +96,10 @@ def _register_hooks(app: Flask) -> None:
     """Error pages, security headers, template helpers and CLI commands."""
     from course.cli import register_cli
     from course.errors import register_error_handlers
+    from course.ops import register_ops
     from course.web import register_web_helpers
 
     register_error_handlers(app)
     register_web_helpers(app)
     register_cli(app)
+    register_ops(app)

@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from course.backup import backup_cli
 from course.extensions import db
 from course.quiz.cli import quiz_cli
 
@@ -20,6 +21,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(keys_cli)
     app.cli.add_command(quiz_cli)
+    app.cli.add_command(backup_cli)
 
 
 def _root() -> Path:
@@ -36,18 +38,20 @@ def content_cli() -> None:
 @click.option("--quizzes", "quiz_dir", type=click.Path(path_type=Path), default=None)
 def lint_command(modules_dir: Path | None, quiz_dir: Path | None) -> None:
     """Report every content problem with file and line; exit 1 if there is any."""
-    from course.content.lint import lint_paths
+    from course.content.lint import lint_report
 
     modules_dir = modules_dir or _root() / current_app.config["CONTENT_DIR"]
     quiz_dir = quiz_dir or _root() / current_app.config["QUIZ_DIR"]
-    errors, warnings = lint_paths(modules_dir, quiz_dir)
-    for problem in warnings:
+    report = lint_report(modules_dir, quiz_dir)
+    for line in report.figures:
+        click.echo(line)
+    for problem in report.warnings:
         click.echo(f"{problem} [warning]")
-    for problem in errors:
+    for problem in report.errors:
         click.echo(str(problem), err=True)
-    if errors:
-        raise click.ClickException(f"{len(errors)} problem(s) found")
-    click.echo(f"Content is clean ({len(warnings)} item-writing warning(s)).")
+    if report.errors:
+        raise click.ClickException(f"{len(report.errors)} problem(s) found")
+    click.echo(f"Content is clean ({len(report.warnings)} warning(s)).")
 
 
 @content_cli.command("sync")
@@ -167,7 +171,7 @@ def demo_users_command() -> None:
     if not current_app.config.get("CREATE_DEMO_USERS"):
         raise click.ClickException("demo accounts are only created in development")
     for role in (Role.ADMIN, Role.INSTRUCTOR, Role.LEARNER):
-        email = f"{role.value}@practicum.test"
+        email = f"{role.value}@example.org"  # .test is refused by the sign-in form
         if db.session.scalar(select(User.id).where(User.email == email)):
             continue
         password = secrets.token_urlsafe(12)

@@ -9,6 +9,8 @@ from flask import Flask, Response, abort, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter, Map
 
+from course import clock
+
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -107,4 +109,4 @@ def register_web_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject_globals() -> dict[str, object]:
-        return {"now_year": datetime.now(UTC).year, "nav_extra": lambda user: nav_extra(app, user)}
+        return {"now_year": clock.now().year, "nav_extra": lambda user: nav_extra(app, user)}

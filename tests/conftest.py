@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -19,6 +21,7 @@ from sqlalchemy import event
 
 from course import create_app
 from course.auth.services import create_user
+from course.config import ENV_KEYS
 from course.content.loader import ContentBundle, load_content
 from course.extensions import db as _db
 from course.models import Role, User
@@ -29,6 +32,39 @@ SHARED = next(
     ROOT.parent / "shared",
 )
 PASSWORD = "correct horse battery staple"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the developer's instance/ and exported settings out of every app the suite makes.
+
+    `make run` leaves instance/config.py (a SECRET_KEY), instance/keys and instance/practicum.db
+    in the checkout; each test app gets an empty temporary instance folder instead.
+    """
+    for name in ("PRACTICUM_ENV", "DATABASE_URL", *ENV_KEYS):
+        os.environ.pop(name, None)
+    os.environ["PRACTICUM_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="practicum-test-instance-")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"):
+        os.environ["TEST_DATABASE_URL"] = _worker_database(os.environ["TEST_DATABASE_URL"], worker)
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """Give a pytest-xdist worker a PostgreSQL database of its own, created afresh."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    plain = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the suite's temporary instance folder."""
+    shutil.rmtree(os.environ.pop("PRACTICUM_INSTANCE_PATH", ""), ignore_errors=True)
 
 
 def database_url() -> str:

@@ -36,7 +36,7 @@ def learners(db, make_user, course_content):  # noqa: ANN001, ANN201
         make_user(full_name="Bartosz Łęcki", profession="NP"),
         make_user(full_name="Chioma Okafor", profession="RN"),
     ]
-    for hours, person in zip((2.0, 1.75, 1.5), people, strict=True):
+    for hours, person in zip((1.75, 1.5, 1.25), people, strict=True):
         make_eligible(person.id, course_content, hours=hours)
     pending = make_user(full_name="Dana Pending")
     complete_course(pending.id, course_content)
@@ -58,9 +58,9 @@ def test_queue_lists_eligible_learners_with_evidence(admin, learners, get_page) 
     assert "Dana Pending" not in text  # no evaluation or attestation yet
     first = rows[0].get_text(" ", strip=True)
     assert "90%" in first
-    assert "2 " in first
+    assert "1.75 attested" in first
     assert "Submitted" in first
-    assert "2.0 contact hours" in first
+    assert "1.75 hours of participation" in first
 
 
 def test_preview_shows_exactly_what_will_be_issued(client, db, admin, learners) -> None:  # noqa: ANN001
@@ -73,8 +73,8 @@ def test_preview_shows_exactly_what_will_be_issued(client, db, admin, learners) 
     assert "Amélie Dubois" in html
     assert "Bartosz Łęcki" in html
     assert "Chioma Okafor" not in html
-    assert "2.0 contact hours" in html
-    assert "1.75 contact hours" in html
+    assert "1.75 hours of participation" in html
+    assert "1.5 hours of participation" in html
     assert "Confirm issue (2)" in html
     assert db.session.scalar(select(Certificate.id)) is None  # nothing issued yet
 

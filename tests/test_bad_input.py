@@ -37,6 +37,8 @@ JUNK_FORM = {
     "action": "submit",
     "confirm": "nope",
 }
+# Answers that are 5xx by design: /readyz says 503 because the test schema is not migrated.
+DESIGNED_5XX = {"ops.readyz": 503}
 JUNK_QUERY = "?page=-1&course=nope&module=%00&tag=%3Cb%3E&status=x&date_from=31-31-31&q=%27"
 
 # Field names the forms use for numbers, so each shape reaches a numeric parser somewhere.
@@ -123,7 +125,7 @@ def _sweep(app: Flask, world, make_user, role: str, shape: str) -> list[str]:  #
         except Exception as exc:  # noqa: BLE001 - every crash is collected and reported
             server_errors.append(f"{role} {shape} {method} {url[:80]}: {type(exc).__name__}: {exc}")
             continue
-        if response.status_code >= 500:
+        if response.status_code >= 500 and DESIGNED_5XX.get(endpoint) != response.status_code:
             server_errors.append(f"{role} {shape} {method} {url[:80]} -> {response.status_code}")
     return server_errors
 

@@ -229,6 +229,23 @@ def test_item_writing_warnings_show_but_do_not_block(db, bank, staff, client, ge
     assert "negative stem" in edit.select_one("#item-warnings").get_text()
 
 
+@pytest.mark.parametrize(
+    ("stem", "expected"),
+    [
+        ("Which of the following is NOT a reason to delay ketamine?", "negative stem"),
+        ("Each of these delays ketamine EXCEPT which finding?", "negative stem"),
+        ("Which patient does the article single out for ketamine?", 'anchored on "the article"'),
+    ],
+)
+def test_editor_warns_as_a_new_author_would_write(
+    bank, staff, client, get_page, stem, expected
+) -> None:  # noqa: ANN001
+    """The forms a new author tries first (NOT, EXCEPT, 'the article') warn in the editor."""
+    data = filled(get_page, uid="warn-2", stem=stem)
+    soup = soup_of(post(client, NEW, data, action="preview"))
+    assert expected in soup.select_one("#item-warnings").get_text()
+
+
 def test_add_option_adds_a_row_up_to_eight(bank, staff, client, get_page) -> None:  # noqa: ANN001
     data = filled(get_page)
     for expected in (5, 6, 7, 8, 8):

@@ -208,7 +208,7 @@ def test_attestation_is_validated(client, db, course, learner) -> None:  # noqa:
     complete_course(learner.id, course)
     db.session.commit()
     url = f"/courses/{course.slug}/attestation"
-    cases = {"1.3": "multiple of 0.25", "0": "more than 0", "2.5": "maximum of 2.0", "": "Enter"}
+    cases = {"1.3": "multiple of 0.25", "0": "more than 0", "2.0": "maximum of 1.75", "": "Enter"}
     for hours, message in cases.items():
         response = client.post(url, data={"hours": hours, "confirm": "y"})
         assert response.status_code == 400
@@ -217,9 +217,9 @@ def test_attestation_is_validated(client, db, course, learner) -> None:  # noqa:
     assert response.status_code == 400
     assert "Tick the box" in response.get_data(as_text=True)
     assert db.session.scalar(select(TimeAttestation)) is None
+    assert client.post(url, data={"hours": "1.25", "confirm": "y"}).status_code == 302
     assert client.post(url, data={"hours": "1.75", "confirm": "y"}).status_code == 302
-    assert client.post(url, data={"hours": "2", "confirm": "y"}).status_code == 302
-    assert db.session.scalars(select(TimeAttestation)).one().hours == 2.0
+    assert db.session.scalars(select(TimeAttestation)).one().hours == 1.75
 
 
 def test_approval_policy_waits_for_an_admin(client, db, course, learner, get_page) -> None:  # noqa: ANN001
@@ -254,11 +254,13 @@ def test_auto_policy_issues_on_the_last_step(client, db, course, learner, get_pa
 # --- credit wording -----------------------------------------------------------------------------
 
 
-def test_unaccredited_course_gives_contact_hours_and_claims_no_credit(course) -> None:  # noqa: ANN001
-    for profession in ("MD", "NP", "Other"):
+def test_unaccredited_course_gives_participation_hours_and_claims_no_credit(course) -> None:  # noqa: ANN001
+    """'Contact hours' is accredited nursing-CE wording; an unaccredited course never prints it."""
+    for profession in ("MD", "NP", "RN", "Other"):
         credit = credit_for(course, profession, 1.75)
         assert credit.title == "Certificate of Completion"
-        assert credit.line == "1.75 contact hours"
+        assert credit.line == "1.75 hours of participation"
+        assert "contact" not in credit.line + credit.statement
         assert "AMA" not in credit.line + credit.statement
         assert credit.statement == course.accreditation["statement"].strip()
 

@@ -21,9 +21,37 @@ def lint(app, *args: str):  # noqa: ANN001, ANN201
 
 
 def test_real_course_lints_clean(app) -> None:
+    """The real course has no errors and no warnings, and lint prints every bank figure."""
     result = lint(app)
     assert result.exit_code == 0, result.output
-    assert "Content is clean" in result.output
+    assert "Content is clean (0 warning(s))" in result.output, result.output
+    for figure in (
+        "estimated time",
+        "bank items:",
+        "bank stems mentioning the article:",
+        "bank clinical vignettes:",
+        "bank tagged contraindication, caution or safety:",
+        "bank largest authored key position:",
+        "bank key is the strictly longest option:",
+        "bank absolute words, keys vs distractors",
+        "bank hedge words, keys vs distractors",
+    ):
+        assert figure in result.output, figure
+
+
+def test_real_bank_meets_the_blueprint() -> None:
+    """Issue #11's figures, checked on the real bank; multiple-answer items keep a wrong option."""
+    from course.content.bankfigures import bank_figures
+
+    questions = [q for s in real_bundle().quizzes for q in s.data.questions]
+    assert [str(t) for t in bank_figures(questions) if not t.met] == []
+    for q in questions:
+        correct = [o.correct for o in q.options]
+        if q.type == "multiple":
+            assert any(correct), q.id
+            assert not all(correct), q.id
+        else:
+            assert correct.count(True) == 1, q.id
 
 
 def test_real_course_has_seven_modules_matching_article_sections() -> None:
@@ -149,22 +177,30 @@ def test_disclaimer_and_accreditation_are_correct(course_content) -> None:
     assert course_content.accreditation["credits"] == []
 
 
-def test_lessons_copy_no_sentence_from_the_article() -> None:
-    """No run of 8 consecutive words is shared between a lesson and the source article."""
+def _shingles(text: str) -> set[str]:
     import re
 
-    source = (Path(__file__).resolve().parents[2] / "shared" / "source").glob("*.txt")
-    texts = [p.read_text() for p in source] or [
-        Path("/work/shared/source/who-can-benefit-from-ketamine-therapy.txt").read_text()
-    ]
-    article = " ".join(re.findall(r"[a-z0-9]+", texts[0].lower()))
-    words = article.split()
-    shingles = {" ".join(words[i : i + 8]) for i in range(len(words) - 7)}
-    for path in sorted((ROOT / "modules").glob("*.md")):
-        body = path.read_text().split("---", 2)[2]
-        lesson = re.findall(r"[a-z0-9]+", body.lower())
-        shared = {" ".join(lesson[i : i + 8]) for i in range(len(lesson) - 7)} & shingles
-        assert not shared, f"{path.name} repeats the article: {sorted(shared)[:3]}"
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {" ".join(words[i : i + 8]) for i in range(len(words) - 7)}
+
+
+def _sources() -> dict[str, set[str]]:
+    shared = Path(__file__).resolve().parents[2] / "shared" / "source"
+    if not shared.is_dir():
+        shared = Path("/work/shared/source")
+    names = ("who-can-benefit-from-ketamine-therapy.txt", "clinical-safety-sources.md")
+    return {name: _shingles((shared / name).read_text()) for name in names}
+
+
+def test_lessons_and_items_copy_no_sentence_from_any_source() -> None:
+    """No run of 8 consecutive words is shared with the article or the safety-sources page."""
+    sources = _sources()
+    texts = {p.name: p.read_text().split("---", 2)[2] for p in (ROOT / "modules").glob("*.md")}
+    texts |= {p.name: p.read_text() for p in (ROOT / "quizzes").glob("*.yaml")}
+    for name, text in sorted(texts.items()):
+        for source, shingles in sources.items():
+            shared = _shingles(text) & shingles
+            assert not shared, f"{name} repeats {source}: {sorted(shared)[:3]}"
 
 
 def test_import_article_cli_on_the_source(app, tmp_path) -> None:
@@ -190,3 +226,21 @@ def test_import_article_cli_on_the_source(app, tmp_path) -> None:
         args=["content", "import-article", str(source), "--out", str(out)]
     )
     assert again.exit_code != 0
+
+
+def test_lint_warns_when_declared_hours_outrun_the_estimate(app, tmp_path) -> None:
+    """Declared hours over 25% above the estimate warn, and so do mismatched module minutes."""
+    import shutil
+
+    content = tmp_path / "course"
+    shutil.copytree(FIXTURES / "valid", content)
+    result = lint(app, "--modules", str(content), "--quizzes", "/nonexistent")
+    assert "estimated time" in result.output
+    assert "course.yaml:1: declares 0.5 hours" in result.output  # 30 min for a few words
+    assert "01-alpha.md:2: declares 5 minutes" in result.output
+    path = content / "course.yaml"
+    path.write_text(path.read_text().replace("contact_hours: 0.5", "contact_hours: 0.25"))
+    for module in content.glob("*.md"):  # 1,000 more words each: 5 minutes of reading
+        module.write_text(module.read_text() + "\nMore reading for the learner. " * 200)
+    quiet = lint(app, "--modules", str(content), "--quizzes", "/nonexistent")
+    assert "declares" not in quiet.output, quiet.output

@@ -190,3 +190,22 @@ def test_first_visit_shows_in_progress(client, small_course, make_user, login, g
     client.post(f"/courses/{small_course}/enroll")
     soup = get_page(module_url(small_course, "alpha"))
     assert soup.find(class_="badge", string="In progress") is not None
+
+
+def test_real_course_page_names_its_source_and_hours_honestly(
+    client, course_content, make_user, login, get_page
+) -> None:
+    """The source article is named and its publisher's interest disclosed; no 'contact hours'."""
+    login(make_user())
+    text = " ".join(get_page(f"/courses/{course_content.slug}").get_text(" ").split())
+    for part in (
+        "Who Can Benefit From Ketamine Therapy?",
+        "Marie Hasty, RN",
+        "Psychedelic Support",
+    ):
+        assert part in text
+    assert "2022-02-07" in text
+    assert "updated 2024-08-19" in text
+    assert "sells ketamine training" in text
+    assert "hours of participation" in text
+    assert "contact hours" not in text

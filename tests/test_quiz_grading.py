@@ -74,9 +74,11 @@ def test_pass_threshold_tolerates_float_rounding() -> None:
     assert attempt_score([]) == 0.0
 
 
+CHOICE_TYPES = sorted(name for name, kind in REGISTRY.items() if kind.has_key_options)
+
 question = st.integers(min_value=2, max_value=6).flatmap(
     lambda n: st.tuples(
-        st.sampled_from(sorted(REGISTRY)),
+        st.sampled_from(CHOICE_TYPES),
         st.lists(st.booleans(), min_size=n, max_size=n),
         st.lists(st.sampled_from("abcdef"[:n]), max_size=n),
         st.booleans(),
@@ -204,7 +206,7 @@ def _over_full(qtype: str, n: int) -> st.SearchStrategy:
     )
     repeated = st.lists(st.sampled_from(keys), min_size=1, max_size=n).map(lambda r: r + r[:1])
     unknown = st.lists(st.sampled_from(keys), max_size=n).map(lambda r: [*r, "?"])
-    every = st.just(keys)
+    every = st.just(keys if get_type(qtype).has_key_options else [*keys, keys[0]])
     strategies = [repeated, unknown] + ([too_many] if limit else [every])
     return st.one_of(*strategies)
 
@@ -229,7 +231,36 @@ def test_no_response_beyond_what_the_type_holds_ever_scores(case, rnd: random.Ra
     qtype, n, key_at, partial, response, flags = case
     if qtype == "multiple":
         options = opts(*_valid_flags(qtype, flags[:n]))
+    elif qtype == "ordering":
+        options = opts(*[False] * n)
     else:
         options = _single_pool(qtype, n, key_at % n)
     rnd.shuffle(options)
     assert grade_item(qtype, options, response, partial) == 0.0, (qtype, options, response)
+
+
+# --- Ordering -------------------------------------------------------------------------------
+
+
+def test_ordering_all_or_nothing_and_partial_credit_by_adjacent_pairs() -> None:
+    options = opts(False, False, False, False)  # authored order a, b, c, d is the key
+    assert grade_item("ordering", options, ["a", "b", "c", "d"], False) == 1.0
+    assert grade_item("ordering", options, ["b", "a", "c", "d"], False) == 0.0
+    # Pairs (a,b), (b,c), (c,d): "b a c d" keeps only (c,d); "c d a b" keeps (c,d) and (a,b).
+    assert grade_item("ordering", options, ["b", "a", "c", "d"], True) == pytest.approx(1 / 3)
+    assert grade_item("ordering", options, ["c", "d", "a", "b"], True) == pytest.approx(2 / 3)
+    assert grade_item("ordering", options, ["d", "c", "b", "a"], True) == 0.0
+    assert grade_item("ordering", options, ["a", "b", "c"], True) == 0.0  # incomplete: invalid
+    assert grade_item("ordering", options, ["a", "b", "c", "c"], True) == 0.0
+    assert "places 3 of the 4" in get_type("ordering").response_problem(["a", "b", "c"], options)
+
+
+def test_ordering_rules_and_presentation() -> None:
+    kind = get_type("ordering")
+    assert "at least 3 options" in " ".join(kind.problems(opts(False, False)))
+    assert "marks no option correct" in " ".join(kind.problems(opts(True, False, False)))
+    assert kind.problems(opts(False, False, False)) == []
+    keys = ["a", "b", "c"]
+    for seed in range(200):  # never shows the answer, even with shuffling turned off
+        assert kind.option_order(keys, random.Random(seed), shuffle=False) != keys
+    assert kind.canonical(["c", "a", "b"]) == ["c", "a", "b"]  # an order is kept as placed

@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from course import clock
 from course.certificates import credential as vc
-from course.certificates.keys import Keyring, generate_key, load_keyring
+from course.certificates.keys import KeyRecord, Keyring, generate_key, load_keyring
 from course.certificates.statuslist import MIN_SIZE, build_status_list_credential
 from course.extensions import db
 from course.models import Certificate, CertificateStatus
@@ -81,7 +81,7 @@ class Issuer:
 
     name: str
     home_url: str
-    status_list_url: str
+    status_list_url: Callable[[int], str]  # list n is signed by the n-th key (oldest is 1)
     verify_url: Callable[[str], str]
     course_url: Callable[[str], str]
     keys_dir: Path
@@ -107,6 +107,12 @@ class Issuer:
         if self.did_web_domain:
             return "did:web:" + self.did_web_domain.replace(":", "%3A")
         return ring.active.did_key
+
+    def did_for(self, key: KeyRecord) -> str:
+        """The DID a credential signed by ``key`` names: did:web, else that key's did:key."""
+        if self.did_web_domain:
+            return "did:web:" + self.did_web_domain.replace(":", "%3A")
+        return key.did_key
 
 
 def find_by_code(code: str | None) -> Certificate | None:
@@ -139,13 +145,19 @@ def public_record(certificate: Certificate) -> dict[str, Any]:
     return record
 
 
-def status_list_credential(issuer: Issuer, ttl: timedelta | None = None) -> dict[str, Any] | None:
-    """Sign the revocation list: a bit set for every certificate no longer valid (None: no key).
+def status_list_credential(
+    issuer: Issuer, list_id: int, ttl: timedelta | None = None
+) -> dict[str, Any] | None:
+    """Sign revocation list ``list_id`` with the key whose credentials point at it.
 
+    Each signing key has its own list (the n-th key, oldest first, owns list n), so a key
+    rotation never changes the issuer or key an earlier credential's status check sees.
+    Indexes are unique across lists, so every list carries every revoked bit. None: no such key.
     With `ttl`, the list carries validUntil = now + ttl, so a stale copy cannot be replayed.
     """
     ring = issuer.keyring()
-    if not ring.keys:
+    key = ring.by_list_id(list_id)
+    if key is None:
         return None
     indexes = list(
         db.session.scalars(
@@ -154,14 +166,13 @@ def status_list_credential(issuer: Issuer, ttl: timedelta | None = None) -> dict
     )
     highest = db.session.scalar(select(func.max(Certificate.status_index))) or 0
     size = max(MIN_SIZE, (highest // 8 + 1) * 8)
-    did = issuer.did(ring)
+    did = issuer.did_for(key)
     unsigned = build_status_list_credential(
-        list_url=issuer.status_list_url,
+        list_url=issuer.status_list_url(list_id),
         issuer_id=did,
         revoked_indexes=indexes,
         size=size,
         valid_from=clock.now(),
         ttl=ttl,
     )
-    key = ring.active
     return vc.sign(unsigned, key.private_key, key.verification_method(did))

@@ -14,6 +14,8 @@ from typing import Any
 import base58
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from course import clock
+
 from .jsonld import OB_V3P0_CONTEXT, VC_V2_CONTEXT, find_dropped_terms
 from .statuslist import status_entry
 from .verify import (
@@ -170,7 +172,7 @@ def sign(
         raise ValueError(f"refusing to sign terms no context defines: {', '.join(dropped)}")
     options = {
         "type": "DataIntegrityProof",
-        "created": created or format_datetime(datetime.now(UTC)),
+        "created": created or format_datetime(clock.now()),
         "verificationMethod": verification_method,
         "cryptosuite": CRYPTOSUITE,
         "proofPurpose": "assertionMethod",

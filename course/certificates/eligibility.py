@@ -274,13 +274,14 @@ def _matching_credit(accreditation: dict[str, Any], profession: str) -> dict[str
 
 
 def credit_for(course: Course, profession: str | None, hours: float) -> Credit:
-    """Word the credit for a learner: contact hours, a designated credit, or participation."""
+    """Word the credit for a learner: a designated credit, or hours of participation."""
     accreditation = course.accreditation or {}
     statement = str(accreditation.get("statement") or "").strip()
     shown = format_hours(hours)
     if not accreditation.get("accredited"):
-        line = f"{shown} contact hours"
-        return Credit(COMPLETION_TITLE, "contact hours", float(hours), line, statement)
+        # "Contact hours" is accredited nursing-CE language; an unaccredited course never uses it.
+        line = f"{shown} hours of participation"
+        return Credit(COMPLETION_TITLE, "participation", float(hours), line, statement)
     entry = _matching_credit(accreditation, profession or "")
     if entry is None:
         extra = str(accreditation.get("participation_statement") or "").strip()

@@ -11,13 +11,15 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import base58
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from course import clock
 
 ED25519_PUB_MULTICODEC = b"\xed\x01"
 DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
@@ -117,6 +119,14 @@ class Keyring:
         """Return the key with this publicKeyMultibase, if the keyring holds it."""
         return next((key for key in self.keys if key.multibase == multibase), None)
 
+    def list_id(self, key: KeyRecord) -> int:
+        """The status list owned by ``key``: its 1-based position, oldest first."""
+        return self.keys.index(key) + 1
+
+    def by_list_id(self, list_id: int) -> KeyRecord | None:
+        """The key that owns status list ``list_id``, if there is one."""
+        return self.keys[list_id - 1] if 1 <= list_id <= len(self.keys) else None
+
     def resolver(self, did: str | None = None) -> KeyResolver:
         """Return a resolver that trusts only this keyring's keys (under ``did`` if given)."""
 
@@ -137,7 +147,13 @@ def generate_key(directory: str | os.PathLike[str], *, now: datetime | None = No
     """Create a new Ed25519 key file (mode 0600) in ``directory``; never overwrite one."""
     folder = Path(directory)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    key_id = (now or datetime.now(UTC)).astimezone(UTC).strftime(KEY_ID_FORMAT)
+    stamp = (now or clock.now()).astimezone(UTC)
+    newest = load_keyring(folder).keys[-1:] if now is None else ()
+    if newest and stamp.strftime(KEY_ID_FORMAT) <= newest[0].key_id:
+        # Keys own status lists by age: a clock behind the newest key must not reorder them.
+        stamp = datetime.strptime(newest[0].key_id, KEY_ID_FORMAT).replace(tzinfo=UTC)
+        stamp += timedelta(microseconds=1)
+    key_id = stamp.strftime(KEY_ID_FORMAT)
     path = folder / f"{key_id}.pem"
     private_key = Ed25519PrivateKey.generate()
     pem = private_key.private_bytes(

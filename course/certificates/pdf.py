@@ -210,7 +210,7 @@ def _course(c: Canvas, snap: Mapping[str, Any], top: float) -> float:
     if snap.get("final_score") is not None:
         details.append(f"final score {round(float(snap['final_score']) * 100)}%")
     _line(c, " · ".join(details), SANS, 11, y - 18, MUTED)
-    credit = snap.get("credit_line") or f"{float(snap['hours']):.2f} contact hours"
+    credit = snap.get("credit_line") or f"{float(snap['hours']):.2f} hours of participation"
     _line(c, str(credit), SANS_BOLD, 14, y - 44)
     statement = snap.get("credit_statement")
     if statement:

@@ -112,16 +112,16 @@ def sign_credential(
 ) -> dict[str, Any]:
     """Build and sign the OpenBadgeCredential for a snapshot (email only hashed, salted)."""
     ring = issuer.keyring(create=True)
-    did = issuer.did(ring)
+    key = ring.active
+    did = issuer.did_for(key)
     unsigned = vc.build_credential(
         {**snapshot, "email": email},
         issuer={"id": did, "name": issuer.name, "url": issuer.home_url},
         credential_id=issuer.verify_url(snapshot["code"]),
-        status={"list_url": issuer.status_list_url, "index": status_index},
+        status={"list_url": issuer.status_list_url(ring.list_id(key)), "index": status_index},
         achievement_id=issuer.course_url(snapshot["course_slug"]),
         salt=secrets.token_hex(16),
     )
-    key = ring.active
     created = vc.format_datetime(snapshot["issued_at"])
     return vc.sign(unsigned, key.private_key, key.verification_method(did), created=created)
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import base64
 import gzip
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from course import clock
 
 from .jsonld import VC_V2_CONTEXT
 
@@ -88,7 +90,7 @@ def build_status_list_credential(
     Sign it with :func:`course.certificates.credential.sign`, using the same issuer as the
     credentials it covers (verifiers compare the two issuers).
     """
-    issued = (valid_from or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    issued = (valid_from or clock.now()).astimezone(UTC).replace(microsecond=0)
     credential: dict[str, Any] = {
         "@context": [VC_V2_CONTEXT],
         "id": list_url,
@@ -108,3 +110,42 @@ def build_status_list_credential(
         credential["validUntil"] = (issued + ttl).strftime("%Y-%m-%dT%H:%M:%SZ")
         credential["credentialSubject"]["ttl"] = int(ttl.total_seconds() * 1000)
     return credential
+
+
+def _issuer_id(document: dict[str, Any]) -> Any:
+    issuer = document.get("issuer")
+    return issuer.get("id") if isinstance(issuer, dict) else issuer
+
+
+def check_status(
+    signed: dict[str, Any],
+    status_list: dict[str, Any],
+    resolve_key: Callable[[str], bytes] | None = None,
+) -> tuple[bool | None, list[str]]:
+    """Check a credential's revocation entry against its (already fetched) status list.
+
+    Follows the Bitstring Status List validation algorithm: the list's id is the entry's
+    ``statusListCredential``, its proof verifies, its issuer is the credential's issuer, and
+    its purpose matches. Returns (revoked, errors); revoked is None when the check failed.
+    """
+    from .verify import verify_proof  # verify -> keys, never back to statuslist
+
+    entry = signed.get("credentialStatus")
+    if not isinstance(entry, dict):
+        return None, ["credential has no credentialStatus"]
+    errors: list[str] = []
+    if status_list.get("id") != entry.get("statusListCredential"):
+        errors.append("status list id is not the entry's statusListCredential")
+    proof = verify_proof(status_list, resolve_key) if resolve_key else verify_proof(status_list)
+    errors.extend(f"status list: {error}" for error in proof.errors)
+    if _issuer_id(status_list) != _issuer_id(signed):
+        errors.append("status list issuer does not match the credential issuer")
+    subject = status_list.get("credentialSubject") or {}
+    if subject.get("statusPurpose") != entry.get("statusPurpose"):
+        errors.append("status list purpose does not match the entry's statusPurpose")
+    if errors:
+        return None, errors
+    try:
+        return is_set(str(subject.get("encodedList", "")), int(entry["statusListIndex"])), []
+    except (ValueError, IndexError, KeyError) as error:
+        return None, [f"status list cannot be read: {error}"]

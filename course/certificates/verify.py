@@ -17,6 +17,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pyld.jsonld import JsonLdError
 
+from course import clock
+
 from .jsonld import (
     VC_V1_CONTEXT,
     VC_V2_CONTEXT,
@@ -271,7 +273,7 @@ def verify(
     warnings: list[str] = []
     if not isinstance(signed, dict):
         return VerificationResult(ok=False, errors=["credential is not a JSON object"])
-    errors.extend(check_structure(signed, now or datetime.now(UTC), warnings))
+    errors.extend(check_structure(signed, now or clock.now(), warnings))
     errors.extend(_dropped_term_errors(signed))
     errors.extend(issuer_binding_errors(signed, resolve_key, warnings))
     proof_result = verify_proof(signed, resolve_key)

@@ -73,7 +73,7 @@ def current_issuer() -> Issuer:
     return Issuer(
         name=config.get("CERTIFICATE_ISSUER_NAME") or "Practicum",
         home_url=absolute_url("learning.catalog"),
-        status_list_url=absolute_url("certificates.status_list", list_id=1),
+        status_list_url=lambda n: absolute_url("certificates.status_list", list_id=n),
         verify_url=lambda code: absolute_url("certificates.verify", code=code),
         course_url=lambda slug: absolute_url("learning.course_page", course_slug=slug),
         keys_dir=keys_dir(current_app),
@@ -228,6 +228,15 @@ def credential(code: str) -> Response:
     response = jsonify(certificate.credential)
     filename = f"credential-{certificate.code}.json"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return _cors(response)
+
+
+def _cors(response: Response) -> Response:
+    """Let browser verifiers and wallets on other sites read a public verification resource.
+
+    ``*`` never carries cookies, so an owner-only resource stays owner-only.
+    """
+    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
@@ -276,31 +285,29 @@ def api_certificate(code: str) -> Response | tuple[Response, int]:
     certificate = find_by_code(normalise(code))
     if certificate is None:
         body = jsonify(error="Not Found", status=404, message="No certificate has this code.")
-        return _noindex(body), 404
+        return _cors(_noindex(body)), 404
     record = public_record(certificate)
     record["verify_url"] = absolute_url("certificates.verify", code=certificate.code)
     if "superseded_by" in record:
         record["superseded_by_url"] = absolute_url(
             "certificates.verify", code=record["superseded_by"]
         )
-    return _noindex(jsonify(record))
+    return _cors(_noindex(jsonify(record)))
 
 
 @bp.route("/credentials/status/<int:list_id>")
 @limiter.limit(STATUS_LIST_LIMIT)
 def status_list(list_id: int) -> Response:
     """The signed BitstringStatusListCredential of revoked certificates (anyone)."""
-    if list_id != 1:
-        abort(404)
     config = current_app.config
     ttl = timedelta(seconds=int(config["STATUS_LIST_TTL_SECONDS"]))
-    signed = status_list_credential(current_issuer(), ttl=ttl)
+    signed = status_list_credential(current_issuer(), list_id, ttl=ttl)
     if signed is None:
-        abort(404, description="No credentials have been issued yet.")
+        abort(404, description="No signing key owns this status list.")
     response = jsonify(signed)
     max_age = min(int(config["STATUS_LIST_MAX_AGE_SECONDS"]), int(ttl.total_seconds()))
     response.headers["Cache-Control"] = f"public, max-age={max_age}"
-    return response
+    return _cors(response)
 
 
 @bp.route("/.well-known/did.json")
@@ -310,4 +317,4 @@ def did_json() -> Response:
     ring = issuer.keyring()
     if not issuer.did_web_domain or not ring.keys:
         abort(404)
-    return jsonify(did_document(ring, issuer.did(ring)))
+    return _cors(jsonify(did_document(ring, issuer.did(ring))))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from course.content.gift_text import _escape, _text
 from course.content.interchange import ImportedQuestion
+from course.quiz.types import get_type
 
 
 def _weight(fraction: float) -> str:
@@ -13,7 +14,7 @@ def _weight(fraction: float) -> str:
 
 def _choice_lines(question: ImportedQuestion) -> list[str]:
     """Write the answer lines of a single or multiple response question."""
-    fmt, single = question.stem_format, question.qtype == "single"
+    fmt, single = question.stem_format, get_type(question.qtype).max_choices == 1
     marks = []
     for option in question.options:
         if single and option.fraction == 1.0:
@@ -65,7 +66,7 @@ def _write_question(question: ImportedQuestion) -> str:
         lines.append("// " + " ".join("[tag:" + _meta(tag) + "]" for tag in question.tags))
     head = f"::{_escape(question.title)}::" if question.title else ""
     head += _text(question.stem, question.stem_format, "moodle", guard=not question.title)
-    if question.qtype == "truefalse":
+    if get_type(question.qtype).gift_form == "truefalse":
         lines.append(head + _truefalse_block(question))
     else:
         lines += [head + "{", *_choice_lines(question), "}"]

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-QTYPES = ("single", "multiple", "truefalse")
+from course.quiz.types import REGISTRY
+
+# The question types GIFT and Aiken can carry: those whose type declares a GIFT form.
+QTYPES = tuple(name for name, kind in REGISTRY.items() if kind.gift_form)
 TEXT_FORMATS = ("moodle", "html", "markdown", "plain")
 
 # Characters PHP's trim() removes; Moodle trims every line and field with exactly these.

@@ -10,8 +10,18 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from course.quiz.types import REGISTRY
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=100)]
-TAGS = ("indication", "contraindication", "caution", "mechanism", "evidence", "delivery")
-Tag = Literal["indication", "contraindication", "caution", "mechanism", "evidence", "delivery"]
+TAGS = (
+    "indication",
+    "contraindication",
+    "caution",
+    "safety",
+    "mechanism",
+    "evidence",
+    "delivery",
+)
+Tag = Literal[
+    "indication", "contraindication", "caution", "safety", "mechanism", "evidence", "delivery"
+]
 ReviewPolicy = Literal["after_pass_or_exhausted", "after_submit", "always", "never"]
 ReviewCorrectness = Literal["after_submit", "with_key"]
 

@@ -37,7 +37,6 @@ from course.quiz.view_models import TakeItem, TakeOption
 KEY_RE = re.compile(r"^[a-z0-9_-]{1,20}$")
 UID_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 MAX_OPTIONS = 8
-SINGLE_ANSWER = ("single", "truefalse")
 
 
 class OptionForm(Form):
@@ -167,22 +166,12 @@ class QuestionForm(FlaskForm):
             raise ValidationError(f"Reference {unknown[0]} is not in the course's list (1-{top}).")
 
     def validate_options(self, field: FieldList) -> None:
-        """Apply the option-set rules of the chosen type; errors go on the options field."""
-        rows = self.live_rows()
-        problems = []
-        if len(rows) < 2:
-            problems.append("Give at least 2 options.")
-        correct = sum(1 for row in rows if row.correct.data)
-        if self.qtype.data in SINGLE_ANSWER and correct != 1:
-            problems.append("A single-answer question needs exactly one correct option.")
-        if self.qtype.data == "multiple" and correct < 1:
-            problems.append("A multiple-response question needs at least one correct option.")
-        texts = [" ".join((row.text.data or "").lower().split()) for row in rows]
-        if self.qtype.data == "truefalse" and sorted(texts) != ["false", "true"]:
-            problems.append("A true/false question has exactly two options: True and False.")
-        if len(set(texts)) != len(texts):
-            problems.append("Two options have the same text.")
-        field.errors.extend(problems)
+        """Apply the chosen type's own option rules; errors go on the options field."""
+        kind = REGISTRY.get(self.qtype.data or "")
+        if kind is None:
+            return  # the type field reports an unknown type
+        problems = kind.problems(self.option_dicts())
+        field.errors.extend(p[0].upper() + p[1:] + "." for p in problems)
 
     def live_rows(self) -> list[OptionForm]:
         """Return the option rows that are not blank."""
@@ -195,7 +184,8 @@ class QuestionForm(FlaskForm):
         for row in rows:
             key = (row.key.data or "").strip()
             text = (row.text.data or "").strip().lower()
-            if self.qtype.data == "truefalse" and text in ("true", "false"):
+            fixed = REGISTRY[self.qtype.data].fixed_keys if self.qtype.data in REGISTRY else None
+            if fixed and text in fixed:
                 key = text
             keys.append(key if KEY_RE.match(key) and key not in keys else None)
         free = (k for k in string.ascii_lowercase + string.digits if k not in keys)

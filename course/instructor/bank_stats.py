@@ -170,7 +170,7 @@ def list_questions(course: Course, filters: BankFilters) -> list[BankRow]:
     if filters.status:
         stmt = stmt.where(Question.status == QuestionStatus(filters.status))
     if filters.qtype:
-        stmt = stmt.where(QuestionVersion.qtype == filters.qtype)
+        stmt = stmt.where(QuestionVersion.qtype.in_([filters.qtype]))
     rows = db.session.execute(stmt).all()
     usage, stats = usage_counts(course.id), current_stats(course.id)
     rows = sorted(rows, key=lambda r: (r[2] is None, r[2] or 0, r[0].uid))

@@ -14,8 +14,8 @@ import nh3
 
 from course.content.interchange import ImportedQuestion
 from course.models import QuestionVersion
+from course.quiz.types import get_type
 
-_TOLERANCE = 1e-4
 _BREAKS = re.compile(r"<br\s*/?>|</p>\s*<p[^>]*>", re.I)
 
 
@@ -27,19 +27,14 @@ def plain_text(text: str, text_format: str) -> tuple[str, bool]:
     return stripped, stripped != html.unescape(text).strip()
 
 
-def _even(fractions: list[float]) -> bool:
-    """True when fractions are 0 or +-1/n for n correct options (the default weights)."""
-    n = sum(1 for f in fractions if f > 0)
-    share = 1 / max(n, 1)
-    return all(abs(f) < _TOLERANCE or abs(abs(f) - share) < _TOLERANCE for f in fractions)
-
-
 def _keys(qtype: str, texts: list[str], previous: QuestionVersion | None) -> list[str]:
-    """Key options a, b, c ... (true/false for truefalse), reusing keys of identical texts."""
-    if qtype == "truefalse":
-        return ["true" if text.strip().lower() == "true" else "false" for text in texts]
+    """Key options a, b, c ... (or the type's fixed keys), reusing keys of identical texts."""
+    fixed = get_type(qtype).fixed_keys
+    if fixed:
+        by_text = {key.lower(): key for key in fixed}
+        return [by_text.get(text.strip().lower(), fixed[-1]) for text in texts]
     known = {}
-    if previous is not None and previous.qtype == qtype:
+    if previous is not None and get_type(previous.qtype) is get_type(qtype):
         known = {o["text"]: o["key"] for o in previous.options}
     keys: list[str | None] = []
     for text in texts:
@@ -52,21 +47,15 @@ def _keys(qtype: str, texts: list[str], previous: QuestionVersion | None) -> lis
 
 def _options(question: ImportedQuestion, previous: QuestionVersion | None) -> tuple[list, list]:
     """Map imported options to stored ones; return them and notes for the preview."""
-    notes: list[str] = []
     texts = [plain_text(o.text, question.stem_format)[0] for o in question.options]
-    fractions = [o.fraction for o in question.options]
-    weighted = question.qtype == "multiple" and not _even(fractions)
-    top = max(fractions)
-    options = []
     keys = _keys(question.qtype, texts, previous)
-    for key, text, option in zip(keys, texts, question.options, strict=True):
-        correct = option.fraction > 0 if question.qtype == "multiple" else option.fraction == top
-        if question.qtype == "single" and 0 < option.fraction < top:
-            notes.append(
-                f"option {key} is worth {option.fraction:.0%} in the file; here it scores 0"
-            )
+    fractions = [o.fraction for o in question.options]
+    marks, notes = get_type(question.qtype).from_gift_fractions(fractions, keys)
+    options = []
+    for key, text, option, (correct, weight) in zip(
+        keys, texts, question.options, marks, strict=True
+    ):
         rationale = plain_text(option.feedback, question.stem_format)[0]
-        weight = round(option.fraction, 7) if weighted else None
         options.append(
             {"key": key, "text": text, "correct": correct, "weight": weight, "rationale": rationale}
         )

@@ -24,34 +24,20 @@ from course.instructor.import_services import (
     plan_import,
 )
 from course.instructor.views import bp
-from course.models import Course, Module, Question, QuestionStatus, QuestionVersion
+from course.models import Course, Module, Question, QuestionStatus
 from course.permissions import staff_required
+from course.quiz.types import get_type
 
 SALT = "instructor-import"
-
-
-def _export_fractions(version: QuestionVersion) -> list[float]:
-    """Moodle fractions for a stored version: its weights, else all-or-nothing shares."""
-    options = version.options
-    correct = [o for o in options if o.get("correct")]
-    if version.qtype != "multiple":
-        return [1.0 if o.get("correct") else 0.0 for o in options]
-    share = 1 / max(len(correct), 1)
-    weights = [
-        o["weight"] if o.get("weight") is not None else (share if o.get("correct") else -share)
-        for o in options
-    ]
-    if abs(sum(w for w in weights if w > 0) - 1) > 0.005:  # Moodle insists on 100% in total
-        weights = [share if o.get("correct") else -share for o in options]
-    return weights
 
 
 def to_imported(question: Question, course: Course) -> ImportedQuestion:
     """Describe the current version of a stored question for the GIFT writer."""
     version = question.current
-    pairs = list(zip(version.options, _export_fractions(version), strict=True))
-    if version.qtype == "truefalse":
-        pairs.sort(key=lambda pair: pair[0]["key"] != "true")
+    kind = get_type(version.qtype)
+    pairs = list(zip(version.options, kind.gift_fractions(version.options), strict=True))
+    if kind.fixed_keys:  # GIFT writes them in the type's own order (True, then False)
+        pairs.sort(key=lambda pair: kind.fixed_keys.index(pair[0]["key"]))
     category = f"$course$/top/{course.slug}"
     if question.module is not None:
         category += f"/{question.module.slug}"
@@ -79,7 +65,14 @@ def export_questions(course: Course, module: Module | None = None) -> str:
         stmt = stmt.where(Question.module_id == module.id)
     questions = [q for q in db.session.scalars(stmt) if q.versions]
     questions.sort(key=lambda q: (q.module.position if q.module else 10**6, q.uid))
-    return write_gift([to_imported(q, course) for q in questions])
+    exportable = [q for q in questions if get_type(q.current.qtype).gift_form]
+    skipped = [q for q in questions if not get_type(q.current.qtype).gift_form]
+    notes = "".join(
+        f"// Not exported: {q.uid} is an {get_type(q.current.qtype).label} question, "
+        "which GIFT cannot express (use the YAML export).\n"
+        for q in skipped
+    )
+    return notes + write_gift([to_imported(q, course) for q in exportable])
 
 
 def _courses() -> list[Course]:

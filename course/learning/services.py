@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from course import clock
 from course.extensions import db
 from course.models import Course, Enrollment, Module, ModuleProgress
 
@@ -21,7 +22,7 @@ def enroll(user_id: int, course: Course) -> Enrollment:
     """Enrol a learner in a course; enrolling twice is harmless."""
     stmt = (
         _insert(Enrollment)
-        .values(user_id=user_id, course_id=course.id, enrolled_at=datetime.now(UTC))
+        .values(user_id=user_id, course_id=course.id, enrolled_at=clock.now())
         .on_conflict_do_nothing(index_elements=["user_id", "course_id"])
     )
     db.session.execute(stmt)
@@ -42,7 +43,7 @@ def needs_view_update(progress: ModuleProgress | None, now: datetime) -> bool:
 
 def record_view(user_id: int, module: Module, now: datetime | None = None) -> datetime:
     """Record that a learner opened a lesson (first and last viewed) in one statement."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     stmt = _insert(ModuleProgress).values(
         user_id=user_id, module_id=module.id, first_viewed_at=now, last_viewed_at=now
     )
@@ -62,7 +63,7 @@ def complete_module(user_id: int, module_id: int) -> bool:
             ModuleProgress.module_id == module_id,
             ModuleProgress.completed_at.is_(None),
         )
-        .values(completed_at=datetime.now(UTC))
+        .values(completed_at=clock.now())
     )
     if result.rowcount:
         return True
@@ -85,5 +86,5 @@ def mark_course_complete(user_id: int, course_id: int) -> None:
             Enrollment.course_id == course_id,
             Enrollment.completed_at.is_(None),
         )
-        .values(completed_at=datetime.now(UTC))
+        .values(completed_at=clock.now())
     )

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from course import clock
 from course.extensions import db
-from course.models._base import utcnow
 from course.models.content import Course, _enum
 from course.models.types import UTCDateTime
 from course.models.user import User
@@ -39,7 +39,7 @@ class CourseEvaluation(db.Model):
     bias_comment: Mapped[str] = mapped_column(Text, default="")
     intended_change: Mapped[str] = mapped_column(Text, default="")
     comments: Mapped[str] = mapped_column(Text, default="")
-    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
 
 
 class TimeAttestation(db.Model):
@@ -52,7 +52,7 @@ class TimeAttestation(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
     hours: Mapped[float] = mapped_column()
-    attested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    attested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
 
 
 class Certificate(db.Model):
@@ -81,7 +81,7 @@ class Certificate(db.Model):
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     credential: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     status_index: Mapped[int] = mapped_column(unique=True)
-    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -103,7 +103,7 @@ class AuditEntry(db.Model):
     __tablename__ = "audit_entry"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     action: Mapped[str] = mapped_column(String(60), index=True)
     target_type: Mapped[str] = mapped_column(String(40))

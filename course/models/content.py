@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from course import clock
 from course.extensions import db
-from course.models._base import utcnow
 from course.models.types import UTCDateTime
 
 if TYPE_CHECKING:
@@ -50,8 +50,10 @@ class Course(db.Model):
     status: Mapped[PublishStatus] = mapped_column(
         _enum(PublishStatus), default=PublishStatus.PUBLISHED
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=clock.timestamp, onupdate=clock.timestamp
+    )
 
     modules: Mapped[list[Module]] = relationship(
         back_populates="course", order_by="Module.position", cascade="all, delete-orphan"
@@ -69,6 +71,15 @@ class Course(db.Model):
     def max_hours(self) -> float:
         """The most hours a learner may attest for this course."""
         return float(self.settings.get("max_hours", self.contact_hours))
+
+    @property
+    def hours_label(self) -> str:
+        """How the course's hours are named: contact hours only when it is accredited."""
+        return (
+            "contact hours"
+            if (self.accreditation or {}).get("accredited")
+            else ("hours of participation")
+        )
 
     def reference(self, number: int) -> dict[str, Any] | None:
         """Return reference number `number` (1-based) or None."""
@@ -101,8 +112,10 @@ class Module(db.Model):
     status: Mapped[PublishStatus] = mapped_column(
         _enum(PublishStatus), default=PublishStatus.PUBLISHED
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=clock.timestamp, onupdate=clock.timestamp
+    )
 
     course: Mapped[Course] = relationship(back_populates="modules")
 

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from course import clock
 from course.extensions import db
-from course.models._base import utcnow
 from course.models.content import Course, Module
 from course.models.types import UTCDateTime
 from course.models.user import User
@@ -23,7 +23,7 @@ class Enrollment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
-    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
@@ -39,8 +39,8 @@ class ModuleProgress(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("module.id"), index=True)
-    first_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    last_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    first_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
+    last_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from course import clock
 from course.extensions import db
-from course.models._base import utcnow
 from course.models.content import Course, Module, _enum
 from course.models.types import UTCDateTime
 from course.models.user import User
@@ -52,7 +52,7 @@ class Question(db.Model):
         _enum(QuestionStatus), default=QuestionStatus.PUBLISHED
     )
     latest_number: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
 
     course: Mapped[Course] = relationship()
     module: Mapped[Module | None] = relationship()
@@ -86,7 +86,7 @@ class QuestionVersion(db.Model):
     difficulty: Mapped[str] = mapped_column(String(20), default="medium")
     vignette: Mapped[bool] = mapped_column(default=False)
     content_hash: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     question: Mapped[Question] = relationship(back_populates="versions")
@@ -145,7 +145,7 @@ class Attempt(db.Model):
         _enum(AttemptStatus), default=AttemptStatus.IN_PROGRESS
     )
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     score: Mapped[float | None] = mapped_column()

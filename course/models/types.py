@@ -17,7 +17,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetime given; use datetime.now(UTC)")
+            raise ValueError("naive datetime given; use clock.now()")
         return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect):  # noqa: ANN001

@@ -10,8 +10,8 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from course import clock
 from course.extensions import db
-from course.models._base import utcnow
 from course.models.types import UTCDateTime
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class User(UserMixin, db.Model):
         default=Role.LEARNER,
     )
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
     # When the address was confirmed through an emailed link (certificates need it).
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # TOTP (course.auth.mfa): the secret, set at enrolment and in force once confirmed, and

@@ -43,9 +43,8 @@ def draw_questions(
     items = []
     for version in chosen:
         keys = [o["key"] for o in version.options]
-        if settings.get("shuffle_options", True) and get_type(version.qtype).shuffles_options:
-            rng.shuffle(keys)
-        items.append(DrawnItem(version, keys))
+        shuffle = bool(settings.get("shuffle_options", True))
+        items.append(DrawnItem(version, get_type(version.qtype).option_order(keys, rng, shuffle)))
     return items
 
 

@@ -30,7 +30,7 @@ from course.models import (
 )
 from course.quiz.draw import DrawError, draw_questions
 from course.quiz.grading import grade_item, score_attempt
-from course.quiz.types import UNKNOWN_OPTION, get_type
+from course.quiz.types import get_type
 
 DEADLINE_GRACE = timedelta(seconds=5)
 
@@ -150,16 +150,15 @@ def _expired(attempt: Attempt, now: datetime) -> bool:
 def decode_answers(attempt: Attempt, form: Mapping[str, Sequence[str]]) -> dict[int, list[str]]:
     """Map posted option tokens back to option keys, per item position, keeping every token.
 
-    A token that names no option of the item becomes UNKNOWN_OPTION and a repeated token stays
-    repeated, so the question type sees exactly what was posted and can reject it. Nothing is
+    The question type decodes: a token that names no option of the item becomes '?' and a
+    repeated token stays repeated, so the type can reject what it cannot hold. Nothing is
     dropped, deduplicated or truncated here.
     """
     answers: dict[int, list[str]] = {}
     for item in attempt.items:
         tokens = form.get(f"q{item.position}") or []
         lookup = {option_token(attempt, item, key): key for key in item.option_order}
-        keys = [lookup.get(str(token), UNKNOWN_OPTION) for token in tokens]
-        answers[item.position] = get_type(item.version.qtype).canonical(keys)
+        answers[item.position] = get_type(item.version.qtype).decode_response(tokens, lookup)
     return answers
 
 

@@ -19,6 +19,7 @@ class TakeOption:
     token: str
     html: str
     checked: bool
+    rank: int | None = None  # where the learner placed it, for ordering questions
 
 
 @dataclass
@@ -30,6 +31,7 @@ class TakeItem:
     input_type: str
     type_label: str
     options: list[TakeOption]
+    template: str = "quiz/types/_choice.html"
 
 
 def take_items(attempt: Attempt) -> list[TakeItem]:
@@ -38,18 +40,24 @@ def take_items(attempt: Attempt) -> list[TakeItem]:
     for item in attempt.items:
         version = item.version
         kind = get_type(version.qtype)
-        chosen = set(item.response or [])
+        chosen = list(item.response or [])
         options = [
             TakeOption(
                 option_token(attempt, item, key),
                 render_inline(version.option(key)["text"]),
                 key in chosen,
+                chosen.index(key) + 1 if key in chosen else None,
             )
             for key in item.option_order
         ]
         items.append(
             TakeItem(
-                item.position, render_markdown(version.stem), kind.input_type, kind.label, options
+                item.position,
+                render_markdown(version.stem),
+                kind.input_type,
+                kind.label,
+                options,
+                kind.template,
             )
         )
     return items
@@ -63,6 +71,8 @@ class ReviewOption:
     chosen: bool
     correct: bool | None  # None when the key is not revealed
     rationale_html: str | None
+    rank: int | None = None  # where the learner placed it (ordering)
+    key_rank: int | None = None  # where it belongs, when the key is revealed (ordering)
 
 
 @dataclass
@@ -76,6 +86,7 @@ class ReviewItem:
     feedback_html: str | None
     references: list[int]
     options: list[ReviewOption] = field(default_factory=list)
+    template: str = "quiz/types/_choice_review.html"
 
 
 def _mark(score: float, chosen: list[str], invalid: str | None) -> str:
@@ -93,6 +104,8 @@ def review_items(attempt: Attempt, show: ReviewVisibility) -> list[ReviewItem]:
     items = []
     for item in attempt.items:
         version = item.version
+        kind = get_type(version.qtype)
+        key_order = [o["key"] for o in version.options]
         chosen = list(item.response or [])
         invalid = response_problem(version.qtype, version.options, chosen)
         own_feedback = show.choice_feedback(chosen, invalid is None)
@@ -108,6 +121,8 @@ def review_items(attempt: Attempt, show: ReviewVisibility) -> list[ReviewItem]:
                     rationale_html=render_inline(option["rationale"])
                     if show.key or (picked and own_feedback)
                     else None,
+                    rank=chosen.index(key) + 1 if picked else None,
+                    key_rank=key_order.index(key) + 1 if show.key else None,
                 )
             )
         score = item.score or 0.0
@@ -120,6 +135,7 @@ def review_items(attempt: Attempt, show: ReviewVisibility) -> list[ReviewItem]:
                 feedback_html=render_markdown(version.feedback) if show.key else None,
                 references=list(version.references),
                 options=options,
+                template=kind.review_template,
             )
         )
     return items

@@ -111,7 +111,7 @@ def admin_issues(page: Page, expect: Callable[..., Any]) -> str:
     preview = page.locator("tr[data-enrollment]")
     expect(preview).to_have_count(1)
     expect(preview).to_contain_text(NAME)
-    expect(preview).to_contain_text("1.75 contact hours")
+    expect(preview).to_contain_text("1.75 hours of participation")
     expect(preview).to_contain_text("Certificate of Completion")
     page.get_by_role("button", name="Confirm issue (1)").click()
     notice = page.get_by_role("alert").filter(has_text="Issued 1 certificate")

@@ -108,11 +108,14 @@ def assert_take_page_hides_the_key(html: str, items: list[ItemKey]) -> None:
     lowered = html.lower()
     assert "correct" not in lowered
     assert "rationale" not in lowered
+    soup = BeautifulSoup(html, "html.parser")
+    # Element ids and label targets (not the random CSRF token) must not name option keys.
+    names = [tag.get(a) for a in ("id", "for") for tag in soup.find_all(attrs={a: True})]
     for item in items:
         for option in item.options:
             assert f'value="{option.token}"' in html
             assert f'value="{option.key}"' not in html
-            assert f'-{option.key}"' not in html
+            assert not [n for n in names if n.endswith(f"-{option.key}")]
             assert option.rationale not in html
 
 

@@ -6,13 +6,22 @@ line in the registry below.
 
 from __future__ import annotations
 
-from course.quiz.types.base import UNKNOWN_OPTION, Option, QuestionType, correct_keys
+from course.quiz.types.base import (
+    UNKNOWN_OPTION,
+    NotExportable,
+    Option,
+    QuestionType,
+    correct_keys,
+)
 from course.quiz.types.choice import SingleBestAnswer, TrueFalse
 from course.quiz.types.multiple import MultipleResponse, option_weight
+from course.quiz.types.ordering import Ordering
 
 REGISTRY: dict[str, QuestionType] = {
-    kind.name: kind for kind in (SingleBestAnswer(), TrueFalse(), MultipleResponse())
+    kind.name: kind for kind in (SingleBestAnswer(), TrueFalse(), MultipleResponse(), Ordering())
 }
+# The one-answer types (a radio button per option), derived from the registry.
+SINGLE_ANSWER = tuple(name for name, kind in REGISTRY.items() if kind.max_choices == 1)
 
 
 def get_type(name: str) -> QuestionType:
@@ -23,7 +32,10 @@ def get_type(name: str) -> QuestionType:
 __all__ = [
     "REGISTRY",
     "UNKNOWN_OPTION",
+    "SINGLE_ANSWER",
     "MultipleResponse",
+    "NotExportable",
+    "Ordering",
     "Option",
     "QuestionType",
     "SingleBestAnswer",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -12,6 +13,10 @@ Option = Mapping[str, Any]
 UNKNOWN_OPTION = "?"
 
 
+class NotExportable(ValueError):
+    """The type has no form in an interchange format (the message says why)."""
+
+
 class QuestionType:
     """Base class: subclasses set `name`, `label`, `input_type`, `max_choices` and `grade`."""
 
@@ -20,6 +25,22 @@ class QuestionType:
     input_type: ClassVar[str] = "radio"  # how the learner answers: one choice or several
     max_choices: ClassVar[int | None] = 1  # the most options one response may hold (None: all)
     shuffles_options: ClassVar[bool] = True  # whether a quiz may present options in random order
+    fixed_keys: ClassVar[tuple[str, ...] | None] = None  # option keys the type prescribes
+    template: ClassVar[str] = "quiz/types/_choice.html"  # the learner's answer partial
+    review_template: ClassVar[str] = "quiz/types/_choice_review.html"
+    gift_form: ClassVar[str | None] = None  # how GIFT writes it; None when GIFT cannot
+    has_key_options: ClassVar[bool] = True  # options are marked correct (not an order)
+
+    @property
+    def written_choices(self) -> bool:
+        """Options the author wrote and keyed (not true/false, not an order): item-writing
+        rules about option length, clues and cue words apply to them."""
+        return self.has_key_options and self.fixed_keys is None
+
+    @property
+    def one_written_key(self) -> bool:
+        """A single best answer among written options: its key has an authored position."""
+        return self.written_choices and self.max_choices == 1
 
     def problems(self, options: Sequence[Option]) -> list[str]:
         """Return what is wrong with these options for this type (empty when valid)."""
@@ -33,6 +54,40 @@ class QuestionType:
         if len(set(texts)) != len(texts):
             problems.append("two options have the same text")
         return problems
+
+    def decode_response(self, tokens: Sequence[str], lookup: Mapping[str, str]) -> list[str]:
+        """Map posted option tokens to keys, keeping every token as posted (unknown as '?').
+
+        An empty value means "nothing chosen here" and carries no option, so it is skipped.
+        """
+        keys = [lookup.get(str(token), UNKNOWN_OPTION) for token in tokens if token != ""]
+        return self.canonical(keys)
+
+    def option_order(self, keys: list[str], rng: random.Random, shuffle: bool) -> list[str]:
+        """Return the order the learner sees the options in."""
+        order = list(keys)
+        if shuffle and self.shuffles_options:
+            rng.shuffle(order)
+        return order
+
+    def gift_fractions(self, options: Sequence[Option]) -> list[float]:
+        """Moodle answer fractions for the options: 1 for the key, 0 otherwise."""
+        return [1.0 if o.get("correct") else 0.0 for o in options]
+
+    def from_gift_fractions(
+        self, fractions: Sequence[float], keys: Sequence[str]
+    ) -> tuple[list[tuple[bool, float | None]], list[str]]:
+        """Map Moodle fractions to (correct, weight) per option, with notes for the preview.
+
+        The top fraction is the key; a partly-right option scores 0 here, and a note says so.
+        """
+        top = max(fractions)
+        notes = [
+            f"option {key} is worth {f:.0%} in the file; here it scores 0"
+            for key, f in zip(keys, fractions, strict=True)
+            if 0 < f < top
+        ]
+        return [(f == top and f > 0, None) for f in fractions], notes
 
     def canonical(self, response: Sequence[str]) -> list[str]:
         """Return the response in the form it is stored: choices carry no order, so sorted.

@@ -12,6 +12,7 @@ class SingleBestAnswer(QuestionType):
 
     name = "single"
     label = "Single best answer"
+    gift_form = "single"
 
     def problems(self, options: Sequence[Option]) -> list[str]:
         """Require exactly one correct option."""
@@ -31,10 +32,12 @@ class TrueFalse(SingleBestAnswer):
     name = "truefalse"
     label = "True / false"
     shuffles_options = False  # "True" then "False", always: the order carries no clue
+    fixed_keys = ("true", "false")
+    gift_form = "truefalse"
 
     def problems(self, options: Sequence[Option]) -> list[str]:
         """Require exactly the options 'true' and 'false', one of them correct."""
         found = super().problems(options)
         if sorted(o.get("key") for o in options) != ["false", "true"]:
-            found.append("a true/false question has exactly the options 'true' and 'false'")
+            found.append("a true/false question has exactly two options: True and False")
         return found

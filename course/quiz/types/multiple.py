@@ -20,6 +20,7 @@ class MultipleResponse(QuestionType):
     label = "Multiple response (select all that apply)"
     input_type = "checkbox"
     max_choices = None
+    gift_form = "multiple"
 
     def problems(self, options: Sequence[Option]) -> list[str]:
         """Require a correct and an incorrect option, and weights that punish ticking all."""
@@ -46,6 +47,36 @@ class MultipleResponse(QuestionType):
             return 1.0 if chosen == correct else 0.0
         total = sum(option_weight(o, options) for o in options if o["key"] in chosen)
         return round(total, 9)
+
+    def gift_fractions(self, options: Sequence[Option]) -> list[float]:
+        """Moodle fractions: the options' weights (defaults when none are given)."""
+        weights = [option_weight(o, options) for o in options]
+        if _weight_problems(options, correct_keys(options)):  # Moodle insists on 100% in total
+            weights = [option_weight({**o, "weight": None}, options) for o in options]
+        return weights
+
+    def from_gift_fractions(
+        self, fractions: Sequence[float], keys: Sequence[str]
+    ) -> tuple[list[tuple[bool, float | None]], list[str]]:
+        """Positive fractions are correct; uneven weights are kept, even ones become defaults.
+
+        Moodle lets incorrect options carry 0%, so that ticking every box scores full marks;
+        here such options take the default negative weight instead, and a note says so.
+        """
+        options = [{"key": str(i), "correct": f > 0} for i, f in enumerate(fractions)]
+        defaults = [option_weight(o, options) for o in options]
+        notes = []
+        even = all(
+            abs(f - d) < 1e-4 or (f == 0 and d < 0)
+            for f, d in zip(fractions, defaults, strict=True)
+        )
+        if even and any(f == 0 and d < 0 for f, d in zip(fractions, defaults, strict=True)):
+            notes.append(
+                f"incorrect options carried 0% in the file; here each carries {min(defaults):.0%}"
+                " so that ticking every box scores nothing"
+            )
+        pairs = [(f > 0, None if even else round(f, 7)) for f in fractions]
+        return pairs, notes
 
 
 def option_weight(option: Option, options: Sequence[Option]) -> float:

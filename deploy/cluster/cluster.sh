@@ -1,0 +1,275 @@
+#!/usr/bin/env bash
+# `make cluster`, `make cluster-stop`, `make cluster-test`: the production layout on one machine,
+# on loopback only. PostgreSQL 15 (a database of its own), Redis on a private port, two gunicorn
+# instances started exactly as systemd starts them (deploy/run-web.sh), the worker when there is
+# one, and nginx in front with the real site snippet (deploy/nginx/practicum-server.conf).
+# Every process is started here, recorded by pid under $RUN/pids, and stopped by that pid.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+RUN="${PRACTICUM_CLUSTER_DIR:-${TMPDIR:-/tmp}/practicum-cluster}"
+PORT_A=18101 PORT_B=18102 REDIS_PORT=18379 HTTPS_PORT=18443 HTTP_PORT=18480
+DB=practicum_cluster
+DB_URL="postgresql://$DB:$DB@127.0.0.1:5432/$DB"
+export PRACTICUM_CLUSTER_DIR="$RUN"
+export PRACTICUM_CLUSTER_URL="https://127.0.0.1:$HTTPS_PORT"
+
+say() { printf '== cluster: %s\n' "$*"; }
+[[ "$(basename "$RUN")" == practicum-cluster* ]] || { say "PRACTICUM_CLUSTER_DIR must end in practicum-cluster*"; exit 2; }
+
+program_of() {  # what a recorded pid must be running, so a reused pid is never signalled
+  case $1 in
+    web-*) echo gunicorn ;;
+    nginx) echo nginx ;;
+    redis) echo redis-server ;;
+    worker) echo huey ;;
+  esac
+}
+
+alive() {  # alive NAME: the recorded pid runs and is still the program we started
+  local file="$RUN/pids/$1.pid" pid
+  [[ -f "$file" ]] || return 1
+  pid="$(cat "$file")"
+  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$(program_of "$1")"
+}
+
+need_packages() {
+  local missing=()
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v nginx >/dev/null || missing+=(nginx)
+  if ((${#missing[@]})); then
+    say "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  # The Debian packages start system-wide services; this cluster runs its own copies only.
+}
+
+wait_for() {  # wait_for WHAT SECONDS COMMAND...
+  local what=$1 seconds=$2
+  shift 2
+  for _ in $(seq 1 $((seconds * 4))); do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 0.25
+  done
+  say "$what did not come up in ${seconds}s; logs are in $RUN/logs"
+  return 1
+}
+
+spawn() {  # spawn NAME COMMAND...: start in the background, log and record the pid
+  local name=$1
+  shift
+  nohup "$@" >"$RUN/logs/$name.log" 2>&1 &
+  echo $! >"$RUN/pids/$name.pid"
+}
+
+start_postgres() {
+  if ! pg_ctlcluster 15 main status >/dev/null 2>&1; then
+    pg_ctlcluster 15 main start
+    touch "$RUN/pids/postgres.started-by-cluster"
+  fi
+  wait_for PostgreSQL 30 pg_isready -q -h 127.0.0.1 -p 5432
+  su postgres -c "psql -q -v ON_ERROR_STOP=1" <<SQL
+DROP DATABASE IF EXISTS ${DB}_restore WITH (FORCE);
+DROP DATABASE IF EXISTS $DB WITH (FORCE);
+DROP ROLE IF EXISTS $DB;
+CREATE ROLE $DB LOGIN CREATEDB PASSWORD '$DB';
+CREATE DATABASE $DB OWNER $DB;
+SQL
+}
+
+write_env() {
+  local secret
+  secret="$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
+  (umask 077 && cat >"$RUN/env" <<ENV
+PRACTICUM_ENV=production
+SECRET_KEY=$secret
+PUBLIC_BASE_URL=$PRACTICUM_CLUSTER_URL
+DATABASE_URL=$DB_URL
+RATELIMIT_STORAGE_URI=redis://127.0.0.1:$REDIS_PORT/0
+CERTIFICATE_KEYS_DIR=$RUN/keys
+TRUSTED_PROXY_HOPS=1
+FORWARDED_ALLOW_IPS=127.0.0.1
+WEB_CONCURRENCY=2
+ENV
+  )
+}
+
+start_redis() {
+  cat >"$RUN/redis/redis.conf" <<CONF
+bind 127.0.0.1
+port $REDIS_PORT
+protected-mode yes
+daemonize no
+supervised no
+pidfile $RUN/redis/redis.pid
+dir $RUN/redis
+save ""
+appendonly no
+logfile ""
+CONF
+  spawn redis redis-server "$RUN/redis/redis.conf"
+  wait_for Redis 15 bash -c "exec 3<>/dev/tcp/127.0.0.1/$REDIS_PORT && printf 'PING\r\n' >&3 && head -c5 <&3 | grep -q PONG"
+}
+
+with_env() { (set -a && . "$RUN/env" && set +a && cd "$ROOT" && "$@"); }
+
+prepare_app() {
+  say "migrating $DB and loading the course"
+  with_env .venv/bin/flask db upgrade >"$RUN/logs/migrate.log" 2>&1
+  with_env .venv/bin/flask content sync >>"$RUN/logs/migrate.log" 2>&1
+  with_env .venv/bin/flask keys ensure >>"$RUN/logs/migrate.log" 2>&1
+}
+
+start_web() {  # start_web a|b
+  local name=$1 port
+  port=$([[ $1 == a ]] && echo $PORT_A || echo $PORT_B)
+  (set -a && . "$RUN/env" && set +a &&
+    export GUNICORN_BIND="127.0.0.1:$port" GUNICORN_CONTROL_SOCKET="$RUN/web-$name.ctl" &&
+    spawn "web-$name" "$ROOT/deploy/run-web.sh")
+  wait_for "web-$name" 60 curl -sf "http://127.0.0.1:$port/readyz"
+}
+
+start_worker() {
+  if [[ -f "$ROOT/course/tasks.py" ]]; then
+    (set -a && . "$RUN/env" && set +a && spawn worker "$ROOT/deploy/run-worker.sh")
+  fi
+}
+
+start_nginx() {
+  local tls="$RUN/nginx/tls"
+  mkdir -p "$tls" "$RUN/nginx/temp"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
+    -addext "subjectAltName=IP:127.0.0.1" -keyout "$tls/key.pem" -out "$tls/cert.pem" 2>/dev/null
+  sed "s#/srv/practicum#$ROOT#g" "$ROOT/deploy/nginx/practicum-server.conf" >"$RUN/nginx/practicum-server.conf"
+  cat >"$RUN/nginx/nginx.conf" <<CONF
+# Generated by deploy/cluster/cluster.sh: the production site, on loopback, two instances.
+user root;
+worker_processes 1;
+pid $RUN/nginx/nginx.pid;
+error_log $RUN/logs/nginx-error.log warn;
+events { worker_connections 256; }
+http {
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    client_body_temp_path $RUN/nginx/temp/body;
+    proxy_temp_path $RUN/nginx/temp/proxy;
+    fastcgi_temp_path $RUN/nginx/temp/fastcgi;
+    uwsgi_temp_path $RUN/nginx/temp/uwsgi;
+    scgi_temp_path $RUN/nginx/temp/scgi;
+    log_format practicum '\$remote_addr [\$time_iso8601] "\$request" \$status \$body_bytes_sent '
+                         '\$request_time rid=\$request_id up=\$upstream_addr';
+    access_log $RUN/logs/nginx-access.log practicum;
+
+    upstream practicum {
+        server 127.0.0.1:$PORT_A max_fails=1 fail_timeout=5s;
+        server 127.0.0.1:$PORT_B max_fails=1 fail_timeout=5s;
+        keepalive 16;
+    }
+    # Tests only: X-Upstream: a|b pins a request to one instance (never in production).
+    upstream practicum_a { server 127.0.0.1:$PORT_A; }
+    upstream practicum_b { server 127.0.0.1:$PORT_B; }
+    map \$http_x_upstream \$practicum_upstream {
+        default practicum;
+        a practicum_a;
+        b practicum_b;
+    }
+    server {
+        listen 127.0.0.1:$HTTP_PORT;
+        return 301 https://\$host:$HTTPS_PORT\$request_uri;
+    }
+    server {
+        listen 127.0.0.1:$HTTPS_PORT ssl;
+        ssl_certificate $tls/cert.pem;
+        ssl_certificate_key $tls/key.pem;
+        add_header X-Upstream-Addr \$upstream_addr always;
+        include $RUN/nginx/practicum-server.conf;
+    }
+}
+CONF
+  nginx -t -q -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf"
+  spawn nginx nginx -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf" -g "daemon off;"
+  wait_for nginx 15 curl -sf --cacert "$tls/cert.pem" "$PRACTICUM_CLUSTER_URL/readyz"
+}
+
+cmd_start() {
+  local name
+  for name in nginx web-a web-b redis worker; do
+    if alive "$name"; then
+      say "already running ($name); run make cluster-stop first"
+      exit 1
+    fi
+  done
+  need_packages
+  rm -rf "$RUN"
+  mkdir -p "$RUN"/{pids,logs,redis,nginx,keys,backups}
+  chmod 700 "$RUN"
+  say "PostgreSQL database $DB"
+  start_postgres
+  write_env
+  say "Redis on 127.0.0.1:$REDIS_PORT"
+  start_redis
+  prepare_app
+  say "web instances on 127.0.0.1:$PORT_A and 127.0.0.1:$PORT_B"
+  start_web a
+  start_web b
+  start_worker
+  say "nginx on $PRACTICUM_CLUSTER_URL (TLS) and http://127.0.0.1:$HTTP_PORT"
+  start_nginx
+  say "up; state, logs and pids in $RUN"
+}
+
+stop_pid() {  # stop_pid NAME: TERM, wait, then KILL; only the pid this script recorded
+  local name=$1 pid
+  [[ -f "$RUN/pids/$name.pid" ]] || return 0
+  pid="$(cat "$RUN/pids/$name.pid")"
+  if alive "$name"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 120); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.25
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      say "$name (pid $pid) ignored TERM; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  rm -f "$RUN/pids/$name.pid"
+}
+
+cmd_stop() {
+  [[ -d "$RUN/pids" ]] || { say "nothing to stop in $RUN"; return 0; }
+  local name
+  for name in nginx worker web-a web-b redis; do
+    stop_pid "$name"
+  done
+  if [[ -f "$RUN/pids/postgres.started-by-cluster" ]]; then
+    pg_ctlcluster 15 main stop || true
+    rm -f "$RUN/pids/postgres.started-by-cluster"
+  fi
+  say "stopped"
+}
+
+cmd_test() {
+  local started=0
+  if ! alive nginx; then
+    started=1
+    trap cmd_stop EXIT
+    cmd_start
+  fi
+  local began=$SECONDS
+  (cd "$ROOT" && .venv/bin/python -m pytest -p no:cacheprovider -q -s tests/cluster "$@")
+  say "cluster tests took $((SECONDS - began))s"
+  if ((started)); then
+    trap - EXIT
+    cmd_stop
+  fi
+}
+
+case "${1:-}" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  test) shift && cmd_test "$@" ;;
+  start-web) start_web "$2" ;;
+  *) echo "usage: $0 start|stop|test|start-web a|b" >&2 && exit 2 ;;
+esac
