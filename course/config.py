@@ -177,7 +177,7 @@ def _public_base_url(app: Flask, env: str) -> None:
     if not base:
         if env == "production":
             raise RuntimeError(
-                "PUBLIC_BASE_URL must be set in production (e.g. https://practicum.example.org):"
+                "set PUBLIC_BASE_URL in production (e.g. https://practicum.example.org):"
                 " credentials and QR codes are built from it, never from the Host header"
             )
         return
