@@ -206,6 +206,25 @@ def reset_password_command(email: str) -> None:
     click.echo(f"Reset link for {user.email} (valid one hour, once; also emailed):\n{link.strip()}")
 
 
+@users_cli.command("deactivate")
+@click.option("--email", required=True)
+@click.option("--reason", required=True, help="Why, for the audit log.")
+def deactivate_command(email: str, reason: str) -> None:
+    """Deactivate an account and revoke every session it has (records are kept)."""
+    from course.admin.services import record_audit
+    from course.auth.account import find_active
+    from course.auth.sessions import revoke_all
+
+    user = find_active(email)
+    if user is None:
+        raise click.ClickException(f"no active account has the address {email!r}")
+    user.active = False
+    revoked = revoke_all(user)
+    record_audit(None, "user.deactivate", "user", user.id, reason=reason, details={"by": "cli"})
+    db.session.commit()
+    click.echo(f"Deactivated {user.email}; {revoked} session(s) revoked.")
+
+
 @click.group("audit")
 def audit_cli() -> None:
     """Check the audit log."""

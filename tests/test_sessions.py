@@ -178,3 +178,16 @@ def test_production_cookie_names_and_lifetimes(monkeypatch) -> None:
     assert app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["PERMANENT_SESSION_LIFETIME"] <= timedelta(days=1)
     assert app.config["REMEMBER_COOKIE_DURATION"] <= timedelta(days=30)
+
+
+def test_cli_deactivation_revokes_every_session(app, client, make_user, login, db) -> None:
+    user = login(make_user())
+    thief = steal(app, client)
+    result = app.test_cli_runner().invoke(
+        args=["users", "deactivate", "--email", user.email, "--reason", "left the practice"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 session(s) revoked" in result.output
+    assert db.session.scalars(select(UserSession)).all() == []
+    assert not signed_in(thief)
+    assert not signed_in(client)
