@@ -78,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     from course.admin.views import bp as admin_bp
     from course.api.views import bp as api_bp
     from course.auth.views import bp as auth_bp
+    from course.ce.routes import bp as ce_bp
     from course.certificates.views import bp as cert_bp
     from course.instructor.views import bp as instructor_bp
     from course.learning.views import bp as learning_bp
@@ -90,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(instructor_bp, url_prefix="/instructor")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(ce_bp)
 
 
 def _register_hooks(app: Flask) -> None:

@@ -89,7 +89,8 @@ class DevelopmentConfig(BaseConfig):
 
 
 class TestingConfig(BaseConfig):
-    """Tests: in-memory-ish database, cheap password hashing, no CSRF unless a test asks."""
+    """Tests: an in-memory database and cheap password hashing; CSRF stays on, as in production
+    (the test client sends real tokens)."""
 
     TESTING = True
     SECRET_KEY = "testing-secret"  # noqa: S105

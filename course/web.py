@@ -26,6 +26,7 @@ def nav_extra(app: Flask, user) -> list[tuple[str, str]]:  # noqa: ANN001
         links += [("certificates.mine", "My certificates")]
     if getattr(user, "is_staff", False):
         links += [
+            ("ce.staff_home", "Staff home"),
             ("instructor.questions", "Question bank"),
             ("instructor.imports", "Import"),
             ("instructor.modules", "Modules"),

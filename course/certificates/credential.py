@@ -96,14 +96,15 @@ def _achievement(snapshot: dict[str, Any], achievement_id: str) -> dict[str, Any
         "id": achievement_id,
         "type": ["Achievement"],
         "achievementType": "Course",
-        "name": title,
+        "name": snapshot.get("achievement_name") or title,  # CE: "<title> (<credit type>)"
         "description": snapshot.get("achievement_description") or title,
         "criteria": {"narrative": narrative},
     }
     if snapshot.get("course_version") is not None:
         achievement["version"] = str(snapshot["course_version"])
-    if snapshot.get("hours") is not None:
-        achievement["creditsAvailable"] = float(snapshot["hours"])
+    available = snapshot.get("credits_available", snapshot.get("hours"))  # CE: primary claim
+    if available is not None:
+        achievement["creditsAvailable"] = float(available)
     return achievement
 
 
@@ -132,8 +133,9 @@ def build_credential(
             snapshot, achievement_id or f"{base_url}/achievements/{snapshot['course_slug']}"
         ),
     }
-    if snapshot.get("hours") is not None:
-        subject["creditsEarned"] = float(snapshot["hours"])
+    earned = snapshot.get("credits_earned", snapshot.get("hours"))  # CE: the amount claimed
+    if earned is not None:
+        subject["creditsEarned"] = float(earned)
     credential: dict[str, Any] = {
         "@context": [VC_V2_CONTEXT, OB_V3P0_CONTEXT],
         "id": credential_id,

@@ -8,7 +8,7 @@ learner's profession. Services here flush but never commit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -186,8 +186,7 @@ def hours_problem(value: Any, max_hours: float) -> str | None:
         return "Enter the hours as a number, for example 1.75."
     if not hours.is_finite() or hours <= 0:
         return "Hours must be more than 0."
-    # The maximum first: a huge value (1e100) would overflow the quarter-hour arithmetic.
-    if hours > Decimal(str(max_hours)):
+    if hours > Decimal(str(max_hours)):  # first: 1e100 * 4 % 1 raises DivisionImpossible
         return f"Hours cannot exceed the course maximum of {format_hours(max_hours)}."
     if (hours * 4) % 1 != 0:
         return "Hours must be in quarter-hour steps (a multiple of 0.25), e.g. 1.25 or 1.5."
@@ -292,8 +291,3 @@ def credit_for(course: Course, profession: str | None, hours: float) -> Credit:
     line = f"{entry['type']}: {format_hours(amount)}"
     joined = " ".join(part for part in (statement, str(entry.get("statement") or "")) if part)
     return Credit(CREDIT_TITLE, str(entry["type"]), amount, line, joined)
-
-
-def as_date(value: date | datetime) -> str:
-    """Return an ISO date string."""
-    return (value.date() if isinstance(value, datetime) else value).isoformat()

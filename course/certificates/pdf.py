@@ -1,9 +1,8 @@
-"""Render a certificate snapshot to a one-page, deterministic, landscape PDF.
+"""Render a certificate snapshot to a deterministic landscape PDF (CE claims: a second page).
 
-The PDF is drawn with the reportlab canvas using embedded DejaVu TrueType fonts (the core PDF
-fonts only cover Latin-1) and carries a vector QR code (segno, error level M) that encodes
-exactly the public verification URL. The same snapshot and URL always give the same bytes:
-the canvas runs in invariant mode and the creation date is taken from ``issued_at``.
+Drawn with reportlab and embedded DejaVu TrueType fonts (core PDF fonts cover Latin-1 only),
+with a vector QR code (segno, level M) of exactly the public verification URL. The same
+snapshot and URL give the same bytes: invariant mode, creation date from ``issued_at``.
 """
 
 from __future__ import annotations
@@ -22,6 +21,8 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+
+from course.ce.pdf import draw_credit_page
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "fonts"
 SANS = "DejaVuSans"
@@ -296,5 +297,6 @@ def render_certificate_pdf(
     if status_note:
         _status(c, status_note)
     c.showPage()
+    draw_credit_page(c, snapshot, (PAGE_W, PAGE_H))  # CE claims on page two, when any
     c.save()
     return buf.getvalue()

@@ -14,6 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from course import clock
 from course.admin.services import record_audit
+from course.ce.certificate import certificate_fields, issue_problems
+from course.ce.credentials import sign_further_claims
 from course.certificates import credential as vc
 from course.certificates.codes import Issuer, new_code
 from course.certificates.eligibility import (
@@ -98,6 +100,7 @@ def draft_snapshot(
         **_credit_fields(course, user.profession, hours),
         **_issuer_fields(issuer, actor),
         "issued_at": None,
+        **certificate_fields(user, course, hours),  # CE: claims, activity dates and format
     }
 
 
@@ -159,7 +162,7 @@ def insert_certificate(
                 raise AlreadyIssuedError(_already_issued(user, course)) from None
             continue
         certificate.credential = sign_credential(snapshot, user.email, index, issuer)
-        db.session.flush()
+        sign_further_claims(certificate, user.email, issuer)  # CE: one credential per claim
         return certificate
     raise CertificateError("Could not allocate a unique certificate code; please try again.")
 
@@ -185,6 +188,8 @@ def issue_certificate(
         raise AlreadyIssuedError(_already_issued(user, course))
     if not elig.eligible:
         raise NotEligibleError(f"{user.full_name} is not eligible yet: {elig.reason}.")
+    if ce_problems := issue_problems(user, course):
+        raise NotEligibleError(f"No certificate for {user.full_name}: " + " ".join(ce_problems))
     if not user.email_verified:
         raise NotEligibleError(
             f"{user.full_name} has not confirmed their email address yet; certificates go "
@@ -219,7 +224,12 @@ def auto_issue_if_ready(
     if course.settings.get("certificate_policy", "approval") != "auto":
         return None
     elig = load_eligibility(user.id, course)
-    if not elig.eligible or elig.certificate is not None or not user.email_verified:
+    if (
+        not elig.eligible
+        or elig.certificate is not None
+        or not user.email_verified
+        or issue_problems(user, course)
+    ):
         return None
     try:
         return issue_certificate(

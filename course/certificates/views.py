@@ -23,6 +23,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from course.ce.services import course_has_credit
 from course.certificates.codes import (
     Issuer,
     find_by_code,
@@ -155,6 +156,8 @@ def attestation(course_slug: str) -> str | Response | tuple[str, int]:
     elig = _gate(course, "time attestation")
     if isinstance(elig, Response):
         return elig
+    if course_has_credit(course):  # CE: the attestation is part of the credit claim
+        return redirect(url_for("ce.claim", course_slug=course.slug))
     form = AttestationForm(max_hours=course.max_hours)
     if request.method == "GET" and elig.attestation is not None:
         form.hours.data = f"{elig.attestation.hours:g}"

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from course.ce.schema import ActivityInfo, Designation, Disclosures, designation_problems
 from course.quiz.types import REGISTRY
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=100)]
@@ -61,11 +62,9 @@ class Accreditation(Strict):
 
     @model_validator(mode="after")
     def credits_match_status(self) -> Accreditation:
-        """An unaccredited course may not designate credit; an accredited one must."""
+        """An unaccredited course may not designate credit (an accredited one must: CourseFile)."""
         if not self.accredited and self.credits:
             raise ValueError("credits are only allowed when accredited is true")
-        if self.accredited and not self.credits:
-            raise ValueError("an accredited course must list at least one credit type")
         return self
 
 
@@ -84,6 +83,24 @@ class CourseFile(Strict):
     accreditation: Accreditation
     source: dict[str, str | date | int | float | None] = Field(default_factory=dict)
     references: list[ReferenceEntry] = Field(min_length=1)
+    # Continuing education (course/ce/): all optional, so a plain course needs none of them.
+    activity: ActivityInfo | None = None
+    disclosures: Disclosures | None = None
+    designations: list[Designation] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def designations_fit(self) -> CourseFile:
+        """Designations match the accreditation status and the course's hours."""
+        problems = designation_problems(self.accreditation.accredited, self.designations)
+        if self.accreditation.accredited and not (self.accreditation.credits or self.designations):
+            problems.append("an accredited course must list at least one credit type")
+        most = self.max_hours or self.contact_hours
+        for n, d in enumerate(self.designations):
+            if d.max_credits > most:
+                problems.append(f"designations.{n}.max_credits: more than the {most:g} hours")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     @field_validator("contact_hours", "max_hours")
     @classmethod

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from course.ce.sync import sync_activity
 from course.content.loader import ContentBundle, ModuleSource
 from course.content.render import render_markdown
 from course.content.schema import QuestionEntry, QuizSettings
@@ -59,6 +60,7 @@ def sync_bundle(bundle: ContentBundle) -> SyncReport:
         raise ValueError("refusing to sync content with problems; run `flask content lint`")
     report = SyncReport()
     course = _sync_course(bundle, report)
+    sync_activity(course, bundle.course, report)
     modules = {m.meta.slug: _sync_module(course, m, report) for m in bundle.modules}
     _unpublish_missing(course, set(modules), report)
     for source in bundle.quizzes:

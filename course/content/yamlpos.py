@@ -17,6 +17,16 @@ class YamlProblem(ValueError):
         self.message = message
 
 
+class TextDateLoader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so the schema judges them and names the field.
+
+    PyYAML's own timestamp constructor raises a bare ValueError on 2026-13-45, with no line.
+    """
+
+
+TextDateLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+
+
 # No course file nests anywhere near this deep; deeper input is refused before it is built.
 MAX_DEPTH = 64
 
@@ -43,7 +53,7 @@ def load_yaml(text: str) -> tuple[Any, yaml.Node | None]:
         problem = _depth_problem(node)
         if problem is not None:
             raise problem
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=TextDateLoader)  # noqa: S506 - a SafeLoader
     except RecursionError as exc:
         raise YamlProblem(1, f"YAML is nested more than {MAX_DEPTH} levels deep.") from exc
     except yaml.MarkedYAMLError as exc:

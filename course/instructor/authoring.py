@@ -31,10 +31,10 @@ from course.instructor.import_forms import (
     TokenProblem,
     objective_lines,
 )
-from course.instructor.import_services import slugify
 from course.instructor.views import bp
 from course.models import Course, Module
 from course.permissions import staff_required
+from course.slugs import slugify
 
 SALT = "instructor-article"
 

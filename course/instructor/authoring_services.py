@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from course import clock
+from course.ce.services import ce_publish_blockers
 from course.content.article import (
     MIN_MINUTES,
     WORDS_PER_MINUTE,
@@ -211,5 +212,8 @@ def publish_course(course: Course, actor_id: int | None) -> None:
         raise AuthoringProblem(
             f"“{course.title}” has no published module yet: publish at least one module first."
         )
+    blockers = ce_publish_blockers(course)
+    if blockers:
+        raise AuthoringProblem(f"“{course.title}” cannot be published: " + " ".join(blockers))
     course.status = PublishStatus.PUBLISHED
     audit(actor_id, "course.publish", course)

@@ -7,8 +7,6 @@ Services take explicit arguments and may flush but never commit: the view commit
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +25,7 @@ from course.instructor.import_mapping import imported_payload
 from course.instructor.import_mapping import plain_text as plain_text  # re-exported
 from course.models import AuditEntry, Course, Module, Question, QuestionStatus
 from course.quiz.types import REGISTRY
+from course.slugs import slugify
 
 PARSERS = {"gift": parse_gift, "aiken": parse_aiken}
 MAX_CHARS = 400_000
@@ -87,12 +86,6 @@ class ImportPlan:
                 for i in self.items
             ]
         )
-
-
-def slugify(text: str, limit: int = 100) -> str:
-    """Return a lower-case ASCII slug (empty when nothing usable is left)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower().replace("'", ""))[:limit].strip("-")
 
 
 def _uids(questions: list[ImportedQuestion], prefix: str) -> list[tuple[str, str, str | None]]:

@@ -1,6 +1,7 @@
 """Instructor blueprint (instructors and admins): authoring, imports, insight.
 
-Routes live in feature modules that attach to `bp`; importing them here registers them.
+Routes live in feature modules that attach to `bp`; each is imported below, explicitly, so a
+missing module is an import error rather than a silently absent feature.
 """
 
 from __future__ import annotations
@@ -10,4 +11,4 @@ from flask import Blueprint
 bp = Blueprint("instructor", __name__)
 
 # Feature modules register their routes on `bp` when imported.
-from course.instructor import routes  # noqa: E402, F401
+from course.instructor import authoring, bank, imports, insight  # noqa: E402, F401

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
+from course.models.ce import ActivityAcknowledgement, CeActivity, ClaimCredential, CreditClaim
 from course.models.certificate import (
     AuditEntry,
     Certificate,
@@ -24,14 +25,18 @@ from course.models.user import PROFESSIONS, Role, User
 
 __all__ = [
     "PROFESSIONS",
+    "ActivityAcknowledgement",
     "Attempt",
     "AttemptItem",
     "AttemptStatus",
     "AuditEntry",
+    "CeActivity",
     "Certificate",
     "CertificateStatus",
+    "ClaimCredential",
     "Course",
     "CourseEvaluation",
+    "CreditClaim",
     "Enrollment",
     "Module",
     "ModuleProgress",

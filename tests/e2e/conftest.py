@@ -167,6 +167,7 @@ def live_server(
             "SQLALCHEMY_DATABASE_URI": url,
             "SERVER_NAME": None,
             "RATELIMIT_ENABLED": False,
+            "CE_ACKNOWLEDGEMENT_GATE": False,  # the CE journey switches it on
         }
     )
     with app.app_context():

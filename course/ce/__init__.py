@@ -1,0 +1,1 @@
+"""Continuing education: activity information, disclosures, credit designations and claims."""

@@ -1,0 +1,157 @@
+"""CE blueprint: the activity page and its acknowledgement, credit claims, staff pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from course.ce.activity import MITIGATED_STATEMENT, Activity, load_activity, publish_blockers
+from course.ce.claims import claim_problems
+from course.ce.editing import BLOCKS, BlockProblem, block_text, save_block
+from course.ce.forms import AcknowledgeForm, BlockForm
+from course.ce.gate import guard_content
+from course.ce.registry import CREDIT_TYPES
+from course.ce.schema import MITIGATIONS
+from course.ce.services import (
+    acknowledge,
+    acknowledgement,
+    ce_publish_blockers,
+    expiry_notice,
+    is_enrolled,
+    today,
+)
+from course.ce.staff import staff_home as build_staff_home
+from course.extensions import db
+from course.models import Course, PublishStatus
+from course.permissions import staff_required
+
+bp = Blueprint("ce", __name__)
+bp.before_app_request(guard_content)
+
+
+def published_course_or_404(slug: str) -> Course:
+    """A published course (staff may also open drafts)."""
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    visible = course is not None and (
+        course.status == PublishStatus.PUBLISHED
+        or (current_user.is_authenticated and current_user.is_staff)
+    )
+    if not visible:
+        abort(404)
+    return course
+
+
+@bp.app_template_global("ce_summary")
+def ce_summary(course: Course) -> dict[str, Any] | None:
+    """Template helper: the short CE facts for a course page (None without CE data)."""
+    activity = load_activity(course)
+    if activity is None:
+        return None
+    on = today()
+    staff = current_user.is_authenticated and current_user.is_staff
+    learner = current_user.is_authenticated and not staff
+    return {
+        "claim_problems": claim_problems(current_user, course) if learner else [],
+        "activity": activity,
+        "notice": expiry_notice(activity, on),
+        "review_due": staff and activity.review_due(on),
+        "blockers": publish_blockers(activity, on) if staff else [],
+        "types": CREDIT_TYPES,
+    }
+
+
+def _activity_or_404(course_slug: str) -> tuple[Course, Activity]:
+    course = published_course_or_404(course_slug)
+    found = load_activity(course)
+    if found is None or found.info is None:
+        abort(404)
+    return course, found
+
+
+def _activity_page(course: Course, found: Activity, form: AcknowledgeForm) -> str:
+    signed_in = current_user.is_authenticated
+    return render_template(
+        "ce/activity.html",
+        course=course,
+        activity=found,
+        form=form,
+        acknowledged=acknowledgement(current_user.id, course.id) if signed_in else None,
+        mitigated_statement=MITIGATED_STATEMENT,
+        mitigations=MITIGATIONS,
+        types=CREDIT_TYPES,
+        notice=expiry_notice(found),
+    )
+
+
+@bp.route("/courses/<course_slug>/activity")
+def activity(course_slug: str) -> str:
+    """Show the activity information and disclosures, with the acknowledgement (anyone)."""
+    course, found = _activity_or_404(course_slug)
+    return _activity_page(course, found, AcknowledgeForm())
+
+
+@bp.route("/courses/<course_slug>/activity/acknowledge", methods=["POST"])
+@login_required
+def acknowledge_activity(course_slug: str) -> Response | tuple[str, int]:
+    """Record the signed-in learner's acknowledgement, then open module 1 (signed-in users)."""
+    course, found = _activity_or_404(course_slug)
+    form = AcknowledgeForm()
+    if not form.validate_on_submit():
+        return _activity_page(course, found, form), 400
+    acknowledge(current_user.id, course)
+    db.session.commit()
+    flash("Thank you: your acknowledgement was recorded.", "success")
+    modules = [m for m in course.modules if m.is_published]
+    if not modules or not is_enrolled(current_user.id, course.id):
+        return redirect(url_for("learning.course_page", course_slug=course.slug))
+    return redirect(
+        url_for("learning.module", course_slug=course.slug, module_slug=modules[0].slug)
+    )
+
+
+@bp.route("/privacy")
+def privacy() -> str:
+    """Say what Practicum records about learners and why (anyone)."""
+    return render_template("ce/privacy.html")
+
+
+@bp.route("/ce/courses/<course_slug>/<block>", methods=["GET", "POST"])
+@staff_required
+def edit(course_slug: str, block: str) -> str | Response | tuple[str, int]:
+    """Edit one CE block (activity, disclosures, designations) as YAML (instructors, admins)."""
+    if block not in BLOCKS:
+        abort(404)
+    course = published_course_or_404(course_slug)
+    form = BlockForm()
+    if request.method == "GET":
+        form.text.data = block_text(course, block)
+    elif form.validate_on_submit():
+        try:
+            save_block(course, block, form.text.data or "", current_user)
+        except BlockProblem as exc:
+            db.session.rollback()
+            form.text.errors = list(exc.errors)
+        else:
+            db.session.commit()
+            flash(f"Saved the {block} of “{course.title}”.", "success")
+            return redirect(url_for("ce.edit", course_slug=course.slug, block=block))
+    status = 400 if form.is_submitted() else 200
+    context = {
+        "course": course,
+        "block": block,
+        "blocks": BLOCKS,
+        "form": form,
+        "blockers": ce_publish_blockers(course),
+    }
+    return render_template("ce/edit.html", **context), status
+
+
+@bp.route("/ce/staff")
+@staff_required
+def staff_home() -> str:
+    """Show what needs attention: approvals, review and expiry dates, disclosures (staff)."""
+    return render_template("ce/staff_home.html", home=build_staff_home(today()))

@@ -1,0 +1,29 @@
+"""Role-matrix rows for continuing education (course/ce/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+STAFF_GET = ("GET", "login", 403, 200, 200)
+
+# endpoint: (method, anonymous, learner, instructor, admin)
+ROWS: dict[str, tuple[str, object, object, object, object]] = {
+    # The activity information is public: people read it before deciding to enrol.
+    "ce.activity": ("GET", 200, 200, 200, 200),
+    # An empty POST (box not ticked) re-renders the page with the error; nothing is recorded.
+    "ce.acknowledge_activity": ("POST", "login", 400, 400, 400),
+    "ce.privacy": ("GET", 200, 200, 200, 200),
+    # The real course offers participation only, so the claim is the plain time attestation
+    # (which itself sends anyone who has not completed the course back to the course page).
+    "ce.claim": ("GET", "login", 302, 302, 302),
+    "ce.edit": STAFF_GET,
+    "ce.staff_home": STAFF_GET,
+    # The world's certificate (participation only) has no further claim credentials.
+    "ce.claim_credential": ("GET", "login", 404, 404, 404),
+}
+
+
+def extend_world(world: dict[str, Any], db: Any, make_user: Any) -> None:
+    """The CE block the editor URL opens."""
+    world["block"] = "disclosures"
+    world["credit_type"] = "ipce"
