@@ -1,7 +1,7 @@
 """user sessions: one revocable row per signed-in device
 
 Revision ID: i12a_user_sessions
-Revises: c09830d55d65
+Revises: i13b_ce_claim_credential
 Create Date: 2026-12-01 17:00:00
 
 Existing cookies name a numeric user id, which no session row matches, so everyone signs in
@@ -14,7 +14,7 @@ import course.models.types
 
 
 revision = 'i12a_user_sessions'
-down_revision = 'c09830d55d65'
+down_revision = 'i13b_ce_claim_credential'
 branch_labels = None
 depends_on = None
 
