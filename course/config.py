@@ -103,6 +103,8 @@ class TestingConfig(BaseConfig):
     MAIL_BACKEND = "locmem"  # mail tests point MAIL_BACKEND=smtp at a real aiosmtpd server
     # Off so feature tests count only their own audit entries; test_audit_chain turns it on.
     AUDIT_SIGN_INS = False
+    # Tests travel months in time while signed in; test_sessions checks the 12-hour expiry.
+    PERMANENT_SESSION_LIFETIME = timedelta(days=3650)
     HUEY_IMMEDIATE = True
 
 

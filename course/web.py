@@ -77,8 +77,12 @@ def reject_nul_bytes() -> None:
     if _has_nul(request.args.keys()) or _has_nul(_all_values(request.args)):
         abort(400, description="A query parameter contains a NUL byte, which is not allowed.")
     if request.method in ("POST", "PUT", "PATCH") and request.mimetype in FORM_TYPES:
-        if _has_nul(request.form.keys()) or _has_nul(_all_values(request.form)):
-            abort(400, description="A form field contains a NUL byte, which is not allowed.")
+        for key, values in request.form.lists():
+            if "\x00" in key or _has_nul(values):
+                name = key.replace("\x00", "\\x00")[:60]
+                abort(
+                    400, description=f"The field {name} contains a NUL byte, which is not allowed."
+                )
 
 
 def register_web_helpers(app: Flask) -> None:

@@ -136,7 +136,8 @@ def test_deactivated_user_is_signed_out(client, make_user, login, db) -> None:
     assert not signed_in(client)
 
 
-def test_session_expires_server_side(client, make_user, login, monkeypatch) -> None:
+def test_session_expires_server_side(app, client, make_user, login, monkeypatch) -> None:
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=12)  # the real default
     login(make_user())
     later = clock.now() + timedelta(hours=13)
     monkeypatch.setattr(clock, "now", lambda: later)
