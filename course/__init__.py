@@ -80,7 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from course.auth.views import bp as auth_bp
     from course.ce.routes import bp as ce_bp
     from course.certificates.views import bp as cert_bp
-    from course.instructor.views import bp as instructor_bp
+    from course.instructor import bp as instructor_bp
     from course.learning.views import bp as learning_bp
     from course.quiz.views import bp as quiz_bp
 

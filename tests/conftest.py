@@ -22,7 +22,8 @@ from sqlalchemy import event
 from course import create_app
 from course.auth.services import create_user
 from course.config import ENV_KEYS
-from course.content.loader import ContentBundle, load_content
+from course.content.bundle import ContentBundle
+from course.content.loader import load_content
 from course.extensions import db as _db
 from course.models import Role, User
 

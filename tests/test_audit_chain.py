@@ -124,7 +124,7 @@ def test_staff_read_evaluations_with_bias_reports_first(
 ) -> None:
     from course.certificates.eligibility import record_evaluation
     from course.learning.services import enroll
-    from tests.test_certificates_kit import EVALUATION, complete_course
+    from tests.certkit import EVALUATION, complete_course
 
     fine, worried = make_user(full_name="Fine Learner"), make_user(full_name="Worried <b>")
     for learner, answers in (

@@ -9,8 +9,8 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from course.models import Course, PublishStatus, Quiz, Role
-from tests.test_bank_support import Bank, build_bank, form_data
-from tests.test_certificates_kit import EVALUATION, complete_course, record_evaluation
+from tests.bankkit import Bank, build_bank, form_data
+from tests.certkit import EVALUATION, complete_course, record_evaluation
 
 HUGE_PAGE = "9223372036854775807"
 

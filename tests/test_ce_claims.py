@@ -14,7 +14,7 @@ from course.ce.claims import claim_problems
 from course.certificates.eligibility import NotEligibleError, record_evaluation
 from course.certificates.pdf import render_certificate_pdf
 from course.models import CeActivity, CreditClaim, Role
-from tests.test_certificates_kit import EVALUATION, complete_course, issue_for, sync_course
+from tests.certkit import EVALUATION, complete_course, issue_for, sync_course
 
 AMA = (
     "Practicum designates this enduring material for a maximum of 1.5 AMA PRA Category 1 "

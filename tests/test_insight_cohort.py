@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from course.auth.passwords import hash_password
-from course.instructor import cohort_services as insight_services
-from course.instructor.insight import csv_safe
+from course.instructor.insight import cohort as insight_services
+from course.instructor.insight.views import csv_safe
 from course.models import (
     Attempt,
     AttemptStatus,

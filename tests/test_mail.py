@@ -172,7 +172,7 @@ def test_certificate_waits_for_a_confirmed_address(app, db, make_user) -> None: 
     from course.certificates.eligibility import NotEligibleError
     from course.certificates.services import issue_certificate
     from course.certificates.views import current_issuer
-    from tests.test_certificates_kit import make_eligible, sync_course
+    from tests.certkit import make_eligible, sync_course
 
     course = sync_course()
     learner = make_user(verified=False)
@@ -183,7 +183,7 @@ def test_certificate_waits_for_a_confirmed_address(app, db, make_user) -> None: 
 
 
 def test_certificate_issued_and_revoked_emails(app, client, db, make_user, login, inbox) -> None:  # noqa: ANN001
-    from tests.test_certificates_kit import issue_for, make_eligible, sync_course
+    from tests.certkit import issue_for, make_eligible, sync_course
 
     course = sync_course()
     learner = make_user(full_name="Léa <i>Learner</i>")
@@ -252,7 +252,7 @@ def test_worker_retries_until_the_mail_server_is_up(app, tmp_path: Path, smtp_po
 
 def test_daily_digest_lists_certificates_awaiting_approval(app, db, make_user, inbox) -> None:  # noqa: ANN001
     from course import tasks
-    from tests.test_certificates_kit import make_eligible, sync_course
+    from tests.certkit import make_eligible, sync_course
 
     assert tasks.daily_approval_digest.call_local() == 0  # nothing waiting: no email
     course = sync_course()

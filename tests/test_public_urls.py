@@ -14,7 +14,7 @@ from course.certificates.keys import load_keyring
 from course.certificates.services import issue_certificate
 from course.certificates.views import current_issuer
 from course.models import Role
-from tests.test_certificates_kit import make_eligible, sync_course
+from tests.certkit import make_eligible, sync_course
 
 EVIL = "evil.example"
 BASE = "https://practicum.example.org"

@@ -34,8 +34,8 @@ from course.certificates.services import revoke_certificate
 from course.extensions import db
 from course.learning.services import enroll, record_view
 from course.models import Attempt, AttemptStatus, Certificate, Course, Enrollment, Role, User
+from tests.certkit import make_eligible
 from tests.cluster.conftest import BASE, ROOT, RUN, Browser, cluster_env, flask
-from tests.test_certificates_kit import make_eligible
 
 if not (RUN and BASE):  # tests/conftest.py leaves this folder out unless the cluster runs
     raise RuntimeError("cluster tests need `make cluster-test` (PRACTICUM_CLUSTER_DIR/URL)")

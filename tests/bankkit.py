@@ -11,9 +11,9 @@ from typing import Any
 from bs4 import BeautifulSoup
 
 from course.content.schema import QuizSettings
-from course.content.sync import add_version, digest
 from course.extensions import db
-from course.instructor.bank_services import build_payload
+from course.fingerprint import digest
+from course.instructor.bank.services import build_payload
 from course.learning.services import enroll, record_view
 from course.models import (
     Attempt,
@@ -29,6 +29,7 @@ from course.models import (
     User,
 )
 from course.quiz.grading import attempt_score, grade_item, is_pass
+from course.quiz.versions import add_version
 
 OPTIONS = [
     ("a", "A supervised ketamine infusion course", True),

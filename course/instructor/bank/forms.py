@@ -1,6 +1,6 @@
 """Forms for the question bank's question editor and its confirmations.
 
-Quiz settings, YAML import and regrade confirmation forms live in bank_settings_forms.
+Quiz settings, YAML import and regrade confirmation forms live in bank.settings_forms.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Question-bank services: versioned saves, lifecycle (publish, retire, restore, delete), audit.
 
-The list with statistics lives in bank_stats, regrading in regrade.
+The list with statistics lives in bank.listing, regrading in bank.regrade.
 
 Plain functions with explicit arguments; they flush but never commit (the view commits once).
 """
@@ -12,18 +12,18 @@ from typing import Any
 from sqlalchemy import func, select
 
 from course.content.schema import QuestionEntry
-from course.content.sync import add_version, digest, question_payload
 from course.extensions import db
+from course.fingerprint import digest
 
-# Re-exported: the list and its statistics moved to bank_stats.
-from course.instructor.bank_stats import MIN_ATTEMPTS as MIN_ATTEMPTS
-from course.instructor.bank_stats import PAGE_SIZE as PAGE_SIZE
-from course.instructor.bank_stats import BankFilters as BankFilters
-from course.instructor.bank_stats import BankRow as BankRow
-from course.instructor.bank_stats import ItemStat as ItemStat
-from course.instructor.bank_stats import current_stats as current_stats
-from course.instructor.bank_stats import list_questions as list_questions
-from course.instructor.bank_stats import usage_counts as usage_counts
+# Re-exported: the list and its statistics live in bank.listing.
+from course.instructor.bank.listing import MIN_ATTEMPTS as MIN_ATTEMPTS
+from course.instructor.bank.listing import PAGE_SIZE as PAGE_SIZE
+from course.instructor.bank.listing import BankFilters as BankFilters
+from course.instructor.bank.listing import BankRow as BankRow
+from course.instructor.bank.listing import ItemStat as ItemStat
+from course.instructor.bank.listing import current_stats as current_stats
+from course.instructor.bank.listing import list_questions as list_questions
+from course.instructor.bank.listing import usage_counts as usage_counts
 from course.models import (
     AttemptItem,
     AuditEntry,
@@ -33,6 +33,7 @@ from course.models import (
     QuestionStatus,
     QuestionVersion,
 )
+from course.quiz.versions import add_version, question_payload
 
 
 class BankError(Exception):

@@ -17,13 +17,14 @@ from pydantic import ValidationError
 from sqlalchemy import and_, select
 
 from course.content.schema import QuestionEntry, QuizFile, QuizSettings
-from course.content.sync import digest, question_payload
 from course.content.yamlpos import YamlProblem, line_of, load_yaml
 from course.extensions import db
-from course.instructor.bank_services import audit, create_question, update_question
+from course.fingerprint import digest
+from course.instructor.bank.services import audit, create_question, update_question
 from course.models import Course, Module, Question, QuestionStatus, QuestionVersion, Quiz
 from course.quiz.draw import DrawError, draw_questions
 from course.quiz.services import question_pool
+from course.quiz.versions import question_payload
 
 Loc = tuple[str | int, ...]
 

@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from course.content.sync import digest
 from course.extensions import db
-from course.instructor.bank_services import BankError, audit_question
+from course.fingerprint import digest
+from course.instructor.bank.services import BankError, audit_question
 from course.learning.progress import load_course_states
 from course.learning.services import complete_module, mark_course_complete
 from course.models import (

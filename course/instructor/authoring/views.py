@@ -12,7 +12,15 @@ from wtforms.fields.choices import SelectChoice
 from course.content.article import ArticleError
 from course.content.render import render_markdown
 from course.extensions import db
-from course.instructor.authoring_services import (
+from course.instructor import bp
+from course.instructor.authoring.forms import (
+    ArticleCreateForm,
+    ArticleForm,
+    ConfirmForm,
+    ModuleForm,
+    objective_lines,
+)
+from course.instructor.authoring.services import (
     AuthoringProblem,
     append_to_course,
     create_course,
@@ -23,15 +31,7 @@ from course.instructor.authoring_services import (
     section_rows,
     unpublish_module,
 )
-from course.instructor.import_forms import (
-    ArticleCreateForm,
-    ArticleForm,
-    ConfirmForm,
-    ModuleForm,
-    TokenProblem,
-    objective_lines,
-)
-from course.instructor.views import bp
+from course.instructor.preview import TokenProblem
 from course.models import Course, Module
 from course.permissions import staff_required
 from course.slugs import slugify

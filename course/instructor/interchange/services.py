@@ -1,6 +1,6 @@
 """Plan and commit GIFT / Aiken imports into the question bank, as drafts.
 
-How one parsed question becomes a stored payload (keys, weights, text) is in import_mapping.
+How one parsed question becomes a stored payload (keys, weights, text) is in interchange.mapping.
 
 Services take explicit arguments and may flush but never commit: the view commits once.
 """
@@ -19,12 +19,13 @@ from course.content.aiken import parse_aiken
 from course.content.gift import parse_gift
 from course.content.interchange import ImportedQuestion, ImportResult
 from course.content.itemwriting import item_warnings
-from course.content.sync import add_version, digest
 from course.extensions import db
-from course.instructor.import_mapping import imported_payload
-from course.instructor.import_mapping import plain_text as plain_text  # re-exported
+from course.fingerprint import digest
+from course.instructor.interchange.mapping import imported_payload
+from course.instructor.interchange.mapping import plain_text as plain_text  # re-exported
 from course.models import AuditEntry, Course, Module, Question, QuestionStatus
 from course.quiz.types import REGISTRY
+from course.quiz.versions import add_version
 from course.slugs import slugify
 
 PARSERS = {"gift": parse_gift, "aiken": parse_aiken}

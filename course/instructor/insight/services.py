@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from sqlalchemy import Select, case, func, select
 
 from course.extensions import db
-from course.instructor.stats import ItemResponse, ItemSpec, ItemStats, item_report, kr20
 from course.models import (
     Attempt,
     AttemptItem,
@@ -27,6 +26,13 @@ from course.models import (
     QuizKind,
     Role,
     User,
+)
+from course.psychometrics import (
+    ItemResponse,
+    ItemSpec,
+    ItemStats,
+    item_report,
+    kr20,
 )
 
 # Statistics are withheld until an item (question version) has this many submitted attempts.

@@ -9,7 +9,7 @@ from wtforms import Field, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, StopValidation, ValidationError
 
-from course.instructor.cohort_services import STATES, CohortFilters
+from course.instructor.insight.cohort import STATES, CohortFilters
 from course.models import PROFESSIONS
 
 DATE_HINT = "Enter the date as YYYY-MM-DD, for example 2026-01-31."

@@ -10,12 +10,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from course.extensions import db
-from course.instructor.bank import load_question
-from course.instructor.bank_services import BankError, version_usage
-from course.instructor.bank_settings_forms import QuizSettingsForm, RegradeForm
-from course.instructor.regrade import apply_regrade, regrade_plan
-from course.instructor.views import bp
-from course.instructor.yaml_io import (
+from course.instructor import bp
+from course.instructor.bank.regrade import apply_regrade, regrade_plan
+from course.instructor.bank.services import BankError, version_usage
+from course.instructor.bank.settings_forms import QuizSettingsForm, RegradeForm
+from course.instructor.bank.views import load_question
+from course.instructor.bank.yaml_io import (
     SettingsInvalid,
     check_quiz_settings,
     save_quiz_settings,

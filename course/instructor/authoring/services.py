@@ -21,8 +21,7 @@ from course.content.article import (
     Section,
     parse_article,
 )
-from course.content.loader import body_citations
-from course.content.render import render_markdown
+from course.content.render import body_citations, render_markdown
 from course.extensions import db
 from course.models import AuditEntry, Course, Module, PublishStatus
 

@@ -1,6 +1,6 @@
 """Question bank (instructors and admins): list, editor, lifecycle, YAML export and import.
 
-Version history, regrade and quiz settings live in bank_regrade (imported at the bottom).
+Version history, regrade and quiz settings live in bank.regrade_views.
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ from sqlalchemy.orm import selectinload
 from course.content.itemwriting import item_warnings
 from course.content.schema import TAGS
 from course.extensions import db
-from course.instructor.bank_forms import MAX_OPTIONS, ConfirmForm, QuestionForm, question_form_data
-from course.instructor.bank_services import (
+from course.instructor import bp
+from course.instructor.bank.forms import MAX_OPTIONS, ConfirmForm, QuestionForm, question_form_data
+from course.instructor.bank.listing import FLAGS, filters_from_args, list_questions, page_of
+from course.instructor.bank.services import (
     BankError,
     build_payload,
     change_status,
@@ -29,10 +31,8 @@ from course.instructor.bank_services import (
     update_question,
     version_usage,
 )
-from course.instructor.bank_settings_forms import CommitForm, ImportForm
-from course.instructor.bank_stats import FLAGS, filters_from_args, list_questions, page_of
-from course.instructor.views import bp
-from course.instructor.yaml_io import ImportInvalid, apply_import, export_module, plan_import
+from course.instructor.bank.settings_forms import CommitForm, ImportForm
+from course.instructor.bank.yaml_io import ImportInvalid, apply_import, export_module, plan_import
 from course.models import Course, Question, Quiz
 from course.permissions import staff_required
 from course.quiz.types import REGISTRY
@@ -289,7 +289,3 @@ def bank_import() -> str | Response:
     payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
     commit = CommitForm(formdata=None, prefix="commit", payload=payload, token=plan.token)
     return _import_page(course, upload, plan=plan, commit=commit)
-
-
-# Version history, regrade and quiz settings attach to the same blueprint from their own module.
-from course.instructor import bank_regrade  # noqa: E402, F401

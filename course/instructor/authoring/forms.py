@@ -1,4 +1,4 @@
-"""Forms for question import, drafting a course from an article, and the module editor."""
+"""Forms for drafting a course from an article, and for the module editor."""
 
 from __future__ import annotations
 
@@ -6,123 +6,23 @@ import re
 from typing import Any
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
-from wtforms import (
-    HiddenField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
+from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from course.extensions import db
-from course.instructor.authoring_services import citation_problems
+from course.instructor.authoring.services import citation_problems
+from course.instructor.preview import CommitForm, SourceForm, strip
 from course.models import Course, Module
 
-TOKEN_MAX_AGE = 2 * 3600
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_HELP = "lower-case letters, digits and single hyphens, e.g. ketamine-basics"
-
-
-class TokenProblem(ValueError):
-    """The signed preview is missing, expired or altered."""
-
-
-def strip(value: str | None) -> str | None:
-    """Trim surrounding whitespace, leaving None alone."""
-    return value.strip() if isinstance(value, str) else value
 
 
 def objective_lines(text: str | None) -> list[str]:
     """Return the non-blank lines of an objectives box, trimmed."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-class SourceForm(FlaskForm):
-    """Text to import: an uploaded file or pasted text (the file wins when both are given)."""
-
-    source_file = FileField("Upload a file (UTF-8 text)")
-    source_text = TextAreaField("…or paste the text", render_kw={"rows": 12})
-
-    def source(self) -> str:
-        """Return the uploaded or pasted text (call after validate)."""
-        return self._source
-
-    def validate_source_text(self, field: TextAreaField) -> None:
-        """Require a file or pasted text, and read the file as UTF-8."""
-        upload = self.source_file.data
-        text = field.data or ""
-        if upload is not None and getattr(upload, "filename", ""):
-            try:
-                text = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                raise ValidationError(f"The file is not UTF-8 text (byte {exc.start}).") from exc
-        if not text.strip():
-            raise ValidationError("Upload a file or paste the text to import.")
-        self._source = text
-
-
-class ImportForm(SourceForm):
-    """Choose the questions, their format, the target course and the $CATEGORY mapping."""
-
-    fmt = RadioField(
-        "Format",
-        choices=[SelectChoice("gift", "GIFT (Moodle)"), SelectChoice("aiken", "Aiken")],
-        default="gift",
-    )
-    course = SelectField("Import into course", coerce=int)
-    category_mode = RadioField(
-        "Map each $CATEGORY to",
-        choices=[SelectChoice("module", "a module"), SelectChoice("tags", "a tag")],
-        default="module",
-    )
-    default_module = SelectField("Default module", coerce=int, default=0)
-
-    def load_choices(self, courses: list[Course]) -> None:
-        """Offer every course, and every module grouped by its course (0: no module)."""
-        self.course.choices = [SelectChoice(c.id, f"{c.title} ({c.status.value})") for c in courses]
-        self.default_module.choices = [SelectChoice(0, "No module (course-level, final exam)")] + [
-            SelectChoice(m.id, f"{m.position}. {m.title}", optgroup=c.title)
-            for c in courses
-            for m in c.modules
-        ]
-
-    def validate_default_module(self, field: SelectField) -> None:
-        """The default module must belong to the chosen course."""
-        if field.data and self.course.data:
-            module = db.session.get(Module, field.data)
-            if module is None or module.course_id != self.course.data:
-                raise ValidationError("Pick a module of the chosen course, or no module.")
-
-
-class CommitForm(FlaskForm):
-    """Carry the preview to the commit step in a signed, compressed hidden field."""
-
-    token = HiddenField()
-
-    def seal(self, data: dict[str, Any], secret: str, salt: str) -> None:
-        """Sign data into the hidden field."""
-        self.token.data = URLSafeTimedSerializer(secret, salt=salt).dumps(data)
-
-    def unseal(self, secret: str, salt: str) -> dict[str, Any]:
-        """Return the signed data; raise TokenProblem when it is missing, expired or altered."""
-        try:
-            data = URLSafeTimedSerializer(secret, salt=salt).loads(
-                self.token.data or "", max_age=TOKEN_MAX_AGE
-            )
-        except SignatureExpired as exc:
-            raise TokenProblem("The preview expired: upload the text again.") from exc
-        except BadSignature as exc:
-            raise TokenProblem("The preview is missing or was altered: upload again.") from exc
-        if not isinstance(data, dict):
-            raise TokenProblem("The preview is not readable: upload the text again.")
-        return data
 
 
 class ArticleForm(SourceForm):

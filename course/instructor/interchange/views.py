@@ -1,7 +1,7 @@
 """Question import (GIFT, Aiken) with a preview step, and GIFT export (instructors and admins).
 
 The export maps stored versions back to GIFT here; the import mapping lives in
-import_mapping, and the commit in import_services.
+interchange.mapping, and the commit in interchange.services.
 """
 
 from __future__ import annotations
@@ -15,15 +15,16 @@ from sqlalchemy.orm import selectinload
 from course.content.gift import export_gift as write_gift
 from course.content.interchange import ImportedOption, ImportedQuestion
 from course.extensions import db
-from course.instructor.import_forms import CommitForm, ImportForm, TokenProblem
-from course.instructor.import_services import (
+from course.instructor import bp
+from course.instructor.interchange.forms import ImportForm
+from course.instructor.interchange.services import (
     ImportPlan,
     ImportProblem,
     ImportSettings,
     commit_plan,
     plan_import,
 )
-from course.instructor.views import bp
+from course.instructor.preview import CommitForm, TokenProblem
 from course.models import Course, Module, Question, QuestionStatus
 from course.permissions import staff_required
 from course.quiz.types import get_type

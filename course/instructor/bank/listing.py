@@ -13,7 +13,6 @@ from sqlalchemy import and_, func, select
 
 from course.content.schema import TAGS
 from course.extensions import db
-from course.instructor.stats import LOW_DISCRIMINATION, TOO_EASY, TOO_HARD, flags
 from course.models import (
     Attempt,
     AttemptItem,
@@ -25,6 +24,7 @@ from course.models import (
     QuestionVersion,
     Quiz,
 )
+from course.psychometrics import LOW_DISCRIMINATION, TOO_EASY, TOO_HARD, flags
 from course.quiz.types import REGISTRY
 
 MIN_ATTEMPTS = 20  # below this many submitted responses, statistics show as "n/a"

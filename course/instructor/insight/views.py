@@ -14,11 +14,11 @@ from wtforms.fields.choices import SelectChoice
 from course.admin.services import record_audit
 from course.dbsetup import write_transaction
 from course.extensions import db
-from course.instructor import cohort_services as cohort_svc
-from course.instructor import insight_services as svc
-from course.instructor.charts import Bar, funnel_svg, histogram_svg
-from course.instructor.insight_forms import CohortFilterForm
-from course.instructor.views import bp
+from course.instructor import bp
+from course.instructor.insight import cohort as cohort_svc
+from course.instructor.insight import services as svc
+from course.instructor.insight.charts import Bar, funnel_svg, histogram_svg
+from course.instructor.insight.forms import CohortFilterForm
 from course.models import Course, CourseEvaluation, Quiz, User
 from course.permissions import staff_required
 
