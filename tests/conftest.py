@@ -186,6 +186,7 @@ def make_user(db) -> Callable[..., User]:  # noqa: ANN001
             "password": PASSWORD,
             "full_name": f"Test {role.value.title()} {n}",
             "profession": "MD",
+            "verified": True,
         }
         data.update(fields)
         user = create_user(role=role, **data)  # type: ignore[arg-type]

@@ -48,7 +48,9 @@ def eligible_learners(app: Flask, count: int) -> tuple[list[int], list[int]]:
         course = db.session.scalars(select(Course)).one()
         learners = []
         for n in range(count):
-            user = create_user(email=f"l{n}@example.org", password=PASSWORD, full_name=f"L {n}")
+            user = create_user(
+                email=f"l{n}@example.org", password=PASSWORD, full_name=f"L {n}", verified=True
+            )
             make_eligible(user.id, course)
             learners.append(user.id)
         admins = [

@@ -19,6 +19,8 @@ ROWS: dict[str, tuple[str, object, object, object, object]] = {
     "admin.audit": ("GET", "login", 403, 403, 200),
     "admin.users": ("GET", "login", 403, 403, 200),
     "admin.role": ("POST", "login", 403, 403, 400),
+    "admin.reset_password": ("POST", "login", 403, 403, 302),
+    "admin.mfa_reset": ("POST", "login", 403, 403, 302),
 }
 
 

@@ -54,9 +54,22 @@ class QuizSettingsForm(FlaskForm):
     question_count = IntegerField("Questions per attempt", validators=[InputRequired()])
     draw = FieldList(FormField(DrawRuleForm), min_entries=3, max_entries=3)
     pass_score = FloatField("Pass mark (fraction, e.g. 0.8)", validators=[InputRequired()])
-    max_attempts = IntegerField("Attempts allowed (blank: unlimited)", validators=[Optional()])
-    cooldown_minutes = IntegerField("Cooldown between attempts (minutes)", default=0)
-    time_limit_minutes = IntegerField("Time limit (minutes; blank: none)", validators=[Optional()])
+    # The bounds are QuizSettings' (errors land on the field); the browser is told them too.
+    max_attempts = IntegerField(
+        "Attempts allowed (blank: unlimited)",
+        validators=[Optional()],
+        render_kw={"min": 1, "max": 1000},
+    )
+    cooldown_minutes = IntegerField(
+        "Cooldown between attempts (minutes, at most 10080: a week)",
+        default=0,
+        render_kw={"min": 0, "max": 10080},
+    )
+    time_limit_minutes = IntegerField(
+        "Time limit (minutes, at most 600; blank: none)",
+        validators=[Optional()],
+        render_kw={"min": 1, "max": 600},
+    )
     review_policy = SelectField("Show correct answers", choices=POLICIES)
     review_correctness = SelectField("Show whether each answer was right", choices=CORRECTNESS)
     shuffle_questions = BooleanField("Shuffle questions")

@@ -72,7 +72,9 @@ class CohortFilterForm(FlaskForm):
     q = StringField(
         "Name or email contains", validators=[Optional(), Length(max=200)], filters=[strip]
     )
-    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1)])
+    page = IntegerField(
+        "Page", default=1, validators=[Optional(), NumberRange(min=1), NumberRange(max=100_000)]
+    )
 
     def validate_enrolled_to(self, field: Field) -> None:
         """The range cannot end before it starts."""

@@ -7,16 +7,19 @@ import io
 from collections.abc import Iterable, Iterator
 
 from flask import Response, abort, render_template, request, stream_with_context
+from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from course.admin.services import record_audit
+from course.dbsetup import write_transaction
 from course.extensions import db
 from course.instructor import bp
 from course.instructor.insight import cohort as cohort_svc
 from course.instructor.insight import services as svc
 from course.instructor.insight.charts import Bar, funnel_svg, histogram_svg
 from course.instructor.insight.forms import CohortFilterForm
-from course.models import Course, Quiz
+from course.models import Course, CourseEvaluation, Quiz, User
 from course.permissions import staff_required
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -150,8 +153,43 @@ def cohort_csv() -> Response:
     if cohort_ is None:
         abort(404)  # no course at all
     filename = f"cohort-{cohort_.course.slug}.csv"
+    # Who took a copy of learners' data, and which slice: the one write this GET makes.
+    with write_transaction():
+        record_audit(
+            current_user._get_current_object(),
+            "cohort.export_csv",
+            "course",
+            cohort_.course.id,
+            details={"filters": form.query_args()},
+        )
+        db.session.commit()
     return Response(
         stream_with_context(cohort_csv_chunks(cohort_, form.filters())),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/courses/<slug>/evaluations")
+@staff_required
+def evaluations(slug: str) -> str:
+    """Show the course evaluations, bias reports first, with the averages (staff)."""
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    if course is None:
+        abort(404)
+    rows = db.session.execute(
+        select(CourseEvaluation, User.full_name, User.profession)
+        .join(User, User.id == CourseEvaluation.user_id)
+        .where(CourseEvaluation.course_id == course.id)
+        .order_by(CourseEvaluation.free_of_bias, CourseEvaluation.submitted_at.desc())
+    ).all()
+    count = len(rows)
+    summary = {
+        "count": count,
+        "objectives_met": sum(r[0].objectives_met for r in rows) / count if count else None,
+        "relevance": sum(r[0].relevance for r in rows) / count if count else None,
+        "bias_reports": sum(1 for r in rows if not r[0].free_of_bias),
+    }
+    return render_template(
+        "instructor/insight/evaluations.html", course=course, rows=rows, summary=summary
     )
