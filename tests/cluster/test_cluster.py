@@ -20,12 +20,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
+import pyotp
 import pytest
 import redis
 from flask import Flask
 from sqlalchemy import func, select
 
-from course import create_app
+from course import clock, create_app
 from course.auth.services import create_user
 from course.ce.services import acknowledge
 from course.certificates import credential as vc
@@ -57,6 +58,7 @@ def _user(role: Role = Role.LEARNER, name: str = "Cluster Learner") -> User:
         full_name=name,
         role=role,
         profession="RN",
+        verified=True,  # a certificate needs a confirmed address
     )
     db.session.commit()
     return user
@@ -71,13 +73,26 @@ def course(cluster_app: Flask) -> Course:
 
 @pytest.fixture(scope="module")
 def admin(cluster_app: Flask) -> User:
-    return _user(Role.ADMIN, "Cluster Admin")
+    """An admin enrolled in TOTP, as production requires of staff."""
+    user = _user(Role.ADMIN, "Cluster Admin")
+    user.mfa_secret = pyotp.random_base32()
+    user.mfa_enabled_at = clock.now()
+    db.session.commit()
+    return user
 
 
 @pytest.fixture(scope="module")
 def admin_browser(admin: User) -> Browser:
+    """The admin signed in with password and authenticator code, through nginx."""
     browser = Browser()
-    assert browser.login(admin.email, PASSWORD, via="a").status == 302
+    reply = browser.login(admin.email, PASSWORD, via="a")
+    assert reply.status == 302, reply.text[:300]
+    assert urlsplit(reply.headers["Location"]).path == "/auth/mfa"
+    token = browser.get("/auth/mfa", via="a").csrf()
+    code = pyotp.TOTP(admin.mfa_secret).now()
+    second = browser.post("/auth/mfa", via="a", data={"csrf_token": token, "code": code})
+    assert second.status == 302, second.text[:300]
+    assert urlsplit(second.headers["Location"]).path != "/auth/mfa"
     return browser
 
 
@@ -292,7 +307,9 @@ def test_backup_while_serving_restores_to_verifying_certificates(cluster_app: Fl
         for row in rows:
             assert vc.verify(row.credential, ring.resolver()).ok, row.code
             path = urlsplit(row.credential["credentialStatus"]["statusListCredential"]).path
-            listed = client.get(path).get_json()
+            # Production trusts only PUBLIC_BASE_URL's host, as a real request would carry.
+            listed = client.get(path, base_url=env["PUBLIC_BASE_URL"]).get_json()
+            assert listed is not None, path
             revoked, errors = statuslist.check_status(row.credential, listed, ring.resolver())
             assert errors == []
             assert revoked is (row.status.value != "valid")
