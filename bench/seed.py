@@ -101,7 +101,7 @@ def seed(db_path: Path, learners: int = 1000, seed_value: int = 20240601) -> See
 
 def issue_bench_certificate(course: Course, keys_dir: Path) -> str:
     """Issue the benchmark learner a real, signed certificate (bench data: eligibility skipped)."""
-    from course.certificates.codes import Issuer
+    from course.certificates.issuer import Issuer
     from course.certificates.services import insert_certificate
     from course.models import User
 

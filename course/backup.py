@@ -232,7 +232,7 @@ def backup_cli() -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None)
 def create_command(out_dir: Path | None) -> None:
     """Take a consistent online snapshot of the database and, separately, the signing keys."""
-    from course.certificates.views import keys_dir
+    from course.certificates.issuer import keys_dir
 
     folder = out_dir or Path(current_app.instance_path) / "backups"
     snapshot = create_backup(current_app, folder, keys_dir(current_app))
@@ -246,7 +246,7 @@ def create_command(out_dir: Path | None) -> None:
 @click.option("--keys", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def restore_command(database: Path, keys: Path | None) -> None:
     """Restore a snapshot into an empty database, and its signing keys beside any present."""
-    from course.certificates.views import keys_dir
+    from course.certificates.issuer import keys_dir
 
     try:
         added = restore_backup(database, keys, keys_dir(current_app))

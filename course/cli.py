@@ -261,8 +261,8 @@ def keys_cli() -> None:
 @keys_cli.command("generate")
 def generate_key_command() -> None:
     """Generate a new Ed25519 signing key; older keys stay for verification (rotation)."""
+    from course.certificates.issuer import keys_dir
     from course.certificates.keys import generate_key
-    from course.certificates.views import keys_dir
 
     directory = keys_dir(current_app)
     record = generate_key(directory)
@@ -272,8 +272,8 @@ def generate_key_command() -> None:
 @keys_cli.command("ensure")
 def ensure_key_command() -> None:
     """Generate a signing key only if none exists yet (used by `make run`)."""
+    from course.certificates.issuer import keys_dir
     from course.certificates.keys import generate_key, load_keyring
-    from course.certificates.views import keys_dir
 
     directory = keys_dir(current_app)
     if directory.exists() and load_keyring(directory).keys:

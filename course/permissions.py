@@ -8,8 +8,11 @@ from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from course.models import Role, User
+from course.extensions import db
+from course.models import Attempt, AttemptItem, Role, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,3 +51,16 @@ def ensure_self(owner_id: int) -> None:
     """Abort with 404 unless the current user owns it (admins too: attempts are personal)."""
     if current_user.id != owner_id:
         abort(404)
+
+
+def own_attempt(attempt_id: int) -> Attempt:
+    """Load an attempt with its items and versions; 404 unless it is the current user's."""
+    attempt = db.session.scalar(
+        select(Attempt)
+        .options(selectinload(Attempt.items).selectinload(AttemptItem.version))
+        .where(Attempt.id == attempt_id)
+    )
+    if attempt is None:
+        abort(404)
+    ensure_self(attempt.user_id)
+    return attempt

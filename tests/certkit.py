@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 
 from course import clock
 from course.certificates.eligibility import record_attestation, record_evaluation
+from course.certificates.issuer import current_issuer
 from course.certificates.services import issue_certificate
-from course.certificates.views import current_issuer
 from course.extensions import db
 from course.learning.services import complete_module, enroll, mark_course_complete, record_view
 from course.models import Attempt, AttemptStatus, Course, Quiz, QuizKind, Role, User

@@ -51,3 +51,17 @@ def test_every_test_module_holds_tests() -> None:
         if "def test_" not in path.read_text(encoding="utf-8")
     ]
     assert empty == []
+
+
+def test_no_package_imports_another_blueprints_views() -> None:
+    found = grep(
+        r"^\s*from course\.[\w.]+\.views import|^\s*from course\.[\w.]+ import views", "course"
+    )
+    crossing = []
+    for line in found:
+        path, _, code = line.split(":", 2)
+        importer = path.split("/")[1]  # course/<package>/... (or a top-level module)
+        imported = code.split("from course.", 1)[1].split(".")[0].split()[0]
+        if importer != imported and path not in ("course/__init__.py",):
+            crossing.append(line)
+    assert crossing == []

@@ -16,9 +16,9 @@ import pytest
 from course import create_app
 from course.certificates import credential as vc
 from course.certificates import statuslist
+from course.certificates.issuer import current_issuer
 from course.certificates.keys import load_keyring
 from course.certificates.services import issue_certificate, revoke_certificate
-from course.certificates.views import current_issuer
 from course.extensions import db as _db
 from course.models import Certificate
 from tests.certkit import make_eligible

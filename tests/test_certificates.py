@@ -15,8 +15,8 @@ from course.certificates.eligibility import (
     hours_problem,
     load_eligibility,
 )
+from course.certificates.issuer import current_issuer
 from course.certificates.services import issue_certificate
-from course.certificates.views import current_issuer
 from course.models import AuditEntry, Certificate, CourseEvaluation, Role, TimeAttestation
 from tests.certkit import (
     ACCREDITED,

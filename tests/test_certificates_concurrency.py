@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from course.auth.services import create_user
 from course.certificates.eligibility import CertificateError
+from course.certificates.issuer import current_issuer
 from course.certificates.services import AlreadyIssuedError, issue_certificate, revoke_certificate
-from course.certificates.views import current_issuer
 from course.extensions import db
 from course.models import AuditEntry, Certificate, CertificateStatus, Course, Enrollment, Role, User
 from tests.certkit import make_eligible, sync_course

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from course.certificates import credential as vc
 from course.certificates import statuslist
 from course.certificates.eligibility import CertificateError, current_certificate
+from course.certificates.issuer import current_issuer
 from course.certificates.keys import did_document, did_document_resolver, load_keyring
 from course.certificates.services import (
     AlreadyIssuedError,
@@ -24,7 +25,6 @@ from course.certificates.services import (
     reissue_certificate,
     revoke_certificate,
 )
-from course.certificates.views import current_issuer
 from course.models import AuditEntry, Certificate, CertificateStatus, Role
 from tests.certkit import (
     ACCREDITED,

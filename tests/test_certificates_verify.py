@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from course.certificates.issuer import current_issuer
 from course.certificates.services import (
     issue_certificate,
     reissue_certificate,
     revoke_certificate,
 )
-from course.certificates.views import current_issuer
 from course.models import AuditEntry, Role
 from tests.certkit import (
     make_eligible,

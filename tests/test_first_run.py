@@ -15,7 +15,7 @@ from flask import Flask
 
 import course
 from course import create_app
-from course.certificates.views import keys_dir
+from course.certificates.issuer import keys_dir
 from tests.conftest import ROOT
 
 DEMO_LINE = re.compile(r"^\s*demo (\w+)\s+(\S+@\S+)\s+password: (\S+)$", re.MULTILINE)

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from course.certificates import statuslist
+from course.certificates.issuer import current_issuer
 from course.certificates.keys import load_keyring
 from course.certificates.services import issue_certificate, revoke_certificate
-from course.certificates.views import current_issuer
 from tests.certkit import make_eligible
 from tests.test_certificates_issue import (  # noqa: F401 - fixtures
     admin,

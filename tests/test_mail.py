@@ -170,8 +170,8 @@ def test_resend_and_change_email_need_the_new_address_confirmed(
 
 def test_certificate_waits_for_a_confirmed_address(app, db, make_user) -> None:  # noqa: ANN001
     from course.certificates.eligibility import NotEligibleError
+    from course.certificates.issuer import current_issuer
     from course.certificates.services import issue_certificate
-    from course.certificates.views import current_issuer
     from tests.certkit import make_eligible, sync_course
 
     course = sync_course()

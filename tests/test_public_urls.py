@@ -10,9 +10,9 @@ import pytest
 
 from course import create_app
 from course.certificates import credential as vc
+from course.certificates.issuer import current_issuer
 from course.certificates.keys import load_keyring
 from course.certificates.services import issue_certificate
-from course.certificates.views import current_issuer
 from course.models import Role
 from tests.certkit import make_eligible, sync_course
 

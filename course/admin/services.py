@@ -14,8 +14,8 @@ from sqlalchemy import Select, and_, case, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from course import clock
-from course.certificates.codes import Issuer
 from course.certificates.eligibility import CertificateError
+from course.certificates.issuer import Issuer
 from course.extensions import db
 from course.models import (
     Attempt,

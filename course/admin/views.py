@@ -26,17 +26,18 @@ from course.auth.mfa import reset_mfa
 from course.auth.sessions import revoke_all
 from course.auth.stepup import step_up_required
 from course.certificates.eligibility import CertificateError, credit_for, load_eligibility
+from course.certificates.issuer import current_issuer
 from course.certificates.services import (
     draft_snapshot,
     reissue_certificate,
     reissue_draft,
     revoke_certificate,
 )
-from course.certificates.views import absolute_url, current_issuer
 from course.extensions import db
 from course.mail import certificate_issued_message, certificate_revoked_message, queue
 from course.models import AuditEntry, Certificate, Role, User
 from course.permissions import admin_required
+from course.urls import public_url
 
 bp = Blueprint("admin", __name__)
 
@@ -159,7 +160,7 @@ def _detail(
         certificate=certificate,
         supersedes=supersedes,
         history=history,
-        verify_url=absolute_url("certificates.verify", code=certificate.code),
+        verify_url=public_url("certificates.verify", code=certificate.code),
         revoke_form=revoke_form or RevokeForm(prefix="revoke", formdata=None),
         reissue_form=reissue_form or ReissueForm(prefix="reissue", formdata=None),
     )

@@ -13,8 +13,8 @@ from werkzeug.wrappers import Response
 from course.extensions import csrf, db
 from course.learning.progress import CourseState, QuizState, load_course_states
 from course.models import Course, PublishStatus
+from course.permissions import own_attempt
 from course.quiz.view_models import take_items
-from course.quiz.views import own_attempt
 from course.urls import public_url
 
 bp = Blueprint("api", __name__)

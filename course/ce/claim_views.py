@@ -14,8 +14,8 @@ from course.ce.registry import CREDIT_TYPES
 from course.ce.views import bp, published_course_or_404
 from course.certificates.codes import find_by_code, normalise
 from course.certificates.eligibility import CertificateError, Eligibility, load_eligibility
+from course.certificates.issuer import current_issuer
 from course.certificates.services import auto_issue_if_ready
-from course.certificates.views import current_issuer
 from course.extensions import db
 from course.models import Certificate, ClaimCredential, Course
 from course.permissions import ensure_owner

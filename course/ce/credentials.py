@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from course.certificates import credential as vc
-from course.certificates.codes import Issuer
+from course.certificates.issuer import Issuer
 from course.extensions import db
 from course.models import Certificate, ClaimCredential
 

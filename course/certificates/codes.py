@@ -9,22 +9,20 @@ neighbours. Typed codes are forgiving: case, spaces, dashes and the look-alikes 
 from __future__ import annotations
 
 import secrets
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from course import clock
 from course.certificates import credential as vc
-from course.certificates.keys import KeyRecord, Keyring, generate_key, load_keyring
 from course.certificates.statuslist import MIN_SIZE, build_status_list_credential
 from course.extensions import db
 from course.models import Certificate, CertificateStatus
+
+if TYPE_CHECKING:
+    from course.certificates.issuer import Issuer
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 PREFIX = "PRAC"
@@ -33,7 +31,6 @@ GROUP = 4
 _VALUE = {symbol: value for value, symbol in enumerate(ALPHABET)}
 _ALIASES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _SEPARATORS = str.maketrans("", "", " -_.\t\n\r")
-_KEY_LOCK = threading.Lock()
 
 
 def check_symbol(symbols: str) -> str:
@@ -73,46 +70,6 @@ def normalise(typed: str | None) -> str | None:
     if check_symbol(body) != check:
         return None
     return _format(body)
-
-
-@dataclass(frozen=True)
-class Issuer:
-    """Who issues and signs: name, public URLs, DID choice and the signing-key folder."""
-
-    name: str
-    home_url: str
-    status_list_url: Callable[[int], str]  # list n is signed by the n-th key (oldest is 1)
-    verify_url: Callable[[str], str]
-    course_url: Callable[[str], str]
-    keys_dir: Path
-    did_web_domain: str | None = None
-    signatory_name: str | None = None
-    signatory_title: str | None = None
-
-    def keyring(self, *, create: bool = False) -> Keyring:
-        """Load the signing keys; with create=True, generate the first key if there is none."""
-        ring = load_keyring(self.keys_dir)
-        if ring.keys or not create:
-            return ring
-        with _KEY_LOCK:  # concurrent first issues make one key, not several
-            if not load_keyring(self.keys_dir).keys:
-                try:
-                    generate_key(self.keys_dir)
-                except FileExistsError:  # another process made it in the same microsecond
-                    pass
-        return load_keyring(self.keys_dir)
-
-    def did(self, ring: Keyring) -> str:
-        """did:web:<domain> when configured, else the active key's did:key."""
-        if self.did_web_domain:
-            return "did:web:" + self.did_web_domain.replace(":", "%3A")
-        return ring.active.did_key
-
-    def did_for(self, key: KeyRecord) -> str:
-        """The DID a credential signed by ``key`` names: did:web, else that key's did:key."""
-        if self.did_web_domain:
-            return "did:web:" + self.did_web_domain.replace(":", "%3A")
-        return key.did_key
 
 
 def find_by_code(code: str | None) -> Certificate | None:

@@ -17,7 +17,7 @@ from course.admin.services import record_audit
 from course.ce.certificate import certificate_fields, issue_problems
 from course.ce.credentials import sign_further_claims
 from course.certificates import credential as vc
-from course.certificates.codes import Issuer, new_code
+from course.certificates.codes import new_code
 from course.certificates.eligibility import (
     CertificateError,
     Eligibility,
@@ -26,6 +26,7 @@ from course.certificates.eligibility import (
     current_certificate,
     load_eligibility,
 )
+from course.certificates.issuer import Issuer
 from course.extensions import db
 from course.models import Certificate, CertificateStatus, Course, User
 

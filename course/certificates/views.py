@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from functools import lru_cache
-from pathlib import Path
 
 from flask import (
     Blueprint,
-    Flask,
     Response,
     abort,
     current_app,
@@ -25,7 +23,6 @@ from sqlalchemy import select
 
 from course.ce.services import course_has_credit
 from course.certificates.codes import (
-    Issuer,
     find_by_code,
     normalise,
     public_record,
@@ -39,6 +36,7 @@ from course.certificates.eligibility import (
     record_evaluation,
 )
 from course.certificates.forms import AttestationForm, EvaluationForm, VerifyForm
+from course.certificates.issuer import current_issuer
 from course.certificates.keys import did_document
 from course.certificates.pdf import render_certificate_pdf
 from course.certificates.services import auto_issue_if_ready
@@ -56,32 +54,6 @@ STATUS_LIST_LIMIT = "120/minute"
 NOINDEX = "noindex, nofollow"
 # One per-IP budget across every way of looking a code up, so the routes cannot be summed.
 verify_limit = limiter.shared_limit(VERIFY_LIMIT, scope="certificate-verify")
-
-
-def absolute_url(endpoint: str, **values: object) -> str:
-    """An absolute URL under PUBLIC_BASE_URL, never the Host header (course.urls)."""
-    return public_url(endpoint, **values)
-
-
-def keys_dir(app: Flask) -> Path:
-    """Where the signing keys live: CERTIFICATE_KEYS_DIR, else instance/keys (never in git)."""
-    return Path(app.config.get("CERTIFICATE_KEYS_DIR") or Path(app.instance_path) / "keys")
-
-
-def current_issuer() -> Issuer:
-    """The issuer as configured for this app (needs a request or app context)."""
-    config = current_app.config
-    return Issuer(
-        name=config.get("CERTIFICATE_ISSUER_NAME") or "Practicum",
-        home_url=absolute_url("learning.catalog"),
-        status_list_url=lambda n: absolute_url("certificates.status_list", list_id=n),
-        verify_url=lambda code: absolute_url("certificates.verify", code=code),
-        course_url=lambda slug: absolute_url("learning.course_page", course_slug=slug),
-        keys_dir=keys_dir(current_app),
-        did_web_domain=config.get("DID_WEB_DOMAIN") or None,
-        signatory_name=config.get("CERTIFICATE_SIGNATORY_NAME"),
-        signatory_title=config.get("CERTIFICATE_SIGNATORY_TITLE"),
-    )
 
 
 @bp.app_template_global("certificate_steps")
@@ -183,7 +155,7 @@ def mine() -> str:
         .where(Certificate.user_id == current_user.id)
         .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     ).all()
-    links = {c.code: absolute_url("certificates.verify", code=c.code) for c in certificates}
+    links = {c.code: public_url("certificates.verify", code=c.code) for c in certificates}
     return render_template("certificates/mine.html", certificates=certificates, links=links)
 
 
@@ -212,7 +184,7 @@ def download(code: str) -> Response:
     pdf = certificate_pdf(
         certificate.code,
         json.dumps(certificate.snapshot, sort_keys=True),
-        absolute_url("certificates.verify", code=certificate.code),
+        public_url("certificates.verify", code=certificate.code),
         STATUS_NOTES.get(certificate.status),
     )
     response = Response(pdf, mimetype="application/pdf")
@@ -290,9 +262,9 @@ def api_certificate(code: str) -> Response | tuple[Response, int]:
         body = jsonify(error="Not Found", status=404, message="No certificate has this code.")
         return _cors(_noindex(body)), 404
     record = public_record(certificate)
-    record["verify_url"] = absolute_url("certificates.verify", code=certificate.code)
+    record["verify_url"] = public_url("certificates.verify", code=certificate.code)
     if "superseded_by" in record:
-        record["superseded_by_url"] = absolute_url(
+        record["superseded_by_url"] = public_url(
             "certificates.verify", code=record["superseded_by"]
         )
     return _cors(_noindex(jsonify(record)))

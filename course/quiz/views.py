@@ -6,14 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from course import clock
 from course.extensions import db
 from course.learning.progress import load_course_states
-from course.models import Attempt, AttemptItem, Quiz, QuizKind
-from course.permissions import ensure_self
+from course.models import Attempt, Quiz, QuizKind
+from course.permissions import own_attempt
 from course.quiz.grading import score_attempt
 from course.quiz.review import review_visibility
 from course.quiz.services import (
@@ -33,19 +32,6 @@ def _quiz_or_404(quiz_id: int) -> Quiz:
     if quiz is None:
         abort(404)
     return quiz
-
-
-def own_attempt(attempt_id: int) -> Attempt:
-    """Load an attempt with its items and versions; 404 unless it is the current user's."""
-    attempt = db.session.scalar(
-        select(Attempt)
-        .options(selectinload(Attempt.items).selectinload(AttemptItem.version))
-        .where(Attempt.id == attempt_id)
-    )
-    if attempt is None:
-        abort(404)
-    ensure_self(attempt.user_id)
-    return attempt
 
 
 def _state_for(quiz: Quiz):  # noqa: ANN202
