@@ -63,7 +63,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Mount each feature blueprint."""
-    from course.admin.views import bp as admin_bp
+    from course.admin.routes import bp as admin_bp
     from course.api.views import bp as api_bp
     from course.auth.views import bp as auth_bp
     from course.ce.routes import bp as ce_bp

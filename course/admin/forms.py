@@ -54,6 +54,22 @@ class ReissueForm(ConfirmedForm):
     )
 
 
+class IssueAfterRevocationForm(FlaskForm):
+    """Issue again to one learner whose certificate was revoked: an explicit confirmation."""
+
+    confirm = BooleanField(
+        "I have checked that the reason for the revocation no longer applies",
+        validators=[
+            DataRequired("Tick the box to confirm the revocation reason no longer applies.")
+        ],
+    )
+    reason = TextAreaField(
+        "Why a new certificate may be issued",
+        filters=[_strip],
+        validators=[DataRequired("Give a reason for issuing again."), Length(max=REASON_MAX)],
+    )
+
+
 class RoleForm(ConfirmedForm):
     """Give a user another role."""
 

@@ -19,9 +19,12 @@ ROWS: dict[str, tuple[str, object, object, object, object]] = {
     "admin.audit": ("GET", "login", 403, 403, 200),
     "admin.users": ("GET", "login", 403, 403, 200),
     "admin.role": ("POST", "login", 403, 403, 400),
+    # No such enrolment awaiting issue after a revocation: back to the queue with a message.
+    "admin.issue_again": ("POST", "login", 403, 403, 302),
 }
 
 
 def extend_world(world: dict[str, Any], db: Any, make_user: Any) -> None:
     """Add an issued certificate and a learner whose role could be changed."""
     world_certificate(world, db, make_user)
+    world.setdefault("enrollment_id", 999_999)  # no such enrolment: the queue says so
