@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import date, datetime
 
-from flask import Flask, Response, request
+from flask import Flask, Response, has_request_context, request
+from flask_login import current_user
 
 from course import clock
+from course.dates import human_date, human_datetime, human_time
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -37,6 +39,13 @@ def nav_extra(app: Flask, user) -> list[tuple[str, str]]:  # noqa: ANN001
     return [(e, label) for e, label in links if e in app.view_functions]
 
 
+def reader_time_zone() -> str | None:
+    """The signed-in reader's time zone (a profile setting), else None for UTC."""
+    if has_request_context() and current_user.is_authenticated:
+        return getattr(current_user, "time_zone", None)
+    return None
+
+
 def register_web_helpers(app: Flask) -> None:
     """Add security headers to every response and expose helpers to templates."""
 
@@ -51,12 +60,16 @@ def register_web_helpers(app: Flask) -> None:
         return response
 
     @app.template_filter("date")
-    def format_date(value: datetime | None, fmt: str = "%d %b %Y") -> str:
-        return value.strftime(fmt) if value else ""
+    def format_date(value: datetime | date | str | None) -> str:
+        return human_date(value, reader_time_zone())
 
     @app.template_filter("datetime")
-    def format_datetime(value: datetime | None) -> str:
-        return value.astimezone(UTC).strftime("%d %b %Y %H:%M UTC") if value else ""
+    def format_datetime(value: datetime | str | None) -> str:
+        return human_datetime(value, reader_time_zone())
+
+    @app.template_filter("time")
+    def format_time(value: datetime | None) -> str:
+        return human_time(value, reader_time_zone())
 
     @app.template_filter("pct")
     def format_pct(value: float | None) -> str:
