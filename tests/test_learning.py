@@ -82,7 +82,10 @@ def test_mark_complete_updates_dashboard(client, small_course, make_user, login,
     assert response.status_code == 302
     soup = get_page("/dashboard")
     assert "1 of 2 modules complete" in soup.get_text(" ")
-    assert "Resume: Alpha" in soup.get_text(" ")
+    # One next step only, never a second button back to the finished module.
+    steps = soup.select("[data-testid=next-step] a")
+    assert [a.get_text(strip=True) for a in steps] == ["Next: Start module 2: Beta"]
+    assert "Resume: Alpha" not in soup.get_text(" ")
 
 
 def test_cannot_complete_unopened_or_locked_module(

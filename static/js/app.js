@@ -3,8 +3,13 @@
 
 document.addEventListener("DOMContentLoaded", () => {
   // Ask before destructive or final actions: any button or form with data-confirm.
+  // A quiz submit with unanswered questions skips the dialog: the server names them, with links.
+  const unansweredIn = (form) => Array.from(form.querySelectorAll("fieldset[id^=question-]"))
+    .filter((set) => set.querySelector("input[type=radio], input[type=checkbox]")
+      && !set.querySelector("input:checked"));
   document.querySelectorAll("[data-confirm]").forEach((el) => {
     el.addEventListener("click", (event) => {
+      if (el.hasAttribute("data-confirm-skip-unanswered") && el.form && unansweredIn(el.form).length) return;
       if (!window.confirm(el.dataset.confirm)) event.preventDefault();
     });
   });
