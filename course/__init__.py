@@ -48,6 +48,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
+    login_manager.login_message = "Please sign in to open this page."
     login_manager.session_protection = "strong"
 
     from course.dbsetup import configure_engines

@@ -50,7 +50,7 @@ def register() -> str | Response:
         db.session.commit()
         login_user(user)
         flash("Welcome to Practicum. Your account is ready.", "success")
-        return redirect(url_for("learning.catalog"))
+        return redirect(safe_next(request.args.get("next")) or url_for("learning.catalog"))
     return render_template("auth/register.html", form=form)
 
 

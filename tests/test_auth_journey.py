@@ -1,0 +1,78 @@
+"""Registration and account friction fixed in #16: an empty profession, passwords kept after
+an error, autocomplete, a real sign-in link, returning to the course, the same password."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+from sqlalchemy import select
+
+from course.models import User
+from tests.conftest import PASSWORD
+from tests.test_auth import GOOD, register
+
+
+def _soup(response) -> BeautifulSoup:  # noqa: ANN001
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def test_profession_starts_empty_and_is_required(client, db) -> None:  # noqa: ANN001
+    page = _soup(client.get("/auth/register"))
+    chosen = page.select_one("select#profession option[selected]") or page.select_one(
+        "select#profession option"
+    )
+    assert chosen["value"] == ""
+    response = register(client, profession="")
+    assert response.status_code == 200
+    assert "Choose your profession or credential." in response.get_data(as_text=True)
+    assert db.session.scalar(select(User)) is None
+
+
+def test_passwords_are_kept_after_another_field_fails(client, db) -> None:  # noqa: ANN001
+    page = _soup(register(client, profession=""))
+    assert page.select_one("#password")["value"] == PASSWORD
+    assert page.select_one("#confirm")["value"] == PASSWORD
+
+
+def test_fields_carry_autocomplete(client) -> None:  # noqa: ANN001
+    page = _soup(client.get("/auth/register"))
+    expected = {"full_name": "name", "email": "email", "password": "new-password"}
+    for field, token in expected.items():
+        assert page.select_one(f"#{field}")["autocomplete"] == token
+    login = _soup(client.get("/auth/login"))
+    assert login.select_one("#password")["autocomplete"] == "current-password"
+
+
+def test_duplicate_email_links_to_sign_in(client, db) -> None:  # noqa: ANN001
+    register(client)
+    client.post("/auth/logout")
+    page = _soup(register(client))
+    link = page.find("a", string="Sign in instead")
+    assert link is not None
+    assert link["href"] == "/auth/login"
+
+
+def test_registering_from_a_course_returns_to_it(client, db) -> None:  # noqa: ANN001
+    response = client.post("/auth/register?next=/courses/some-course", data=GOOD)
+    assert response.headers["Location"] == "/courses/some-course"
+
+
+def test_registering_refuses_an_offsite_next(client, db) -> None:  # noqa: ANN001
+    response = client.post("/auth/register?next=//evil.example", data=GOOD)
+    assert response.headers["Location"] == "/"
+
+
+def test_same_password_is_refused(client, make_user, login) -> None:  # noqa: ANN001
+    login(make_user())
+    response = client.post(
+        "/auth/password",
+        data={"pw-current": PASSWORD, "pw-password": PASSWORD, "pw-confirm": PASSWORD},
+    )
+    assert response.status_code == 400
+    assert "this one is your current password" in response.get_data(as_text=True)
+
+
+def test_sign_in_wording_everywhere(client) -> None:  # noqa: ANN001
+    response = client.get("/dashboard", follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "Please sign in to open this page." in text
+    assert "log in" not in text.lower()
