@@ -47,19 +47,22 @@ def paginate(stmt: Select[Any], number: int, per_page: int) -> Page[Any]:
     return Page(items, number, per_page, total or 0)
 
 
-def audit_page(number: int, per_page: int = 50) -> Page[AuditEntry]:
-    """The audit log, newest first."""
-    stmt = (
-        select(AuditEntry)
-        .options(selectinload(AuditEntry.actor))
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    )
+def audit_page(number: int, stmt: Select[Any] | None = None, per_page: int = 50) -> Page[Any]:
+    """The audit log (or a filtered select of it), newest first."""
+    if stmt is None:
+        stmt = (
+            select(AuditEntry)
+            .options(selectinload(AuditEntry.actor))
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        )
     return paginate(stmt, number, per_page)
 
 
-def users_page(number: int, per_page: int = 50) -> Page[User]:
-    """Every account, by name."""
-    return paginate(select(User).order_by(User.full_name, User.id), number, per_page)
+def users_page(number: int, stmt: Select[Any] | None = None, per_page: int = 50) -> Page[User]:
+    """Accounts by name: all of them, or those a filtered select finds."""
+    if stmt is None:
+        stmt = select(User).order_by(User.full_name, User.id)
+    return paginate(stmt, number, per_page)
 
 
 def certificates_page(number: int, per_page: int = 50) -> Page[Certificate]:

@@ -15,7 +15,7 @@ from course.admin.forms import (
     RevokeForm,
     SelectionForm,
 )
-from course.admin.pages import audit_page, certificates_page
+from course.admin.pages import certificates_page
 from course.admin.services import (
     BulkResult,
     certificate_queue,
@@ -252,10 +252,3 @@ def reissue(certificate_id: int) -> Response | tuple[str, int] | str:
     db.session.commit()
     flash(f"Certificate {new.code} replaces {certificate.code}.", "success")
     return redirect(url_for("admin.certificate", certificate_id=new.id))
-
-
-@bp.route("/audit")
-@admin_required
-def audit() -> str:
-    """The audit log, newest first, paginated."""
-    return render_template("admin/audit.html", page=audit_page(page_number()))
