@@ -60,7 +60,9 @@ def register_web_helpers(app: Flask) -> None:
         return response
 
     @app.template_filter("date")
-    def format_date(value: datetime | date | str | None) -> str:
+    def format_date(value: datetime | date | str | None, fmt: str | None = None) -> str:
+        if fmt is not None and isinstance(value, datetime | date):
+            return value.strftime(fmt)  # an explicit format, e.g. ISO dates in a data table
         return human_date(value, reader_time_zone())
 
     @app.template_filter("datetime")

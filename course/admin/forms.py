@@ -172,10 +172,8 @@ class NewUserForm(FlaskForm):
         + [SelectChoice(c, label) for c, label in PROFESSIONS],
         validators=[DataRequired("Choose a profession or credential.")],
     )
-    role = SelectField(
-        "Role",
-        choices=[SelectChoice(r.value, r.value.title()) for r in Role],
-        validators=[DataRequired("Choose a role.")],
+    role = SelectField(  # the choice itself is validated; "required" would need a blank first
+        "Role", choices=[SelectChoice(r.value, r.value.title()) for r in Role]
     )
 
 

@@ -80,6 +80,10 @@ def test_key_pages_pass_axe(browser: Browser, live_server: LiveServer, axe_sourc
             "/admin/certificates",
             "/admin/audit",
             "/admin/users",
+            "/admin/users?letter=A",
+            "/admin/users/1",
+            "/admin/users/new",
+            "/certificates",
         ]
         for path in signed_in:
             page.goto(path)
