@@ -76,3 +76,24 @@ def test_sign_in_wording_everywhere(client) -> None:  # noqa: ANN001
     text = response.get_data(as_text=True)
     assert "Please sign in to open this page." in text
     assert "log in" not in text.lower()
+
+
+def test_time_zone_setting_shows_local_times(client, db, make_user, login) -> None:  # noqa: ANN001
+    from datetime import UTC, datetime
+
+    from course.dates import human_datetime
+
+    user = login(make_user(full_name="Tia Zone", profession="RN"))
+    data = {"full_name": "Tia Zone", "profession": "RN", "time_zone": "America/New_York"}
+    assert client.post("/auth/profile", data=data).status_code == 302
+    db.session.refresh(user)
+    assert user.time_zone == "America/New_York"
+    moment = datetime(2026, 12, 1, 16, 46, tzinfo=UTC)
+    assert human_datetime(moment, user.time_zone) == "1 December 2026, 11:46 EST"
+    assert human_datetime(moment) == "1 December 2026, 16:46 UTC"
+    page = client.get("/auth/profile").get_data(as_text=True)
+    assert '<option selected value="America/New_York">' in page
+    bad = client.post("/auth/profile", data={**data, "time_zone": "Mars/Olympus"})
+    assert bad.status_code == 200
+    db.session.refresh(user)
+    assert user.time_zone == "America/New_York"

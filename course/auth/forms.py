@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 from wtforms.widgets import PasswordInput
 
 from course.auth.passwords import MAX_LENGTH, password_problems
+from course.dates import time_zone_names
 from course.extensions import db
 from course.models import PROFESSIONS, User
 
@@ -124,6 +125,18 @@ class LoginForm(FlaskForm):
 
 class ProfileForm(ProfileFields):
     """Edit the profile (future certificates use it; issued ones never change)."""
+
+    time_zone = SelectField(
+        "Time zone for dates and times",
+        choices=[SelectChoice(name, name.replace("_", " ")) for name in time_zone_names()],
+        default="UTC",
+        validate_choice=False,  # absent: unchanged; unknown: named below
+    )
+
+    def validate_time_zone(self, field: SelectField) -> None:
+        """Accept only a time zone this system knows."""
+        if field.data and field.data not in time_zone_names():
+            raise ValidationError("Choose a time zone from the list.")
 
 
 class PasswordChangeForm(FlaskForm):

@@ -87,11 +87,15 @@ def logout() -> Response:
 def profile() -> str | Response:
     """Show and edit one's own profile (signed-in users)."""
     form = ProfileForm(obj=current_user)
+    if not form.is_submitted():
+        form.time_zone.data = current_user.time_zone or "UTC"
     if form.validate_on_submit():
         current_user.full_name = form.full_name.data
         current_user.profession = form.profession.data
         current_user.licence_number = form.licence_number.data or None
         current_user.licence_state = form.licence_state.data or None
+        if form.time_zone.data:
+            current_user.time_zone = None if form.time_zone.data == "UTC" else form.time_zone.data
         db.session.commit()
         flash(
             "Profile saved. Certificates already issued keep the details they were issued with.",

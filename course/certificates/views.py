@@ -42,6 +42,7 @@ from course.certificates.journey import certificate_steps, course_next_step
 from course.certificates.keys import did_document
 from course.certificates.pdf import render_certificate_pdf
 from course.certificates.services import auto_issue_if_ready
+from course.certificates.sharing import linkedin_url
 from course.extensions import db, limiter
 from course.learning.progress import load_course_states
 from course.models import Certificate, CertificateStatus, Course, PublishStatus
@@ -183,9 +184,9 @@ def mine() -> str:
     ).all()
     links = {c.code: absolute_url("certificates.verify", code=c.code) for c in certificates}
     pending = [s for s in load_course_states(current_user.id) if s.course_complete]
-    return render_template(
-        "certificates/mine.html", certificates=certificates, links=links, pending=pending
-    )
+    linkedin = {c.code: linkedin_url(c, links[c.code]) for c in certificates}
+    context = {"links": links, "pending": pending, "linkedin": linkedin}
+    return render_template("certificates/mine.html", certificates=certificates, **context)
 
 
 def _owned_or_404(code: str) -> Certificate:
