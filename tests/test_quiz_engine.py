@@ -401,3 +401,22 @@ def test_unanswered_questions_are_named_before_grading(client, db, learner, cour
         assert soup.select_one(link) is not None  # every link lands on its question
     anyway = {**kept, "action": "submit", "unanswered_ok": "yes"}
     assert "/review" in client.post(f"/quiz/attempt/{attempt.id}", data=anyway).headers["Location"]
+
+
+def test_timed_attempt_has_a_sticky_announced_timer_and_a_navigator(
+    client, db, learner, course_content
+) -> None:  # noqa: ANN001
+    open_module(client, course_content)
+    quiz = module_quiz(course_content)
+    set_settings(db, quiz, time_limit_minutes=10)
+    attempt = start(client, quiz)
+    soup = BeautifulSoup(client.get(f"/quiz/attempt/{attempt.id}").data, "html.parser")
+    bar = soup.select_one("[data-testid=quiz-bar]")
+    assert "sticky-top" in bar["class"]
+    live = soup.select_one("#timer-announce")
+    assert live["aria-live"] == "assertive"
+    assert bar.select_one(".quiz-timer")["data-announce"] == "timer-announce"
+    links = bar.select("nav[aria-label=Questions] a")
+    assert [a["href"] for a in links] == [f"#question-{i.position}" for i in attempt.items]
+    assert soup.select("input[data-flag]")
+    assert all(not box.has_attr("name") for box in soup.select("input[data-flag]"))  # never posted

@@ -222,6 +222,13 @@ def test_learner_fails_then_passes_module_one_quiz(
     expect(page).to_have_url(ATTEMPT_URL)
     second_id = current_attempt_id(page)
     assert second_id != first_id
+    # The question navigator: every question listed; a flag marks one for review.
+    navigator = page.get_by_role("navigation", name="Questions")
+    expect(navigator.get_by_role("link")).to_have_count(5)
+    page.get_by_label("Flag question 2 for review").check()
+    expect(
+        navigator.get_by_role("link", name=re.compile(r"^2 .*flagged for review"))
+    ).to_have_count(1)
     items = answer_key(live_server, second_id)
     assert_take_page_hides_the_key(page.content(), items)
     for item in items:
