@@ -64,6 +64,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Mount each feature blueprint."""
+    from course.account.views import bp as account_bp
     from course.admin.routes import bp as admin_bp
     from course.api.views import bp as api_bp
     from course.auth.views import bp as auth_bp
@@ -79,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cert_bp)
     app.register_blueprint(instructor_bp, url_prefix="/instructor")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(ce_bp)
 

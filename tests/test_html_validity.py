@@ -55,6 +55,7 @@ def test_key_pages_are_valid_html(client, course_content, make_user, login, tmp_
         f"/quiz/attempt/{attempt.id}",
         "/auth/profile",
         "/certificates",
+        "/account/close",
     ]
     for path in learner_pages:
         pages[path] = client.get(path).get_data(as_text=True)

@@ -73,6 +73,7 @@ def test_key_pages_pass_axe(browser: Browser, live_server: LiveServer, axe_sourc
             f"/courses/{slug}/modules/{module_slug}",
             f"/quiz/{quiz_id}",
             "/auth/profile",
+            "/account/close",
             "/instructor/questions",
             "/instructor/import",
             "/instructor/cohort",
