@@ -113,3 +113,18 @@ def test_audit_filters_and_csv(client, db, admin, people) -> None:  # noqa: ANN0
     assert "→ =HYPERLINK" in flat  # inside a sentence: harmless
     assert not any(cell.startswith("=") for r in rows for cell in r)
     assert client.get("/admin/audit?since=not-a-date").status_code == 200
+
+
+def test_admin_home_shows_queue_courses_and_recent_events(
+    client, db, admin, people, get_page
+) -> None:  # noqa: ANN001
+    client.post(f"/admin/users/{people[1].id}/active", data={"status-reason": "Left"})
+    soup = get_page("/admin/")
+    assert soup.select_one("[data-testid=home-awaiting]")
+    assert soup.select_one("[data-testid=home-courses]").find("a", href="/ce/staff")
+    recent = soup.select_one("[data-testid=home-recent]").get_text(" ", strip=True)
+    assert "Account deactivated" in recent
+    assert "Bo Brown" in recent
+    nav = soup.find("nav", attrs={"aria-label": "Main"})
+    assert nav.find("a", string="Admin home") is not None
+    assert nav.find("a", string="Staff home") is None

@@ -69,6 +69,7 @@ def test_key_pages_are_valid_html(client, course_content, make_user, login, tmp_
         "/instructor/cohort",
         f"/instructor/quizzes/{quiz.id}/analysis",
         "/instructor/questions/1/edit",
+        "/admin/",
         "/admin/certificates",
         "/admin/audit",
         "/admin/audit?action=certificate.issue",

@@ -1,4 +1,4 @@
-"""The audit log page and its CSV export (admins only)."""
+"""The admin home, the audit log page and its CSV export (admins only)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from course.admin.audit_log import (
 from course.admin.forms import AuditSearchForm
 from course.admin.pages import audit_page
 from course.admin.views import bp, page_number
+from course.ce.staff import staff_home
 from course.permissions import admin_required
 
 
@@ -34,6 +35,25 @@ def _audit_filter() -> tuple[AuditSearchForm, AuditFilter]:
     until = form.until.data if not form.until.errors else None
     f = AuditFilter(form.action.data or "", form.actor.data or "", form.target_type.data or "")
     return form, replace(f, since=since, until=until)
+
+
+@bp.route("/")
+@admin_required
+def home() -> str:
+    """Admin home: certificates awaiting approval, courses needing review, recent audit events."""
+    staff = staff_home(clock.now().date())
+    recent = audit_page(1, per_page=10)
+    found, names = targets(recent.items)
+    return render_template(
+        "admin/home.html",
+        staff=staff,
+        flagged=[row for row, _ in staff.queue if row.revoked is not None],
+        attention=[w for w in staff.courses if w.needs_attention],
+        recent=recent.items,
+        targets=found,
+        details={e.id: describe(e, names) for e in recent.items},
+        action_label=action_label,
+    )
 
 
 @bp.route("/audit")

@@ -22,6 +22,7 @@ ROWS: dict[str, tuple[str, object, object, object, object]] = {
     # No such enrolment awaiting issue after a revocation: back to the queue with a message.
     "admin.issue_again": ("POST", "login", 403, 403, 302),
     "admin.audit_export": ("GET", "login", 403, 403, 200),
+    "admin.home": ("GET", "login", 403, 403, 200),
     "admin.user": ("GET", "login", 403, 403, 200),
     # Empty posts: the form comes back naming the missing field; nothing changes.
     "admin.rename": ("POST", "login", 403, 403, 400),
