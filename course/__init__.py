@@ -59,7 +59,8 @@ def _init_extensions(app: Flask) -> None:
     def load_user(user_id: str):  # noqa: ANN202
         from course.models import User
 
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None  # deactivation signs out
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from course.models import AuditEntry, Role, User
+from tests.conftest import PASSWORD
 
 
 @pytest.fixture
@@ -128,3 +129,14 @@ def test_admin_home_shows_queue_courses_and_recent_events(
     nav = soup.find("nav", attrs={"aria-label": "Main"})
     assert nav.find("a", string="Admin home") is not None
     assert nav.find("a", string="Staff home") is None
+
+
+def test_deactivation_ends_an_open_session(app, db, admin, people) -> None:  # noqa: ANN001
+    other = app.test_client()
+    response = other.post("/auth/login", data={"email": "bo@example.org", "password": PASSWORD})
+    assert response.status_code == 302
+    assert other.get("/dashboard").status_code == 200
+    bo = people[1]
+    bo.active = False
+    db.session.commit()
+    assert other.get("/dashboard").status_code == 302  # back to sign-in

@@ -418,5 +418,6 @@ def test_timed_attempt_has_a_sticky_announced_timer_and_a_navigator(
     assert bar.select_one(".quiz-timer")["data-announce"] == "timer-announce"
     links = bar.select("nav[aria-label=Questions] a")
     assert [a["href"] for a in links] == [f"#question-{i.position}" for i in attempt.items]
-    assert soup.select("input[data-flag]")
-    assert all(not box.has_attr("name") for box in soup.select("input[data-flag]"))  # never posted
+    flags = soup.select("button[data-flag]")
+    assert flags
+    assert all(b["type"] == "button" and not b.has_attr("name") for b in flags)  # never posted

@@ -51,10 +51,12 @@ document.addEventListener("DOMContentLoaded", () => {
         link.querySelector(".quiz-nav-state").textContent = ` (${words.filter(Boolean).join(", ")})`;
       });
     };
-    document.querySelectorAll("[data-flag]").forEach((box) => {
-      box.checked = flags.has(box.dataset.flag);
-      box.addEventListener("change", () => {
-        if (box.checked) flags.add(box.dataset.flag); else flags.delete(box.dataset.flag);
+    document.querySelectorAll("button[data-flag]").forEach((button) => {
+      button.setAttribute("aria-pressed", String(flags.has(button.dataset.flag)));
+      button.addEventListener("click", () => {
+        const n = button.dataset.flag;
+        if (flags.has(n)) flags.delete(n); else flags.add(n);
+        button.setAttribute("aria-pressed", String(flags.has(n)));
         window.sessionStorage.setItem(key, JSON.stringify(Array.from(flags)));
         refresh();
       });

@@ -19,13 +19,14 @@ if TYPE_CHECKING:
 PHONE = {"width": 390, "height": 844}
 WIDEST = """() => Array.from(document.querySelectorAll('body *'))
   .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
-  .filter((el) => !el.closest('.table-responsive'))
-  .slice(0, 5).map((el) => el.tagName + '.' + el.className)"""
+  .filter((el) => !el.closest('.table-responsive') || getComputedStyle(el).position !== 'static')
+  .slice(0, 5).map((el) => el.tagName + '.' + el.className + ' ' + getComputedStyle(el).position)"""
 SHOTS = os.environ.get("E2E_SCREENSHOTS")  # a folder: save a screenshot of each page there
 
 
 def no_sideways_scroll(page: Page, name: str) -> None:
     """The page is no wider than the phone (wide tables scroll inside their own box)."""
+    page.wait_for_load_state("load")  # measure with the stylesheets applied
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/mobile-{name}.png", full_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")

@@ -225,7 +225,9 @@ def test_learner_fails_then_passes_module_one_quiz(
     # The question navigator: every question listed; a flag marks one for review.
     navigator = page.get_by_role("navigation", name="Questions")
     expect(navigator.get_by_role("link")).to_have_count(5)
-    page.get_by_label("Flag question 2 for review").check()
+    flag = page.get_by_role("button", name="Flag question 2 for review")
+    flag.click()
+    expect(flag).to_have_attribute("aria-pressed", "true")
     expect(
         navigator.get_by_role("link", name=re.compile(r"^2 .*flagged for review"))
     ).to_have_count(1)
