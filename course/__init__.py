@@ -57,6 +57,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
+    login_manager.login_message = "Please sign in to open this page."
     login_manager.session_protection = "strong"
 
     from course.dbsetup import configure_engines
@@ -75,7 +76,8 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Mount each feature blueprint."""
-    from course.admin.views import bp as admin_bp
+    from course.account.views import bp as account_bp
+    from course.admin.routes import bp as admin_bp
     from course.api.views import bp as api_bp
     from course.auth.views import bp as auth_bp
     from course.ce.routes import bp as ce_bp
@@ -90,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cert_bp)
     app.register_blueprint(instructor_bp, url_prefix="/instructor")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(ce_bp)
 

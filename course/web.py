@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import date, datetime
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, has_request_context, request
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter, Map
 
 from course import clock
+from course.dates import human_date, human_datetime, human_time
 
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 CSP = (
@@ -33,6 +35,8 @@ def nav_extra(app: Flask, user) -> list[tuple[str, str]]:  # noqa: ANN001
             ("instructor.cohort", "Cohort"),
         ]
     if getattr(user, "role", None) == "admin":
+        # The admin home links to the staff home, so one "home" link is enough.
+        links = [("admin.home", "Admin home") if e == "ce.staff_home" else (e, t) for e, t in links]
         links += [
             ("admin.certificates", "Certificates"),
             ("admin.audit", "Audit log"),
@@ -85,6 +89,13 @@ def reject_nul_bytes() -> None:
                 )
 
 
+def reader_time_zone() -> str | None:
+    """The signed-in reader's time zone (a profile setting), else None for UTC."""
+    if has_request_context() and current_user.is_authenticated:
+        return getattr(current_user, "time_zone", None)
+    return None
+
+
 def register_web_helpers(app: Flask) -> None:
     """Add security headers to every response and expose helpers to templates."""
     # Registered first (before the extensions' hooks run), so nothing sees a NUL byte.
@@ -101,12 +112,18 @@ def register_web_helpers(app: Flask) -> None:
         return response
 
     @app.template_filter("date")
-    def format_date(value: datetime | None, fmt: str = "%d %b %Y") -> str:
-        return value.strftime(fmt) if value else ""
+    def format_date(value: datetime | date | str | None, fmt: str | None = None) -> str:
+        if fmt is not None and isinstance(value, datetime | date):
+            return value.strftime(fmt)  # an explicit format, e.g. ISO dates in a data table
+        return human_date(value, reader_time_zone())
 
     @app.template_filter("datetime")
-    def format_datetime(value: datetime | None) -> str:
-        return value.astimezone(UTC).strftime("%d %b %Y %H:%M UTC") if value else ""
+    def format_datetime(value: datetime | str | None) -> str:
+        return human_datetime(value, reader_time_zone())
+
+    @app.template_filter("time")
+    def format_time(value: datetime | None) -> str:
+        return human_time(value, reader_time_zone())
 
     @app.template_filter("pct")
     def format_pct(value: float | None) -> str:

@@ -13,6 +13,7 @@ from course.ce.activity import forget
 from course.ce.claims import claim_problems
 from course.certificates.eligibility import NotEligibleError, record_evaluation
 from course.certificates.pdf import render_certificate_pdf
+from course.dates import human_date
 from course.models import CeActivity, CreditClaim, Role
 from tests.certkit import EVALUATION, complete_course, issue_for, sync_course
 
@@ -233,11 +234,11 @@ def test_each_credit_type_prints_its_statement_verbatim(
         assert f"Provider or approval number: {designation['provider_number']}" in second
     for fact in (
         "Format: Enduring material, internet",
-        "released 2026-11-26",
-        "expires 2029-11-25",
+        "released 26 November 2026",
+        "expires 25 November 2029",
         f"{learner.full_name}, {PROFESSION_FOR[kind]}",
         "licence no. LN-42 (OR)",
-        f"Completed {snap['completion_date']}",
+        f"Completed {human_date(snap['completion_date'])}",
     ):
         assert fact in second, fact
     subject = certificate.credential["credentialSubject"]

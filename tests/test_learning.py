@@ -70,7 +70,11 @@ def test_module_page_shows_lesson_parts(client, small_course, make_user, login, 
     assert "Learning objectives" in text
     assert "Describe alpha." in text
     assert soup.find(id="ref-1") is not None
-    assert soup.find("a", href=module_url(small_course, "beta")) is not None  # next link
+    # Beta is locked until alpha is complete: "Next" says so instead of linking and bouncing.
+    assert soup.find("a", href=module_url(small_course, "beta")) is None
+    assert (
+        "opens once you complete this module" in soup.select_one("[data-testid=next-locked]").text
+    )
     assert soup.find("button", string="Mark as complete") is not None
 
 
@@ -82,7 +86,10 @@ def test_mark_complete_updates_dashboard(client, small_course, make_user, login,
     assert response.status_code == 302
     soup = get_page("/dashboard")
     assert "1 of 2 modules complete" in soup.get_text(" ")
-    assert "Resume: Alpha" in soup.get_text(" ")
+    # One next step only, never a second button back to the finished module.
+    steps = soup.select("[data-testid=next-step] a")
+    assert [a.get_text(strip=True) for a in steps] == ["Next: Start module 2: Beta"]
+    assert "Resume: Alpha" not in soup.get_text(" ")
 
 
 def test_cannot_complete_unopened_or_locked_module(

@@ -208,13 +208,29 @@ def test_expired_open_attempt_is_graded_when_the_learner_returns(
     quiz = module_quiz(course_content)
     set_settings(db, quiz, time_limit_minutes=10)
     attempt = start(client, quiz)
-    client.post(f"/quiz/attempt/{attempt.id}", data={**answers(attempt, True), "action": "save"})
+    client.post(f"/quiz/attempt/{attempt.id}", data={**answers(attempt, False), "action": "save"})
     fake_clock.advance(hours=2)
     second = start(client, quiz)
     db.session.refresh(attempt)
     assert attempt.status == AttemptStatus.SUBMITTED
-    assert attempt.passed
+    assert attempt.score is not None
+    assert not attempt.passed
     assert second.number == 2
+
+
+def test_no_try_again_or_cooldown_after_a_pass(client, db, learner, course_content) -> None:  # noqa: ANN001
+    open_module(client, course_content)
+    quiz = module_quiz(course_content)
+    set_settings(db, quiz, cooldown_minutes=30)
+    attempt = start(client, quiz)
+    review = client.get(submit(client, attempt, True).headers["Location"]).get_data(as_text=True)
+    overview = client.get(f"/quiz/{quiz.id}").get_data(as_text=True)
+    for page in (review, overview):
+        assert "Try again" not in page
+        assert "try again after" not in page
+    assert "You passed this quiz" in overview
+    assert client.post(f"/quiz/{quiz.id}/start").status_code == 302
+    assert db.session.scalar(select(func.count(Attempt.id))) == 1
 
 
 KEY_CUES = re.compile(r"correct|rationale|data-key|data-answer|is-right|feedback", re.I)
@@ -365,3 +381,43 @@ def test_dashboard_and_course_page_show_quiz_results(
     overview = get_page(f"/quiz/{quiz.id}")
     reviews = overview.find_all("a", string="Review")
     assert len(reviews) == 2
+
+
+def test_unanswered_questions_are_named_before_grading(client, db, learner, course_content) -> None:  # noqa: ANN001
+    open_module(client, course_content)
+    attempt = start(client, module_quiz(course_content))
+    partial = answers(attempt, True)
+    first_key = sorted(partial)[0]
+    kept = {first_key: partial[first_key]}
+    response = client.post(f"/quiz/attempt/{attempt.id}", data={**kept, "action": "submit"})
+    assert "check=1" in response.headers["Location"]
+    db.session.refresh(attempt)
+    assert attempt.is_open  # nothing graded yet; the answer given is saved
+    soup = BeautifulSoup(client.get(response.headers["Location"]).data, "html.parser")
+    links = [a["href"] for a in soup.select("[data-testid=unanswered] a")]
+    assert links
+    assert all(link.startswith("#question-") for link in links)
+    for link in links:
+        assert soup.select_one(link) is not None  # every link lands on its question
+    anyway = {**kept, "action": "submit", "unanswered_ok": "yes"}
+    assert "/review" in client.post(f"/quiz/attempt/{attempt.id}", data=anyway).headers["Location"]
+
+
+def test_timed_attempt_has_a_sticky_announced_timer_and_a_navigator(
+    client, db, learner, course_content
+) -> None:  # noqa: ANN001
+    open_module(client, course_content)
+    quiz = module_quiz(course_content)
+    set_settings(db, quiz, time_limit_minutes=10)
+    attempt = start(client, quiz)
+    soup = BeautifulSoup(client.get(f"/quiz/attempt/{attempt.id}").data, "html.parser")
+    bar = soup.select_one("[data-testid=quiz-bar]")
+    assert "sticky-top" in bar["class"]
+    live = soup.select_one("#timer-announce")
+    assert live["aria-live"] == "assertive"
+    assert bar.select_one(".quiz-timer")["data-announce"] == "timer-announce"
+    links = bar.select("nav[aria-label=Questions] a")
+    assert [a["href"] for a in links] == [f"#question-{i.position}" for i in attempt.items]
+    flags = soup.select("button[data-flag]")
+    assert flags
+    assert all(b["type"] == "button" and not b.has_attr("name") for b in flags)  # never posted

@@ -6,11 +6,11 @@ Plain functions with explicit arguments; they flush but never commit.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, select
+from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from course import clock
@@ -32,8 +32,6 @@ from course.models import (
     TimeAttestation,
     User,
 )
-
-T = TypeVar("T")
 
 
 class AdminError(Exception):
@@ -62,54 +60,6 @@ def record_audit(
     db.session.add(entry)
     db.session.flush()
     return entry
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page of a listing."""
-
-    items: list[T]
-    number: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        """How many pages there are (at least one)."""
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        """A newer/earlier page exists."""
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        """An older/later page exists."""
-        return self.number < self.pages
-
-
-def paginate(stmt: Select[Any], number: int, per_page: int) -> Page[Any]:
-    """Run one page of a select (plus a count)."""
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    number = max(1, number)
-    items = list(db.session.scalars(stmt.limit(per_page).offset((number - 1) * per_page)))
-    return Page(items, number, per_page, total or 0)
-
-
-def audit_page(number: int, per_page: int = 50) -> Page[AuditEntry]:
-    """The audit log, newest first."""
-    stmt = (
-        select(AuditEntry)
-        .options(selectinload(AuditEntry.actor))
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    )
-    return paginate(stmt, number, per_page)
-
-
-def users_page(number: int, per_page: int = 50) -> Page[User]:
-    """Every account, by name."""
-    return paginate(select(User).order_by(User.full_name, User.id), number, per_page)
 
 
 def role_change_problem(actor: User, user: User, role: Role) -> str | None:
@@ -151,6 +101,7 @@ class QueueRow:
     attestation: TimeAttestation
     final_score: float | None
     final_passed_at: datetime | None
+    revoked: Certificate | None = None  # the latest revoked certificate: no bulk issue then
 
 
 def _final_results() -> Any:
@@ -218,17 +169,33 @@ def certificate_queue(enrollment_ids: Iterable[int] | None = None) -> list[Queue
     )
     if enrollment_ids is not None:
         stmt = stmt.where(Enrollment.id.in_(list(enrollment_ids)))
-    return [QueueRow(*row) for row in db.session.execute(stmt)]
+    rows = [QueueRow(*row) for row in db.session.execute(stmt)]
+    revoked = latest_revoked({(r.user.id, r.course.id) for r in rows})
+    return [replace(r, revoked=revoked.get((r.user.id, r.course.id))) for r in rows]
 
 
-def certificates_page(number: int, per_page: int = 50) -> Page[Certificate]:
-    """Every certificate ever issued, newest first (nothing is ever deleted)."""
-    stmt = (
+def latest_revoked(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], Certificate]:
+    """Per (learner, course): the most recently revoked certificate, if any (one query)."""
+    if not pairs:
+        return {}
+    users = {user_id for user_id, _ in pairs}
+    found: dict[tuple[int, int], Certificate] = {}
+    for cert in db.session.scalars(
         select(Certificate)
-        .options(selectinload(Certificate.user), selectinload(Certificate.course))
-        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+        .where(Certificate.status == CertificateStatus.REVOKED, Certificate.user_id.in_(users))
+        .order_by(Certificate.revoked_at, Certificate.id)
+    ):
+        if (cert.user_id, cert.course_id) in pairs:
+            found[(cert.user_id, cert.course_id)] = cert
+    return found
+
+
+def revoked_note(certificate: Certificate) -> str:
+    """Why a learner is kept out of bulk issue: their earlier certificate was revoked."""
+    return (
+        f"certificate {certificate.code} was revoked ({certificate.revoke_reason}); "
+        "issue to them only one at a time, after confirming the reason no longer applies."
     )
-    return paginate(stmt, number, per_page)
 
 
 @dataclass
@@ -239,8 +206,18 @@ class BulkResult:
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
-def issue_many(enrollment_ids: Iterable[int], issuer: Issuer, actor: User) -> BulkResult:
-    """Issue certificates to the selected enrolments in one transaction; skip and explain others."""
+def issue_many(
+    enrollment_ids: Iterable[int],
+    issuer: Issuer,
+    actor: User,
+    *,
+    after_revocation: Iterable[int] = (),
+) -> BulkResult:
+    """Issue certificates to the selected enrolments in one transaction; skip and explain others.
+
+    A learner whose certificate was revoked is skipped unless their enrolment is listed in
+    ``after_revocation`` (an explicit, per-learner confirmation).
+    """
     # Imported here: certificate services record their audit entries through this module.
     from course.certificates.services import issue_certificate
 
@@ -252,10 +229,17 @@ def issue_many(enrollment_ids: Iterable[int], issuer: Issuer, actor: User) -> Bu
         .where(Enrollment.id.in_(ids))
         .order_by(Enrollment.id)
     ).all()
+    revoked = latest_revoked({(e.user_id, e.course_id) for e in enrollments})
+    confirmed = set(after_revocation)
     for enrollment in enrollments:
+        previous = revoked.get((enrollment.user_id, enrollment.course_id))
+        if previous is not None and enrollment.id not in confirmed:
+            result.skipped.append((enrollment.user.full_name, revoked_note(previous)))
+            continue
+        extra = {"after_revocation": previous.code} if previous is not None else None
         try:
             result.issued.append(
-                issue_certificate(enrollment.user, enrollment.course, issuer, actor)
+                issue_certificate(enrollment.user, enrollment.course, issuer, actor, details=extra)
             )
         except CertificateError as exc:
             result.skipped.append((enrollment.user.full_name, str(exc)))

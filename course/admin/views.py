@@ -9,21 +9,20 @@ from flask_login import current_user
 from sqlalchemy import and_, or_, select
 from werkzeug.wrappers import Response
 
-from course.admin.forms import ReissueForm, RevokeForm, RoleForm, SelectionForm
+from course.admin.forms import (
+    IssueAfterRevocationForm,
+    ReissueForm,
+    RevokeForm,
+    SelectionForm,
+)
+from course.admin.pages import certificates_page
 from course.admin.services import (
-    AdminError,
-    audit_page,
+    BulkResult,
     certificate_queue,
-    certificates_page,
-    change_role,
     issue_many,
     record_audit,
-    role_change_problem,
-    users_page,
+    revoked_note,
 )
-from course.auth.account import reset_message
-from course.auth.mfa import reset_mfa
-from course.auth.sessions import revoke_all
 from course.auth.stepup import step_up_required
 from course.certificates.eligibility import CertificateError, credit_for, load_eligibility
 from course.certificates.issuer import current_issuer
@@ -35,14 +34,15 @@ from course.certificates.services import (
 )
 from course.extensions import db
 from course.mail import certificate_issued_message, certificate_revoked_message, queue
-from course.models import AuditEntry, Certificate, Role, User
+from course.models import AuditEntry, Certificate, User
 from course.permissions import admin_required
 from course.urls import public_url
 
 bp = Blueprint("admin", __name__)
 
 
-def _actor() -> User:
+def acting_admin() -> User:
+    """The signed-in admin as a User row."""
     return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
@@ -50,7 +50,8 @@ def _actor() -> User:
 MAX_PAGE = 100_000
 
 
-def _page_number() -> int:
+def page_number() -> int:
+    """The ?page= number, clamped to 1..MAX_PAGE (a huge number is not a database error)."""
     return min(max(1, request.args.get("page", 1, type=int) or 1), MAX_PAGE)
 
 
@@ -69,9 +70,11 @@ def certificates() -> str:
     }
     return render_template(
         "admin/certificates.html",
-        queue=queue,
+        queue=[row for row in queue if row.revoked is None],
+        flagged=[row for row in queue if row.revoked is not None],
+        again_form=IssueAfterRevocationForm(formdata=None),
         credits=credits,
-        page=certificates_page(_page_number()),
+        page=certificates_page(page_number()),
         form=SelectionForm(),
     )
 
@@ -91,11 +94,13 @@ def preview() -> str | Response:
     if not rows:
         flash("None of the selected learners is awaiting a certificate.", "info")
         return _back_to_queue()
-    issuer, actor = current_issuer(), _actor()
+    issuer, actor = current_issuer(), acting_admin()
     drafts: list[tuple[Any, dict[str, Any] | None, str]] = []
     for row in rows:
         elig = load_eligibility(row.user.id, row.course)
-        if elig.eligible:
+        if row.revoked is not None:
+            drafts.append((row, None, revoked_note(row.revoked)))
+        elif elig.eligible:
             drafts.append((row, draft_snapshot(row.user, row.course, elig, issuer, actor), ""))
         else:
             drafts.append((row, None, elig.reason))
@@ -114,15 +119,55 @@ def issue() -> Response:
     if not form.validate_on_submit() or not form.enrollment.data:
         flash("Nothing was selected, so nothing was issued.", "warning")
         return _back_to_queue()
-    result = issue_many(form.enrollment.data, current_issuer(), _actor())
+    result = issue_many(form.enrollment.data, current_issuer(), acting_admin())
     db.session.commit()
     for issued in result.issued:
         queue(certificate_issued_message(issued))
+    _flash_result(result)
+    return _back_to_queue()
+
+
+def _flash_result(result: BulkResult) -> None:
+    """Say what was issued ("Issued 1 certificate", "Issued 2 certificates") and what was not."""
     if result.issued:
         codes = ", ".join(c.code for c in result.issued)
-        flash(f"Issued {len(result.issued)} certificate(s): {codes}.", "success")
+        noun = "certificate" if len(result.issued) == 1 else "certificates"
+        flash(f"Issued {len(result.issued)} {noun}: {codes}.", "success")
     for name, reason in result.skipped:
         flash(f"Not issued to {name}: {reason}", "warning")
+
+
+@bp.route("/certificates/enrollments/<int:enrollment_id>/issue-again", methods=["POST"])
+@admin_required
+@step_up_required
+def issue_again(enrollment_id: int) -> Response:
+    """Issue to one previously revoked learner, with an explicit confirmation and a reason."""
+    rows = certificate_queue([enrollment_id])
+    if not rows or rows[0].revoked is None:
+        flash("That learner is not awaiting a certificate after a revocation.", "info")
+        return _back_to_queue()
+    form = IssueAfterRevocationForm(prefix=f"again-{enrollment_id}")
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(f"Not issued to {rows[0].user.full_name}: {error}", "warning")
+        return _back_to_queue()
+    result = issue_many(
+        [enrollment_id], current_issuer(), acting_admin(), after_revocation=[enrollment_id]
+    )
+    for certificate in result.issued:
+        record_audit(
+            acting_admin(),
+            "certificate.issue_after_revocation",
+            "certificate",
+            certificate.id,
+            reason=form.reason.data,
+            details={"code": certificate.code, "revoked": rows[0].revoked.code},
+        )
+    db.session.commit()
+    for issued in result.issued:
+        queue(certificate_issued_message(issued))
+    _flash_result(result)
     return _back_to_queue()
 
 
@@ -188,7 +233,7 @@ def revoke(certificate_id: int) -> Response | tuple[str, int] | str:
             "admin/confirm.html", action="revoke", certificate=certificate, form=form, draft=None
         )
     try:
-        revoke_certificate(certificate, _actor(), form.reason.data)
+        revoke_certificate(certificate, acting_admin(), form.reason.data)
     except CertificateError as exc:
         db.session.rollback()
         flash(str(exc), "warning")
@@ -210,12 +255,12 @@ def reissue(certificate_id: int) -> Response | tuple[str, int] | str:
         return _detail(certificate, reissue_form=form, status=400)
     issuer = current_issuer()
     if not form.is_confirmed:
-        draft = reissue_draft(certificate, issuer, _actor())
+        draft = reissue_draft(certificate, issuer, acting_admin())
         return render_template(
             "admin/confirm.html", action="reissue", certificate=certificate, form=form, draft=draft
         )
     try:
-        new = reissue_certificate(certificate, issuer, _actor(), form.reason.data)
+        new = reissue_certificate(certificate, issuer, acting_admin(), form.reason.data)
     except CertificateError as exc:
         db.session.rollback()
         flash(str(exc), "warning")
@@ -224,85 +269,3 @@ def reissue(certificate_id: int) -> Response | tuple[str, int] | str:
     queue(certificate_issued_message(new))
     flash(f"Certificate {new.code} replaces {certificate.code}.", "success")
     return redirect(url_for("admin.certificate", certificate_id=new.id))
-
-
-@bp.route("/audit")
-@admin_required
-def audit() -> str:
-    """The audit log, newest first, paginated."""
-    return render_template("admin/audit.html", page=audit_page(_page_number()))
-
-
-@bp.route("/users")
-@admin_required
-def users() -> str:
-    """Every account with its role, and a way to change it."""
-    return render_template("admin/users.html", page=users_page(_page_number()), roles=list(Role))
-
-
-@bp.route("/users/<int:user_id>/role", methods=["POST"])
-@admin_required
-@step_up_required
-def role(user_id: int) -> Response | str | tuple[str, int]:
-    """Change a user's role after a confirmation page (never one's own admin role)."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    form = RoleForm()
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "warning")
-        return render_template("admin/users.html", page=users_page(1), roles=list(Role)), 400
-    new_role = Role(form.role.data)
-    problem = role_change_problem(_actor(), user, new_role)
-    if problem:
-        flash(problem, "warning")
-        return redirect(url_for("admin.users"))
-    if not form.is_confirmed:
-        return render_template("admin/confirm_role.html", user=user, form=form, new_role=new_role)
-    try:
-        changed = change_role(_actor(), user, new_role, form.reason.data or "")
-    except AdminError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
-        return redirect(url_for("admin.users"))
-    db.session.commit()
-    if changed:
-        flash(f"{user.full_name} is now {new_role.value}.", "success")
-    else:
-        flash(f"{user.full_name} already had the role {new_role.value}.", "info")
-    return redirect(url_for("admin.users"))
-
-
-@bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
-@admin_required
-def reset_password(user_id: int) -> Response:
-    """Email a user a password-reset link (audited; the admin never sees the link)."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    record_audit(_actor(), "user.password_reset_sent", "user", user.id, details={"by": "admin"})
-    db.session.commit()
-    queue(reset_message(user))
-    flash(f"A password-reset link was sent to {user.email}.", "success")
-    return redirect(url_for("admin.users"))
-
-
-@bp.route("/users/<int:user_id>/mfa-reset", methods=["POST"])
-@admin_required
-@step_up_required
-def mfa_reset(user_id: int) -> Response:
-    """Remove a user's two-step sign-in and sign them out everywhere (audited)."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    had = user.mfa_enabled
-    reset_mfa(user)
-    revoked = revoke_all(user)
-    record_audit(
-        _actor(), "user.mfa_reset", "user", user.id, details={"had_mfa": had, "revoked": revoked}
-    )
-    db.session.commit()
-    flash(f"Two-step sign-in was reset for {user.full_name}; they were signed out.", "success")
-    return redirect(url_for("admin.users"))

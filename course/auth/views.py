@@ -78,7 +78,8 @@ def register() -> str | Response:
         db.session.commit()
         queue(message)
         flash(CHECK_INBOX.format(email=form.email.data), "success")
-        return redirect(url_for("auth.login"))
+        # Registering from a course page leads back to it once the learner signs in.
+        return redirect(url_for("auth.login", next=safe_next(request.args.get("next"))))
     return render_template("auth/register.html", form=form)
 
 
@@ -126,6 +127,8 @@ def logout() -> Response:
 def profile() -> str | Response:
     """Show and edit one's own profile (signed-in users)."""
     form = ProfileForm(obj=current_user)
+    if not form.is_submitted():
+        form.time_zone.data = current_user.time_zone or "UTC"
     if form.validate_on_submit():
         user = current_user._get_current_object()
         fields = ("full_name", "profession", "licence_number", "licence_state")
@@ -141,6 +144,8 @@ def profile() -> str | Response:
         }
         if changes:
             record_audit(user, "user.profile_change", "user", user.id, details=changes)
+        if form.time_zone.data:
+            current_user.time_zone = None if form.time_zone.data == "UTC" else form.time_zone.data
         db.session.commit()
         flash(
             "Profile saved. Certificates already issued keep the details they were issued with.",

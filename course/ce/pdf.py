@@ -14,6 +14,8 @@ from reportlab.lib.colors import Color
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
+from course.dates import human_date
+
 SANS, SANS_BOLD, SERIF_BOLD = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSerif-Bold"
 INK = Color(0.10, 0.14, 0.20)
 MUTED = Color(0.33, 0.37, 0.43)
@@ -43,11 +45,11 @@ class _Writer:
 
 
 def _dates(snap: Mapping[str, Any], ce: Mapping[str, Any]) -> str:
-    parts = [f"Completed {snap['completion_date']}"]
+    parts = [f"Completed {human_date(snap['completion_date'])}"]
     if ce.get("release_date"):
-        parts.append(f"released {ce['release_date']}")
+        parts.append(f"released {human_date(ce['release_date'])}")
     if ce.get("expiry_date"):
-        parts.append(f"expires {ce['expiry_date']}")
+        parts.append(f"expires {human_date(ce['expiry_date'])}")
     return " · ".join(parts)
 
 

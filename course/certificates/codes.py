@@ -84,15 +84,23 @@ def find_by_code(code: str | None) -> Certificate | None:
 
 
 def public_record(certificate: Certificate) -> dict[str, Any]:
-    """What anyone may see about a certificate: name, course, date, hours, status. No PII."""
+    """What anyone may see: holder, course, dates, issuer, credit, status. No email or licence.
+
+    Enough to compare line by line with a PDF, so an edited PDF does not pass as "valid".
+    """
     snap = certificate.snapshot
     record: dict[str, Any] = {
         "code": certificate.code,
         "status": certificate.status.value,
         "name": snap["full_name"],
         "course": snap["course_title"],
+        "certificate_title": snap.get("certificate_title"),
         "completion_date": snap["completion_date"],
         "hours": snap["hours"],
+        "credit_type": snap.get("credit_type"),
+        "credit_amount": snap.get("credit_amount"),
+        "credit_line": snap.get("credit_line"),
+        "issuer": snap.get("issuer_name"),
         "issued_at": certificate.issued_at.isoformat(),
     }
     if certificate.status == CertificateStatus.REVOKED and certificate.revoked_at:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from course.ce.pdf import draw_credit_page
+from course.dates import human_date
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "fonts"
 SANS = "DejaVuSans"
@@ -35,10 +36,6 @@ _FONT_FILES = {
     SERIF: "DejaVuSerif.ttf",
     SERIF_BOLD: "DejaVuSerif-Bold.ttf",
 }
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
-
 PAGE_W, PAGE_H = landscape(letter)
 MARGIN = 72.0
 TEXT_W = PAGE_W - 2 * MARGIN
@@ -63,13 +60,6 @@ def register_fonts() -> None:
         for name, filename in _FONT_FILES.items():
             pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / filename)))
         _fonts_ready = True
-
-
-def human_date(value: str | date) -> str:
-    """Format an ISO date (or datetime) string as e.g. '26 November 2026'."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value).date() if "T" in value else date.fromisoformat(value)
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
 def _pdf_date(issued_at: str) -> str:
@@ -206,8 +196,6 @@ def _course(c: Canvas, snap: Mapping[str, Any], top: float) -> float:
     c.setFillColor(ACCENT)
     y = _block(c, str(snap["course_title"]), SERIF_BOLD, (22, 11), top - 28, 56)
     details = [f"on {human_date(snap['completion_date'])}"]
-    if snap.get("course_version"):
-        details.append(f"course version {snap['course_version']}")
     if snap.get("final_score") is not None:
         details.append(f"final score {round(float(snap['final_score']) * 100)}%")
     _line(c, " · ".join(details), SANS, 11, y - 18, MUTED)
@@ -229,8 +217,10 @@ def _footer(c: Canvas, snap: Mapping[str, Any], verify_url: str) -> None:
     c.setFont(SANS_BOLD, 10.5)
     c.drawString(MARGIN, 98, _fit(str(snap.get("signatory_name") or ""), SANS_BOLD, 10.5, 230))
     c.setFont(SANS, 9)
-    c.drawString(MARGIN, 86, _fit(str(snap.get("signatory_title") or ""), SANS, 9, 230))
-    c.drawString(MARGIN, 74, _fit(str(snap.get("issuer_name") or ""), SANS, 9, 230))
+    lines = [str(snap.get(key) or "") for key in ("signatory_title", "issuer_name")]
+    lines = [line for line in dict.fromkeys(lines) if line and line != snap.get("signatory_name")]
+    for y, line in zip((86, 74), lines, strict=False):
+        c.drawString(MARGIN, y, _fit(line, SANS, 9, 230))
 
     cx = PAGE_W / 2 + 20
     c.setFont(SANS, 8.5)

@@ -39,12 +39,13 @@ class AlreadyIssuedError(CertificateError):
 
 
 def _signatory(issuer: Issuer, actor: User | None) -> tuple[str, str]:
-    """Name and title printed on the signature line."""
+    """Name and title printed on the signature line: the configured signatory, else the issuer.
+
+    Never the issuing admin's account name, which may be an email handle.
+    """
     if issuer.signatory_name:
         return issuer.signatory_name, issuer.signatory_title or ""
-    if actor is None:
-        return issuer.name, "Issued automatically on completion"
-    return actor.full_name, issuer.signatory_title or f"Certificate administrator, {issuer.name}"
+    return issuer.name, issuer.signatory_title or ""
 
 
 def _profile(user: User) -> dict[str, Any]:

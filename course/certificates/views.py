@@ -37,11 +37,13 @@ from course.certificates.eligibility import (
 )
 from course.certificates.forms import AttestationForm, EvaluationForm, VerifyForm
 from course.certificates.issuer import current_issuer
+from course.certificates.journey import certificate_steps, course_next_step
 from course.certificates.keys import did_document
 from course.certificates.pdf import render_certificate_pdf
 from course.certificates.services import auto_issue_if_ready
+from course.certificates.sharing import linkedin_url
 from course.extensions import db, limiter
-from course.learning.progress import CourseState
+from course.learning.progress import load_course_states
 from course.mail import certificate_issued_message, queue
 from course.models import Certificate, CertificateStatus, Course, PublishStatus
 from course.permissions import ensure_owner
@@ -56,10 +58,8 @@ NOINDEX = "noindex, nofollow"
 verify_limit = limiter.shared_limit(VERIFY_LIMIT, scope="certificate-verify")
 
 
-@bp.app_template_global("certificate_steps")
-def certificate_steps(state: CourseState) -> Eligibility:
-    """Template helper: the signed-in learner's certificate steps for a course page."""
-    return load_eligibility(current_user.id, state.course, state)
+bp.add_app_template_global(course_next_step, "course_next_step")
+bp.add_app_template_global(certificate_steps, "certificate_steps")
 
 
 def _course_or_404(slug: str) -> Course:
@@ -156,7 +156,10 @@ def mine() -> str:
         .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     ).all()
     links = {c.code: public_url("certificates.verify", code=c.code) for c in certificates}
-    return render_template("certificates/mine.html", certificates=certificates, links=links)
+    pending = [s for s in load_course_states(current_user.id) if s.course_complete]
+    linkedin = {c.code: linkedin_url(c, links[c.code]) for c in certificates}
+    context = {"links": links, "pending": pending, "linkedin": linkedin}
+    return render_template("certificates/mine.html", certificates=certificates, **context)
 
 
 def _owned_or_404(code: str) -> Certificate:

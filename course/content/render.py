@@ -18,7 +18,7 @@ ALLOWED_TAGS = {
     "a", "blockquote", "br", "code", "div", "em", "h2", "h3", "h4", "hr", "li", "ol", "p",
     "pre", "strong", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"style"}, "td": {"style"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title", "aria-label"}, "th": {"style"}, "td": {"style"}}
 ALLOWED_CLASSES = {"div": {"pearls", "callout"}, "sup": {"cite"}, "a": {"cite-link"}}
 
 
@@ -51,7 +51,8 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
 
 def _render_citation(self, tokens, idx, options, env) -> str:  # noqa: ANN001
     links = ", ".join(
-        f'<a class="cite-link" href="#ref-{n}">{n}</a>' for n in tokens[idx].meta["numbers"]
+        f'<a class="cite-link" href="#ref-{n}" aria-label="reference {n}">{n}</a>'
+        for n in tokens[idx].meta["numbers"]
     )
     return f'<sup class="cite">[{links}]</sup>'
 

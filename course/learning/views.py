@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -28,6 +30,15 @@ def _state_or_404(slug: str) -> CourseState:
     if not states:
         abort(404)
     return states[0]
+
+
+IDENTIFIER_RE = re.compile(r"\s*(?:doi:\s*\S+?|PMID:\s*\d+|PMCID:\s*PMC\d+)\.?(?=\s|$)", re.I)
+
+
+@bp.app_template_filter("bare_citation")
+def bare_citation(citation: str) -> str:
+    """A citation without its DOI and PMID, which the reference list links to separately."""
+    return IDENTIFIER_RE.sub("", citation or "").strip()
 
 
 @bp.route("/")
@@ -97,6 +108,11 @@ def module(course_slug: str, module_slug: str) -> str | Response:
         module=module_state.module,
         previous=state.modules[index - 1].module if index > 0 else None,
         following=state.modules[index + 1].module if index + 1 < len(state.modules) else None,
+        following_locked=(
+            index + 1 < len(state.modules)
+            and state.modules[index + 1].locked
+            and not current_user.is_staff
+        ),
         tracking=tracking,
     )
 

@@ -60,6 +60,8 @@ class User(UserMixin, db.Model):
         default=Role.LEARNER,
     )
     active: Mapped[bool] = mapped_column(default=True)
+    time_zone: Mapped[str | None] = mapped_column(String(64))  # IANA name; None shows UTC
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # account closed
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
     # When the address was confirmed through an emailed link (certificates need it).
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

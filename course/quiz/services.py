@@ -76,6 +76,8 @@ def check_can_start(state: CourseState, quiz: Quiz, now: datetime) -> None:
     elif not state.final_unlocked:
         raise QuizError("The final exam opens once every module is complete.")
     qstate = _quiz_state(state, quiz)
+    if qstate.passed:
+        raise QuizError("You have passed this quiz: no further attempt is needed.")
     if qstate.remaining == 0:
         raise QuizError("You have used all your attempts for this quiz.")
     cooldown = timedelta(minutes=int(quiz.settings.get("cooldown_minutes") or 0))

@@ -17,6 +17,7 @@ from course.quiz.grading import score_attempt
 from course.quiz.review import review_visibility
 from course.quiz.services import (
     QuizError,
+    check_can_start,
     decode_answers,
     finalize_attempt,
     save_answers,
@@ -56,23 +57,26 @@ def overview(quiz_id: int) -> str:
         .where(Attempt.quiz_id == quiz.id, Attempt.user_id == current_user.id)
         .order_by(Attempt.number)
     ).all()
-    blocker = None
-    try:
-        from course.quiz.services import check_can_start
-
-        if qstate is None or qstate.open_attempt_id is None:
-            check_can_start(state, quiz, clock.now())
-    except QuizError as exc:
-        blocker = str(exc)
     return render_template(
         "quiz/overview.html",
         quiz=quiz,
         state=state,
         qstate=qstate,
         history=history,
-        blocker=blocker,
+        blocker=_start_blocker(state, quiz, qstate),
         form=FlaskForm(),
     )
+
+
+def _start_blocker(state, quiz: Quiz, qstate) -> str | None:  # noqa: ANN001
+    """Why a new attempt cannot start now (passed, no attempts left, cooldown), or None."""
+    if qstate is not None and qstate.open_attempt_id is not None:
+        return None
+    try:
+        check_can_start(state, quiz, clock.now())
+    except QuizError as exc:
+        return str(exc)
+    return None
 
 
 @bp.route("/<int:quiz_id>/start", methods=["POST"])
@@ -99,6 +103,11 @@ def take(attempt_id: int) -> str | Response:
     attempt = own_attempt(attempt_id)
     if not attempt.is_open:
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
+    unanswered = (
+        [item.position for item in attempt.items if not item.response]
+        if request.args.get("check")
+        else []
+    )
     return render_template(
         "quiz/take.html",
         attempt=attempt,
@@ -106,6 +115,7 @@ def take(attempt_id: int) -> str | Response:
         items=take_items(attempt),
         form=FlaskForm(),
         now=clock.now(),
+        unanswered=sorted(unanswered),
     )
 
 
@@ -126,6 +136,14 @@ def answer(attempt_id: int) -> Response:
             db.session.commit()
             flash("Answers saved. You can come back and finish later.", "success")
             return redirect(url_for("quiz.take", attempt_id=attempt.id))
+    missing = [position for position, chosen in sorted(answers.items()) if not chosen]
+    if (
+        missing
+        and request.form.get("unanswered_ok") != "yes"
+        and save_answers(attempt, answers, now)
+    ):
+        db.session.commit()  # keep what was answered; name the rest before grading
+        return redirect(url_for("quiz.take", attempt_id=attempt.id, check=1, _anchor="unanswered"))
     finalize_attempt(attempt, answers, now)
     db.session.commit()
     return redirect(url_for("quiz.review", attempt_id=attempt.id))
@@ -154,4 +172,6 @@ def review(attempt_id: int) -> str | Response:
         show=show,
         items=review_items(attempt, show),
         result=score_attempt(attempt.settings, graded, attempt.late),
+        blocker=_start_blocker(state, attempt.quiz, qstate),
+        form=FlaskForm(),
     )

@@ -60,8 +60,19 @@ def fast_forward(live_server: LiveServer) -> str:
         return course.slug
 
 
+def next_step_everywhere(page: Page, expect: Callable[..., Any], slug: str, key: str) -> None:
+    """My learning, the course page and My certificates all show the same next step."""
+    for path in ("/dashboard", f"/courses/{slug}", "/certificates"):
+        page.goto(path)
+        expect(page.get_by_test_id("next-step").first).to_have_attribute("data-step", key)
+
+
 def evaluate_and_attest(page: Page, expect: Callable[..., Any], slug: str) -> None:
     """Fill the evaluation and the time attestation (with one rejected value first)."""
+    # End of course: never a dead end. Every page points at the evaluation first.
+    next_step_everywhere(page, expect, slug, "evaluation")
+    page.goto("/certificates")
+    expect(page.get_by_text("You have no certificates yet")).to_have_count(0)
     page.goto(f"/courses/{slug}")
     steps = page.get_by_test_id("certificate-steps")
     expect(steps.locator("li[data-step=modules]")).to_contain_text("Done")
@@ -96,6 +107,8 @@ def evaluate_and_attest(page: Page, expect: Callable[..., Any], slug: str) -> No
     expect(page.get_by_test_id("certificate-steps")).to_contain_text(
         "an administrator will review and issue your certificate"
     )
+    next_step_everywhere(page, expect, slug, "awaiting")
+    expect(page.get_by_test_id("pending-certificate")).to_contain_text("awaiting approval")
 
 
 def admin_issues(page: Page, expect: Callable[..., Any]) -> str:
@@ -123,7 +136,7 @@ def admin_issues(page: Page, expect: Callable[..., Any]) -> str:
 
 def learner_downloads(page: Page, expect: Callable[..., Any], code: str, base: str) -> None:
     """Download the PDF from My certificates and check it really is a PDF."""
-    page.get_by_role("link", name="My certificates").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My certificates").click()
     card = page.locator(f"section[data-code='{code}']")
     expect(card).to_contain_text("Valid")
     verify_url = f"{base}/verify/{code}"
@@ -151,7 +164,11 @@ def verify_by_typing(page: Page, expect: Callable[..., Any], code: str, status: 
     page.get_by_role("button", name="Check").click()
     expect(page).to_have_url(re.compile(f"/verify/{code}$"))
     expect(page.get_by_role("heading", level=2)).to_have_text(f"{status} certificate")
-    expect(page.locator("dl")).to_contain_text(NAME)
+    record = page.get_by_test_id("verify-record")
+    expect(record).to_contain_text(NAME)
+    for shown in ("Issued", "Issuer", "Credit", "1.75 hours of participation"):
+        expect(record).to_contain_text(shown)
+    expect(record).not_to_contain_text(EMAIL)
 
 
 def admin_revokes(page: Page, expect: Callable[..., Any], code: str) -> None:
@@ -165,6 +182,21 @@ def admin_revokes(page: Page, expect: Callable[..., Any], code: str) -> None:
     page.get_by_role("button", name="Confirm revocation").click()
     expect(page.get_by_text(f"Certificate {code} was revoked.")).to_be_visible()
     expect(page.get_by_test_id("certificate-status")).to_have_text("Revoked")
+
+
+def revoked_kept_out_of_bulk_issue(page: Page, expect: Callable[..., Any]) -> None:
+    """The revoked learner is eligible again but flagged, never swept into 'Preview all'."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Certificates").click()
+    queue = page.get_by_role("region", name="Awaiting issue")
+    expect(queue.locator("tr[data-enrollment]")).to_have_count(0)
+    expect(page.get_by_role("button", name=re.compile("^Preview all"))).to_have_count(0)
+    flagged = page.get_by_test_id("flagged")
+    expect(flagged).to_contain_text(NAME)
+    expect(flagged).to_contain_text("Completed under a shared account.")
+    # Issuing again needs the per-learner confirmation: without the tick, nothing is issued.
+    flagged.get_by_label("Why a new certificate may be issued").fill("Appeal upheld.")
+    flagged.get_by_role("button", name=re.compile("^Issue to")).click()
+    expect(page.get_by_text("Tick the box")).to_be_visible()
 
 
 @pytest.mark.browser
@@ -187,7 +219,14 @@ def test_learner_earns_admin_issues_then_revokes(
 
     sign_in(page, expect, ADMIN_EMAIL)
     admin_revokes(page, expect, code)
+    revoked_kept_out_of_bulk_issue(page, expect)
+
+    sign_in(page, expect, EMAIL)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My certificates").click()
+    expect(page.get_by_test_id("revoke-reason")).to_contain_text(
+        "Completed under a shared account."
+    )
 
     page.get_by_role("button", name="Sign out").click()
     verify_by_typing(page, expect, code, "Revoked")
-    expect(page.get_by_text(re.compile(r"revoked on \d{4}-\d{2}-\d{2}"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"revoked on \d{1,2} [A-Z][a-z]+ \d{4}"))).to_be_visible()

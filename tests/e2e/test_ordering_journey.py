@@ -50,7 +50,7 @@ def test_learner_orders_the_steps_and_passes(
     register_learner(page, "Orla Order", "orla.order@example.org")
     page.get_by_role("link", name=re.compile("Ketamine")).first.click()
     page.get_by_role("button", name="Start the course").click()
-    page.get_by_role("link", name="Take the quiz").click()
+    page.get_by_test_id("lesson-end").get_by_role("link", name="Take the quiz").click()
     page.get_by_role("button", name="Start the quiz").click()
     expect(page.get_by_text("Ordering (put in order)")).to_be_visible()
     # A wrong order first: the first two swapped.

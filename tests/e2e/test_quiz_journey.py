@@ -172,7 +172,7 @@ def test_learner_fails_then_passes_module_one_quiz(
     expect(page.get_by_role("button", name="Mark as complete")).to_have_count(0)
 
     # The overview states the pass mark before anything starts.
-    page.get_by_role("link", name="Take the quiz").click()
+    page.get_by_test_id("lesson-end").get_by_role("link", name="Take the quiz").click()
     expect(page.get_by_text("Pass mark: 80%")).to_be_visible()
     with live_server.session() as session:
         user_id = session.scalars(select(User.id).where(User.email == EMAIL)).one()
@@ -185,9 +185,21 @@ def test_learner_fails_then_passes_module_one_quiz(
     items = answer_key(live_server, first_id)
     assert len(items) == 5
     assert_take_page_hides_the_key(page.content(), items)
-    for item in items:
+    *answered, last = items
+    for item in answered:
         choose(page, expect, item, item.wrong_choice())
-    submit(page, expect, dialogs)
+    # Submitting with a question unanswered: no generic dialog, the page names it and links to it.
+    seen = len(dialogs)
+    page.get_by_role("button", name="Submit answers").click()
+    warning = page.get_by_test_id("unanswered")
+    expect(warning).to_contain_text("1 question not answered yet")
+    assert len(dialogs) == seen
+    warning.get_by_role("link", name=f"question {last.position}").click()
+    expect(page).to_have_url(re.compile(f"#question-{last.position}$"))
+    choose(page, expect, last, last.wrong_choice())
+    page.get_by_role("button", name="Submit anyway").click()
+    expect(page).to_have_url(re.compile(r"/quiz/attempt/\d+/review$"))
+    assert len(dialogs) == seen + 1
 
     status = page.get_by_role("status")
     expect(status).to_contain_text("Not passed")
@@ -210,6 +222,15 @@ def test_learner_fails_then_passes_module_one_quiz(
     expect(page).to_have_url(ATTEMPT_URL)
     second_id = current_attempt_id(page)
     assert second_id != first_id
+    # The question navigator: every question listed; a flag marks one for review.
+    navigator = page.get_by_role("navigation", name="Questions")
+    expect(navigator.get_by_role("link")).to_have_count(5)
+    flag = page.get_by_role("button", name="Flag question 2 for review")
+    flag.click()
+    expect(flag).to_have_attribute("aria-pressed", "true")
+    expect(
+        navigator.get_by_role("link", name=re.compile(r"^2 .*flagged for review"))
+    ).to_have_count(1)
     items = answer_key(live_server, second_id)
     assert_take_page_hides_the_key(page.content(), items)
     for item in items:

@@ -21,9 +21,19 @@ ROWS: dict[str, tuple[str, object, object, object, object]] = {
     "admin.role": ("POST", "login", 403, 403, 400),
     "admin.reset_password": ("POST", "login", 403, 403, 302),
     "admin.mfa_reset": ("POST", "login", 403, 403, 302),
+    # No such enrolment awaiting issue after a revocation: back to the queue with a message.
+    "admin.issue_again": ("POST", "login", 403, 403, 302),
+    "admin.audit_export": ("GET", "login", 403, 403, 200),
+    "admin.home": ("GET", "login", 403, 403, 200),
+    "admin.user": ("GET", "login", 403, 403, 200),
+    # Empty posts: the form comes back naming the missing field; nothing changes.
+    "admin.rename": ("POST", "login", 403, 403, 400),
+    "admin.set_status": ("POST", "login", 403, 403, 400),
+    "admin.create": ("GET", "login", 403, 403, 200),
 }
 
 
 def extend_world(world: dict[str, Any], db: Any, make_user: Any) -> None:
     """Add an issued certificate and a learner whose role could be changed."""
     world_certificate(world, db, make_user)
+    world.setdefault("enrollment_id", 999_999)  # no such enrolment: the queue says so

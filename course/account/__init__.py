@@ -1,0 +1,1 @@
+"""Self-service account: export of one's data, account closure."""
