@@ -1,6 +1,12 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
-from course.models.ce import ActivityAcknowledgement, CeActivity, ClaimCredential, CreditClaim
+from course.models.ce import (
+    ActivityAcknowledgement,
+    CeActivity,
+    ClaimCredential,
+    CreditClaim,
+    ExternalCredit,
+)
 from course.models.certificate import (
     AuditEntry,
     Certificate,
@@ -36,6 +42,7 @@ __all__ = [
     "Course",
     "CourseEvaluation",
     "CreditClaim",
+    "ExternalCredit",
     "Enrollment",
     "Module",
     "ModuleProgress",

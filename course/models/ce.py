@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course import clock
@@ -76,4 +76,22 @@ class ClaimCredential(db.Model):
     certificate_id: Mapped[int] = mapped_column(ForeignKey("certificate.id"), index=True)
     credit_type: Mapped[str] = mapped_column(String(30))
     credential: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
+
+
+class ExternalCredit(db.Model):
+    """Credit a learner earned elsewhere and reports themselves (never on a verify page)."""
+
+    __tablename__ = "ce_external_credit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    provider: Mapped[str] = mapped_column(String(200))
+    completed_on: Mapped[date] = mapped_column(Date)
+    credit_type: Mapped[str] = mapped_column(String(30))
+    amount: Mapped[float] = mapped_column()
+    # The uploaded certificate: a random name under CE_UPLOAD_DIR and its sniffed type.
+    file_name: Mapped[str | None] = mapped_column(String(64))
+    file_type: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)

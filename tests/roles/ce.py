@@ -20,6 +20,10 @@ ROWS: dict[str, tuple[str, object, object, object, object]] = {
     "ce.staff_home": STAFF_GET,
     # The world's certificate (participation only) has no further claim credentials.
     "ce.claim_credential": ("GET", "login", 404, 404, 404),
+    # Reporting identifiers: one's own (an empty POST saves nothing and redirects), and the
+    # admin's fixing page for a flagged learner.
+    "ce.identifiers": ("GET", "login", 200, 200, 200),
+    "ce.learner_identifiers": ("GET", "login", 403, 403, 200),
 }
 
 
@@ -27,3 +31,4 @@ def extend_world(world: dict[str, Any], db: Any, make_user: Any) -> None:
     """The CE block the editor URL opens."""
     world["block"] = "disclosures"
     world["credit_type"] = "ipce"
+    world["user_id"] = world["owner"].id
