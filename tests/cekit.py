@@ -60,3 +60,37 @@ def course(slug: str, title: str = "") -> Course:
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def cohort(course: Course, n: int, start: int = 0) -> list[User]:
+    """Add n learners with complete identifiers, consent and a valid AMA + ANCC certificate."""
+    users = [
+        User(
+            email=f"cohort{i}@example.org",
+            full_name=f"Learner Number{i}",
+            password_hash="x",
+            profession="MD",
+            licence_number=f"me-{i:05d}",
+            licence_state="FL",
+            npi="1234567893",
+            board_id=f"ABIM{i}",
+            birth_month=1 + i % 12,
+            birth_day=1 + i % 28,
+            share_consent_at=datetime(2026, 1, 1, tzinfo=UTC),
+        )
+        for i in range(start, start + n)
+    ]
+    db.session.add_all(users)
+    db.session.flush()
+    for user in users:
+        certificate(
+            user,
+            course,
+            date(2026, 2, 1),
+            [
+                claim("ama_pra_1", "AMA PRA Category 1 Credit™", 1.5),
+                claim("ancc", "ANCC contact hours", 1.5),
+            ],
+        )
+    db.session.commit()
+    return users

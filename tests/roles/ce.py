@@ -37,6 +37,12 @@ ROWS: dict[str, tuple[str, object, object, object, object]] = {
     "ce.add_credit": ("GET", "login", 200, 200, 200),
     # The world's self-reported certificate file belongs to its owner: others get 404.
     "ce.credit_file": ("GET", "login", 404, 404, 200),
+    # Board reporting is the admins' alone.
+    "ce.reports": ADMIN_GET,
+    "ce.prevalidate": ADMIN_GET,
+    "ce.export": ADMIN_GET,
+    "ce.activity_summary": ADMIN_GET,
+    "ce.activity_summary_csv": ADMIN_GET,
 }
 
 
@@ -46,6 +52,7 @@ def extend_world(world: dict[str, Any], db: Any, make_user: Any) -> None:
     world["credit_type"] = "ipce"
     world["user_id"] = world["owner"].id
     world["fmt"] = "csv"
+    world["kind"] = "pars"
     credit = ExternalCredit(
         user_id=world["owner"].id,
         title="Elsewhere",
