@@ -6,6 +6,8 @@ from course.models.ce import (
     ClaimCredential,
     CreditClaim,
     ExternalCredit,
+    FollowUp,
+    PreTest,
 )
 from course.models.certificate import (
     AuditEntry,
@@ -43,6 +45,8 @@ __all__ = [
     "CourseEvaluation",
     "CreditClaim",
     "ExternalCredit",
+    "FollowUp",
+    "PreTest",
     "Enrollment",
     "Module",
     "ModuleProgress",

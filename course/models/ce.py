@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course import clock
@@ -95,3 +95,35 @@ class ExternalCredit(db.Model):
     file_name: Mapped[str | None] = mapped_column(String(64))
     file_type: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
+
+
+class PreTest(db.Model):
+    """A learner's ungraded pre-test, drawn from the final exam's blueprint before module 1."""
+
+    __tablename__ = "ce_pretest"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    # [{"version_id": 12, "order": ["b", "a", "c"]}, ...]: the draw, frozen at start.
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    score: Mapped[float | None] = mapped_column()
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class FollowUp(db.Model):
+    """The follow-up survey some days after completion: invitation, then the learner's answer."""
+
+    __tablename__ = "ce_follow_up"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    made_change: Mapped[str | None] = mapped_column(String(10))  # yes, partly, no
+    barriers: Mapped[str] = mapped_column(Text, default="")
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -37,6 +37,12 @@ ROWS: dict[str, tuple[str, object, object, object, object]] = {
     "ce.add_credit": ("GET", "login", 200, 200, 200),
     # The world's self-reported certificate file belongs to its owner: others get 404.
     "ce.credit_file": ("GET", "login", 404, 404, 200),
+    # The real course has no pre-test (404); its follow-up is not open to the matrix's users.
+    "ce.pretest": ("GET", "login", 404, 404, 404),
+    "ce.pretest_start": ("POST", "login", 404, 404, 404),
+    "ce.pretest_submit": ("POST", "login", 404, 404, 404),
+    "ce.follow_up": ("GET", "login", 404, 404, 404),
+    "ce.outcomes": STAFF_GET,
     # Board reporting is the admins' alone.
     "ce.reports": ADMIN_GET,
     "ce.prevalidate": ADMIN_GET,
