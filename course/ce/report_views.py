@@ -6,6 +6,8 @@ valid rows. Pages and files read the rows in one streamed query (see ce/reportin
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from flask import Response, abort, render_template, request, stream_with_context, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -20,7 +22,13 @@ from course.ce.export_files import (
     csv_chunks,
     xlsx_bytes,
 )
-from course.ce.reporting import KINDS, checked, claim_rows
+from course.ce.reporting import (
+    KINDS,
+    ONE_ROW_PER_CERTIFICATE,
+    ClaimRow,
+    checked,
+    claim_rows,
+)
 from course.ce.views import bp
 from course.extensions import db
 from course.models import CeActivity, Course
@@ -72,6 +80,12 @@ def _columns(kind: str, form: ReportForm) -> tuple:
     return cebroker_columns(tracking)
 
 
+def _checked(course: Course, kind: str, form: ReportForm) -> Iterator[tuple[ClaimRow, list[str]]]:
+    """The report's rows for the form's range, each with what the board would reject."""
+    first_only = kind in ONE_ROW_PER_CERTIFICATE
+    return checked(kind, claim_rows(course, form.start.data, form.end.data, first_only))
+
+
 @bp.route("/ce/reports")
 @admin_required
 def reports() -> str:
@@ -90,7 +104,10 @@ def prevalidate(course_slug: str, kind: str) -> tuple[str, int]:
     form, ok = _form(course)
     flagged, valid = [], 0
     if ok:
-        for row, problems in checked(kind, claim_rows(course, form.start.data, form.end.data)):
+        for row, problems in checked(
+            kind,
+            claim_rows(course, form.start.data, form.end.data, kind in ONE_ROW_PER_CERTIFICATE),
+        ):
             if problems:
                 flagged.append((row, problems))
             else:
@@ -117,7 +134,12 @@ def export(course_slug: str, kind: str, fmt: str) -> Response:
         abort(400)
     columns = _columns(kind, form)
     rows = (
-        r for r, p in checked(kind, claim_rows(course, form.start.data, form.end.data)) if not p
+        r
+        for r, p in checked(
+            kind,
+            claim_rows(course, form.start.data, form.end.data, kind in ONE_ROW_PER_CERTIFICATE),
+        )
+        if not p
     )
     name = f"{kind}-{course.slug}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}

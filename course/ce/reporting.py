@@ -21,6 +21,7 @@ from course.models import Certificate, CertificateStatus, Course, User
 
 BATCH = 500
 KINDS = {"pars": "ACCME PARS learner completion", "cebroker": "CE Broker roster"}
+ONE_ROW_PER_CERTIFICATE = frozenset({"cebroker"})
 
 
 @dataclass(frozen=True)
@@ -150,10 +151,18 @@ def _expand(r: Row[Any]) -> Iterator[ClaimRow]:
         )
 
 
-def claim_rows(course: Course, start: date | None, end: date | None) -> Iterator[ClaimRow]:
-    """Every claim on the course's valid certificates completed in [start, end] (one query)."""
+def claim_rows(
+    course: Course, start: date | None, end: date | None, first_only: bool = False
+) -> Iterator[ClaimRow]:
+    """Every claim on the course's valid certificates completed in [start, end] (one query).
+
+    With `first_only`, one row per certificate: its first claim (CE Broker takes one line per
+    licensee and course, and the first claim is the one the certificate's credential carries).
+    """
     for r in db.session.execute(_rows_stmt(course)):
-        for row in _expand(r):
+        for n, row in enumerate(_expand(r)):
+            if first_only and n:
+                break
             if (start is None or row.completed >= start) and (end is None or row.completed <= end):
                 yield row
 
