@@ -185,6 +185,8 @@ def test_activity_summary(course_content, admin, client, get_page, db) -> None:
     line = rows[1]
     assert line[1] == "Enduring Material"
     assert line[7:9] == ["3", "0"]  # three physicians, no other learners
+    assert line[9] == "No"
+    assert line[10] == "Competence (final exam); Performance (follow-up survey at 30 days)"
 
 
 def measure(client, count_queries, url: str) -> tuple[int, bytes]:  # noqa: ANN001

@@ -62,13 +62,14 @@ def _counts(start: date | None, end: date | None) -> dict[tuple[int, bool], int]
 
 
 def outcomes_measured(course: Course) -> str:
-    """The outcome levels the course measures (competence: its final exam)."""
+    """The outcome levels the course measures: competence (final), knowledge, performance."""
+    activity = load_activity(course)
+    info = activity.info if activity else None
     measured = ["Competence (final exam)"]
-    settings = course.settings or {}
-    if settings.get("pre_test"):
-        measured.append("Knowledge (pre/post test)")
-    if settings.get("follow_up_days"):
-        measured.append("Performance (follow-up survey)")
+    if info and info.outcomes.pre_test_questions:
+        measured.append("Knowledge (pre-test against the final)")
+    if info:
+        measured.append(f"Performance (follow-up survey at {info.outcomes.follow_up_days} days)")
     return "; ".join(measured)
 
 
