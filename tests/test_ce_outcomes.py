@@ -188,3 +188,19 @@ def test_invite_follow_ups_cli(app, db, make_user, course_content, at) -> None:
     assert "invitations recorded: 1" in result.output
     assert db.session.query(FollowUp).one().invited_at is not None
     assert "invitations recorded: 0" in runner.invoke(args=["ce", "invite-follow-ups"]).output
+
+
+def test_pretest_junk_never_500s(db, client, login, make_user, course_content) -> None:
+    with_outcomes(db, course_content, pre_test_questions=3)
+    learner = login(make_user())
+    base = f"/courses/{course_content.slug}/pretest"
+    assert client.post(base, data={"q1": "a"}).status_code == 302  # not started: sent back
+    assert client.post(f"{base}/start").status_code == 302  # not enrolled: sent to the course
+    assert db.session.query(PreTest).count() == 0
+    enroll(learner.id, course_content)
+    db.session.commit()
+    client.post(f"{base}/start")
+    junk = {"q1": ["a"] * 500, "q2": "\x00", "q3": "'; DROP TABLE user;--", "q999": "b"}
+    assert client.post(base, data=junk).status_code == 302
+    assert db.session.query(PreTest).one().score == 0.0
+    assert client.post(base, data=junk, csrf=False).status_code in (302, 400)
