@@ -45,7 +45,9 @@ setup-db: $(VENV)/.runtime instance/config.py ## Migrate the SQLite database and
 run: port-free setup-db ## Set up and serve http://127.0.0.1:5000 (SQLite, development; PORT=, HOST=)
 	@echo "Demo accounts (passwords are shown only when the accounts are first created):"
 	@PRACTICUM_ENV=development $(BIN)/flask users demo
-	PRACTICUM_ENV=development $(BIN)/flask run --host $(HOST) --port $(PORT)
+	@echo "Email: the background worker starts too; it prints every message (reset links,"
+	@echo "confirmations) in this console instead of sending it."
+	bash tools/run-dev.sh $(HOST) $(PORT)
 
 port-free:
 	@$(PYTHON) tools/free_port.py $(HOST) $(PORT)

@@ -67,6 +67,38 @@ def sign_in(base: str, role: str, email: str, password: str) -> list[str]:
     return problems
 
 
+def hidden_fields(page: str) -> dict[str, str]:
+    """The hidden inputs of a page (the CSRF token among them)."""
+    fields = {}
+    for tag in HIDDEN.findall(page):
+        attrs = dict(ATTR.findall(tag))
+        if "name" in attrs:
+            fields[attrs["name"]] = attrs.get("value", "")
+    return fields
+
+
+def reset_mail_arrives(base: str, email: str, log_path: str, wait_s: float = 60) -> list[str]:
+    """Ask for a password reset; the worker `make run` started must print the emailed link."""
+    import time
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    code, _, page = status(opener, f"{base}/auth/forgot")
+    if code != 200:
+        return [f"GET /auth/forgot gave {code}"]
+    fields = {**hidden_fields(page), "email": email}
+    code, _, _ = status(opener, f"{base}/auth/forgot", urllib.parse.urlencode(fields).encode())
+    if code != 302:
+        return [f"POST /auth/forgot gave {code}"]
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        with open(log_path, encoding="utf-8", errors="replace") as log:
+            if "/auth/reset/" in log.read():
+                return []
+        time.sleep(0.5)
+    return [f"no reset link was printed within {wait_s:.0f}s: is the mail worker running?"]
+
+
 def main(base: str, log_path: str) -> int:
     """Check every demo account printed in the log."""
     with open(log_path, encoding="utf-8") as log:
@@ -81,7 +113,12 @@ def main(base: str, log_path: str) -> int:
         for problem in problems:
             print(f"    {problem}")
         failed = failed or bool(problems)
-    return 1 if failed else 0
+    learner = next(email for role, email, _ in accounts if role == "learner")
+    problems = reset_mail_arrives(base.rstrip("/"), learner, log_path)
+    print(f"  reset mail for {learner}: {'printed by the worker' if not problems else 'FAILED'}")
+    for problem in problems:
+        print(f"    {problem}")
+    return 1 if failed or problems else 0
 
 
 if __name__ == "__main__":

@@ -24,6 +24,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_config(app, config)
+    from course.web import register_converters
+
+    register_converters(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_hooks(app)
@@ -37,13 +40,19 @@ def instance_path() -> str:
 
 def _init_extensions(app: Flask) -> None:
     """Bind the unbound singletons from extensions.py to this app."""
-    from course import models  # noqa: F401 - register the mappers before use
-    from course.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+    from course import audit, models  # noqa: F401 - mappers, and the audit chain's hook
+    from course.extensions import bootstrap, csrf, db, limiter, login_manager, mail, migrate
+    from course.tasks import init_tasks
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     bootstrap.init_app(app)
+    mail.init_app(app)
+    init_tasks(app)
+    from course.auth.throttle import check_storage
+
+    check_storage(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -55,10 +64,13 @@ def _init_extensions(app: Flask) -> None:
     configure_engines(app)
 
     @login_manager.user_loader
-    def load_user(user_id: str):  # noqa: ANN202
-        from course.models import User
+    def load_user(token: str):  # noqa: ANN202
+        from flask import has_request_context, request
 
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        from course.auth.sessions import load_session_user
+
+        writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        return load_session_user(token, writing=writing)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -68,7 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from course.auth.views import bp as auth_bp
     from course.ce.routes import bp as ce_bp
     from course.certificates.views import bp as cert_bp
-    from course.instructor.views import bp as instructor_bp
+    from course.instructor import bp as instructor_bp
     from course.learning.views import bp as learning_bp
     from course.quiz.views import bp as quiz_bp
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
+from werkzeug.datastructures import MultiDict
+from werkzeug.routing import IntegerConverter, Map
 
 from course import clock
 
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
@@ -37,8 +41,54 @@ def nav_extra(app: Flask, user) -> list[tuple[str, str]]:  # noqa: ANN001
     return [(e, label) for e, label in links if e in app.view_functions]
 
 
+class DatabaseIntConverter(IntegerConverter):
+    """`<int:...>` limited to what an INTEGER column holds (2**31 - 1 on PostgreSQL).
+
+    A larger id cannot name any row, so it is a 404 at routing instead of an overflow in the
+    database driver (SQLite raises OverflowError past 2**63, PostgreSQL past 2**31).
+    """
+
+    def __init__(self, map: Map, *args: object, **kwargs: object) -> None:  # noqa: A002
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)  # type: ignore[arg-type]
+
+
+def register_converters(app: Flask) -> None:
+    """Install URL converters; must run before any blueprint adds its rules."""
+    app.url_map.converters["int"] = DatabaseIntConverter
+
+
+def _has_nul(values: Iterable[str]) -> bool:
+    return any("\x00" in value for value in values)
+
+
+def _all_values(multidict: MultiDict[str, str]) -> Iterator[str]:
+    return (value for values in multidict.listvalues() for value in values)
+
+
+def reject_nul_bytes() -> None:
+    """Refuse a NUL byte anywhere in the path, query or form with a 400.
+
+    No field legitimately holds one, and PostgreSQL cannot store or even compare it (the
+    driver raises before the query runs), so it is stopped before it reaches any code.
+    """
+    if "\x00" in request.path or "%00" in request.query_string.decode("latin-1").lower():
+        abort(400, description="The address contains a NUL byte (%00), which is not allowed.")
+    if _has_nul(request.args.keys()) or _has_nul(_all_values(request.args)):
+        abort(400, description="A query parameter contains a NUL byte, which is not allowed.")
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in FORM_TYPES:
+        for key, values in request.form.lists():
+            if "\x00" in key or _has_nul(values):
+                name = key.replace("\x00", "\\x00")[:60]
+                abort(
+                    400, description=f"The field {name} contains a NUL byte, which is not allowed."
+                )
+
+
 def register_web_helpers(app: Flask) -> None:
     """Add security headers to every response and expose helpers to templates."""
+    # Registered first (before the extensions' hooks run), so nothing sees a NUL byte.
+    app.before_request_funcs.setdefault(None, []).insert(0, reject_nul_bytes)
 
     @app.after_request
     def security_headers(response: Response) -> Response:

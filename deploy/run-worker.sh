@@ -1,12 +1,8 @@
 #!/usr/bin/env bash
-# Start the background-task worker (huey) when the app has one (course/tasks.py).
+# Start the background-task worker (huey): it sends the queued mail and the daily digest.
 # Used by the systemd unit (practicum-worker.service) and by `make cluster`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PRACTICUM_ENV="${PRACTICUM_ENV:-production}"
-if [[ ! -f course/tasks.py ]]; then
-  echo "no course/tasks.py: this version has no background tasks" >&2
-  exit 0
-fi
 .venv/bin/python deploy/preflight.py
-exec .venv/bin/huey_consumer course.tasks.huey --workers "${HUEY_WORKERS:-2}"
+exec .venv/bin/huey_consumer course.worker.huey --workers "${HUEY_WORKERS:-2}"

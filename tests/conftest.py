@@ -22,7 +22,8 @@ from sqlalchemy import event
 from course import create_app
 from course.auth.services import create_user
 from course.config import ENV_KEYS
-from course.content.loader import ContentBundle, load_content
+from course.content.bundle import ContentBundle
+from course.content.loader import load_content
 from course.extensions import db as _db
 from course.models import Role, User
 
@@ -185,6 +186,7 @@ def make_user(db) -> Callable[..., User]:  # noqa: ANN001
             "password": PASSWORD,
             "full_name": f"Test {role.value.title()} {n}",
             "profession": "MD",
+            "verified": True,
         }
         data.update(fields)
         user = create_user(role=role, **data)  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from course.admin.services import record_audit
 from course.certificates.eligibility import record_evaluation
 from course.models import AuditEntry, Certificate, CertificateStatus, Enrollment, Role, User
-from tests.test_certificates_kit import (
+from tests.certkit import (
     EVALUATION,
     complete_course,
     make_eligible,

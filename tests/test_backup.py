@@ -21,9 +21,9 @@ from course.certificates.services import issue_certificate, revoke_certificate
 from course.certificates.views import current_issuer
 from course.extensions import db as _db
 from course.models import Certificate
+from tests.certkit import make_eligible
 from tests.conftest import _config
 from tests.test_certificates_issue import admin, course_content, issued, learner  # noqa: F401
-from tests.test_certificates_kit import make_eligible
 
 
 @pytest.fixture

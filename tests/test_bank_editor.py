@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
 from course.models import AuditEntry, Question, QuestionStatus
-from tests.test_bank_support import Bank, build_bank, errors_for, form_data
+from tests.bankkit import Bank, build_bank, errors_for, form_data
 
 NEW = "/instructor/questions/new?course=bank-course&module=beta"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from course.instructor import stats
-from course.instructor.bank_services import MIN_ATTEMPTS, current_stats
+from course import psychometrics as stats
+from course.instructor.bank.services import MIN_ATTEMPTS, current_stats
 from course.models import QuestionStatus
-from tests.test_bank_support import add_question, build_bank, make_attempt
+from tests.bankkit import add_question, build_bank, make_attempt
 
 
 def uids(soup) -> list[str]:  # noqa: ANN001

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from course.learning.services import complete_module
 from course.models import Attempt, AuditEntry, ModuleProgress, Question, User
-from tests.test_bank_support import (
+from tests.bankkit import (
     OPTIONS,
     Bank,
     add_question,

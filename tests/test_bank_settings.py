@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from course.models import AuditEntry, Quiz
-from tests.test_bank_support import Bank, build_bank, errors_for, form_data, make_attempt
+from tests.bankkit import Bank, build_bank, errors_for, form_data, make_attempt
 
 
 @pytest.fixture

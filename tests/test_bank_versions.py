@@ -9,8 +9,8 @@ from werkzeug.test import TestResponse
 
 from course.models import AuditEntry, Question, QuestionStatus, QuestionVersion
 from course.quiz.services import question_pool
+from tests.bankkit import Bank, add_question, build_bank, form_data, make_attempt
 from tests.conftest import PASSWORD
-from tests.test_bank_support import Bank, add_question, build_bank, form_data, make_attempt
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from course.content.schema import QuizFile
 from course.models import AuditEntry, Question, QuestionStatus, QuestionVersion
-from tests.test_bank_support import Bank, build_bank, form_data
+from tests.bankkit import Bank, build_bank, form_data
 
 IMPORT = "/instructor/questions/yaml-import?course={}"
 

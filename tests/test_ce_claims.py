@@ -14,7 +14,7 @@ from course.ce.claims import claim_problems
 from course.certificates.eligibility import NotEligibleError, record_evaluation
 from course.certificates.pdf import render_certificate_pdf
 from course.models import CeActivity, CreditClaim, Role
-from tests.test_certificates_kit import EVALUATION, complete_course, issue_for, sync_course
+from tests.certkit import EVALUATION, complete_course, issue_for, sync_course
 
 AMA = (
     "Practicum designates this enduring material for a maximum of 1.5 AMA PRA Category 1 "
@@ -149,7 +149,7 @@ def test_an_md_can_claim_ama_credit_and_an_rn_cannot(
         ("1.5", "abc", "Enter the credit as a number"),
         ("1.5", "NaN", "Enter the credit as a number"),
         ("1.5", "Infinity", "Enter the credit as a number"),
-        ("1.5", "1\x00", "Enter the credit as a number"),
+        ("1.5", "1\x00", "The field claim_ama_pra_1 contains a NUL byte"),  # refused first
         ("1.5", "9" * 5000, "Enter the credit as a number"),
         ("1.5", "", "Enter the credit you claim"),
         ("1", "1.5", "You can claim at most 1.0 "),  # not more than the time spent

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from course import clock
 from course.certificates.eligibility import NotEligibleError
 from course.models import CeActivity, Enrollment, Role
-from tests.test_certificates_kit import issue_for, make_eligible, sync_course
+from tests.certkit import issue_for, make_eligible, sync_course
 
 BEFORE_EXPIRY = datetime(2029, 11, 25, 23, 0, tzinfo=UTC)
 AFTER_EXPIRY = datetime(2029, 11, 26, 0, 30, tzinfo=UTC)

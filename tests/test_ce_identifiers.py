@@ -61,7 +61,7 @@ def test_learner_saves_identifiers_and_consent(client, login, make_user, db, mon
         ("birth_month", "13", "between 1 and 12"),
         ("birth_day", "1e100", "valid integer"),
         ("board_id", "x" * 65, "64"),
-        ("npi", "12345\x0067893", "NPI"),
+        ("npi", "12345\x0067893", "NUL byte"),
     ],
 )
 def test_bad_identifiers_name_the_field(client, login, make_user, field, value, message) -> None:

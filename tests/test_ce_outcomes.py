@@ -157,7 +157,9 @@ def test_follow_up_opens_after_the_configured_days(
     bad = client.post(url, data={"made_change": "maybe"})
     assert bad.status_code == 400
     assert "Not a valid choice" in bad.get_data(as_text=True)
-    ok = client.post(url, data={"made_change": "partly", "barriers": "Time\x00 pressure"})
+    nul = client.post(url, data={"made_change": "partly", "barriers": "Time\x00 pressure"})
+    assert nul.status_code == 400  # the platform refuses NUL bytes before any view
+    ok = client.post(url, data={"made_change": "partly", "barriers": " Time pressure "})
     assert ok.status_code == 302
     row = db.session.query(FollowUp).one()
     assert (row.made_change, row.barriers) == ("partly", "Time pressure")
@@ -200,7 +202,8 @@ def test_pretest_junk_never_500s(db, client, login, make_user, course_content) -
     enroll(learner.id, course_content)
     db.session.commit()
     client.post(f"{base}/start")
-    junk = {"q1": ["a"] * 500, "q2": "\x00", "q3": "'; DROP TABLE user;--", "q999": "b"}
+    assert client.post(base, data={"q2": "\x00"}).status_code == 400  # NUL: refused up front
+    junk = {"q1": ["a"] * 500, "q2": "<script>", "q3": "'; DROP TABLE user;--", "q999": "b"}
     assert client.post(base, data=junk).status_code == 302
     assert db.session.query(PreTest).one().score == 0.0
     assert client.post(base, data=junk, csrf=False).status_code in (302, 400)

@@ -18,7 +18,7 @@ from course.certificates.eligibility import (
 from course.certificates.services import issue_certificate
 from course.certificates.views import current_issuer
 from course.models import AuditEntry, Certificate, CourseEvaluation, Role, TimeAttestation
-from tests.test_certificates_kit import (
+from tests.certkit import (
     ACCREDITED,
     EVALUATION,
     complete_course,

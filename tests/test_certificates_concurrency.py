@@ -19,10 +19,10 @@ from course.certificates.services import AlreadyIssuedError, issue_certificate, 
 from course.certificates.views import current_issuer
 from course.extensions import db
 from course.models import AuditEntry, Certificate, CertificateStatus, Course, Enrollment, Role, User
+from tests.certkit import make_eligible, sync_course
 from tests.concurrency import run_together as together
 from tests.concurrency import shared_database_app
 from tests.conftest import PASSWORD
-from tests.test_certificates_kit import make_eligible, sync_course
 
 THREADS = 6
 
@@ -48,7 +48,9 @@ def eligible_learners(app: Flask, count: int) -> tuple[list[int], list[int]]:
         course = db.session.scalars(select(Course)).one()
         learners = []
         for n in range(count):
-            user = create_user(email=f"l{n}@example.org", password=PASSWORD, full_name=f"L {n}")
+            user = create_user(
+                email=f"l{n}@example.org", password=PASSWORD, full_name=f"L {n}", verified=True
+            )
             make_eligible(user.id, course)
             learners.append(user.id)
         admins = [

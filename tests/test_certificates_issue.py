@@ -26,12 +26,12 @@ from course.certificates.services import (
 )
 from course.certificates.views import current_issuer
 from course.models import AuditEntry, Certificate, CertificateStatus, Role
-from tests.pdfqr import qr_texts
-from tests.test_certificates_kit import (
+from tests.certkit import (
     ACCREDITED,
     make_eligible,
     sync_course,
 )
+from tests.pdfqr import qr_texts
 
 NAME = "Zoë Łukasiewicz-Núñez"
 EMAIL = "zoe.nunez@example.org"

@@ -13,7 +13,7 @@ from course.certificates.services import (
 )
 from course.certificates.views import current_issuer
 from course.models import AuditEntry, Role
-from tests.test_certificates_kit import (
+from tests.certkit import (
     make_eligible,
     sync_course,
 )

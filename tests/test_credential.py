@@ -168,6 +168,7 @@ def test_dropped_term_detector_catches_undefined_terms(unsigned: dict[str, Any])
 
 def test_round_trip_with_did_key(unsigned: dict[str, Any], keyring: keys.Keyring) -> None:
     key = keyring.active
+    unsigned["issuer"]["id"] = key.did_key
     signed = credential.sign(unsigned, key.private_key, key.verification_method())
     assert signed["proof"]["verificationMethod"] == f"{key.did_key}#{key.multibase}"
     assert signed["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
@@ -183,7 +184,10 @@ def test_round_trip_with_did_web_and_keyring(
     signed = _signed(unsigned, keyring)
     assert signed["proof"]["verificationMethod"] == f"{DID_WEB}#{keyring.active.multibase}"
     assert credential.verify(signed, keyring.resolver(DID_WEB)).ok
-    assert credential.verify(signed).ok  # offline default resolver reads the fragment
+    # Offline, a did:web fragment could name anyone's key: refused, not trusted.
+    offline = credential.verify(signed)
+    assert not offline.ok
+    assert any("cannot be confirmed offline" in error for error in offline.errors)
 
 
 def _tamper_name(doc: dict[str, Any]) -> None:
@@ -251,10 +255,28 @@ def test_foreign_key_is_rejected_by_the_keyring_resolver(
 ) -> None:
     stranger = keys.generate_key(tmp_path / "stranger")
     signed = credential.sign(unsigned, stranger.private_key, stranger.verification_method(DID_WEB))
-    assert credential.verify(signed).ok  # self-certifying: only proves integrity
+    assert credential.verify_proof(signed).ok  # self-certifying: only proves integrity
+    assert not credential.verify(signed).ok  # ...which is not enough for a credential
     result = credential.verify(signed, keyring.resolver(DID_WEB))
     assert not result.ok
     assert any("is not one of our keys" in error for error in result.errors)
+
+
+def test_credential_naming_our_did_key_but_signed_by_a_foreign_key_is_rejected(
+    unsigned: dict[str, Any], keyring: keys.Keyring, tmp_path: Path
+) -> None:
+    ours = keyring.active
+    stranger = keys.generate_key(tmp_path / "stranger")
+    unsigned["issuer"]["id"] = ours.did_key
+    forged = credential.sign(unsigned, stranger.private_key, stranger.verification_method())
+    assert credential.verify_proof(forged).ok  # the signature itself is intact
+    result = credential.verify(forged)
+    assert not result.ok
+    assert any("does not belong to the issuer" in error for error in result.errors)
+    # Claiming our DID in the method while signing with another key fails the signature.
+    method = f"{ours.did_key}#{ours.multibase}"
+    posing = credential.sign(unsigned, stranger.private_key, method)
+    assert not credential.verify(posing).ok
 
 
 @pytest.mark.parametrize(

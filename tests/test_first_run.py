@@ -87,7 +87,10 @@ def test_planted_instance_config_is_read_when_it_is_the_instance_folder(
 ) -> None:
     # The control: the planted folder really is read when the app is pointed at it.
     monkeypatch.setenv("PRACTICUM_INSTANCE_PATH", str(plant_instance(tmp_path)))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})  # production, like `flask run`
+    # Production, like `flask run` (which also needs PUBLIC_BASE_URL: links never use Host).
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": "sqlite://", "PUBLIC_BASE_URL": "https://practicum.example.org"}
+    )
     assert app.config["PLANTED_BY_MAKE_RUN"] is True
     assert app.config["SECRET_KEY"] == "planted"
 

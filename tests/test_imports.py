@@ -9,9 +9,9 @@ from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from course.content.gift import parse_gift
-from course.instructor import import_services
-from course.instructor.import_forms import CommitForm
-from course.instructor.imports import SALT
+from course.instructor.interchange import services as import_services
+from course.instructor.interchange.views import SALT
+from course.instructor.preview import CommitForm
 from course.models import (
     AuditEntry,
     Course,

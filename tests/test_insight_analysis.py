@@ -19,7 +19,7 @@ import re
 import pytest
 
 from course import clock
-from course.instructor import insight_services
+from course.instructor.insight import services as insight_services
 from course.learning.services import complete_module, enroll, record_view
 from course.models import (
     Course,

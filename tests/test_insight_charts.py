@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from course.instructor.charts import Bar, funnel_svg, histogram_svg
+from course.instructor.insight.charts import Bar, funnel_svg, histogram_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 

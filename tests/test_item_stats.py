@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course.instructor.stats import (
+from course.psychometrics import (
     LOW_DISCRIMINATION,
     NOT_ENOUGH,
     TOO_EASY,

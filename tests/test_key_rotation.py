@@ -15,6 +15,7 @@ from course.certificates import statuslist
 from course.certificates.keys import load_keyring
 from course.certificates.services import issue_certificate, revoke_certificate
 from course.certificates.views import current_issuer
+from tests.certkit import make_eligible
 from tests.test_certificates_issue import (  # noqa: F401 - fixtures
     admin,
     app_config,
@@ -24,7 +25,6 @@ from tests.test_certificates_issue import (  # noqa: F401 - fixtures
     keys_dir,
     learner,
 )
-from tests.test_certificates_kit import make_eligible
 
 
 def _list_for(client, credential: dict) -> dict:  # noqa: ANN001

@@ -8,8 +8,8 @@ from bs4 import BeautifulSoup
 from course.extensions import db as _db
 from course.models import Question, Quiz
 from course.quiz.services import option_token
+from tests.bankkit import add_question
 from tests.quizkit import module_quiz, open_module, start
-from tests.test_bank_support import add_question
 
 STEPS = [
     ("first", "Check blood pressure before the dose"),
@@ -103,8 +103,8 @@ def test_every_token_twice_or_a_partial_order_scores_nothing(
 
 def test_yaml_round_trip_and_gift_says_not_exportable(db, course_content) -> None:  # noqa: ANN001
     from course.content.schema import QuestionEntry
-    from course.instructor.imports import export_questions
-    from course.instructor.yaml_io import export_module
+    from course.instructor.bank.yaml_io import export_module
+    from course.instructor.interchange.views import export_questions
 
     module = next(m for m in course_content.modules if m.position == 1)
     question = ordering_question(course_content, module)

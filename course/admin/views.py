@@ -17,9 +17,14 @@ from course.admin.services import (
     certificates_page,
     change_role,
     issue_many,
+    record_audit,
     role_change_problem,
     users_page,
 )
+from course.auth.account import reset_message
+from course.auth.mfa import reset_mfa
+from course.auth.sessions import revoke_all
+from course.auth.stepup import step_up_required
 from course.certificates.eligibility import CertificateError, credit_for, load_eligibility
 from course.certificates.services import (
     draft_snapshot,
@@ -29,6 +34,7 @@ from course.certificates.services import (
 )
 from course.certificates.views import absolute_url, current_issuer
 from course.extensions import db
+from course.mail import certificate_issued_message, certificate_revoked_message, queue
 from course.models import AuditEntry, Certificate, Role, User
 from course.permissions import admin_required
 
@@ -39,8 +45,12 @@ def _actor() -> User:
     return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
+# Far beyond any real listing, and small enough that OFFSET fits every database's integer.
+MAX_PAGE = 100_000
+
+
 def _page_number() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    return min(max(1, request.args.get("page", 1, type=int) or 1), MAX_PAGE)
 
 
 def _back_to_queue() -> Response:
@@ -96,6 +106,7 @@ def preview() -> str | Response:
 
 @bp.route("/certificates/issue", methods=["POST"])
 @admin_required
+@step_up_required
 def issue() -> Response:
     """Issue certificates to every previewed learner in one transaction."""
     form = SelectionForm()
@@ -104,6 +115,8 @@ def issue() -> Response:
         return _back_to_queue()
     result = issue_many(form.enrollment.data, current_issuer(), _actor())
     db.session.commit()
+    for issued in result.issued:
+        queue(certificate_issued_message(issued))
     if result.issued:
         codes = ", ".join(c.code for c in result.issued)
         flash(f"Issued {len(result.issued)} certificate(s): {codes}.", "success")
@@ -162,6 +175,7 @@ def certificate(certificate_id: int) -> tuple[str, int]:
 
 @bp.route("/certificates/<int:certificate_id>/revoke", methods=["POST"])
 @admin_required
+@step_up_required
 def revoke(certificate_id: int) -> Response | tuple[str, int] | str:
     """Revoke a certificate with a reason, after a confirmation page."""
     certificate = _certificate_or_404(certificate_id)
@@ -179,12 +193,14 @@ def revoke(certificate_id: int) -> Response | tuple[str, int] | str:
         flash(str(exc), "warning")
     else:
         db.session.commit()
+        queue(certificate_revoked_message(certificate, form.reason.data))
         flash(f"Certificate {certificate.code} was revoked.", "success")
     return redirect(url_for("admin.certificate", certificate_id=certificate.id))
 
 
 @bp.route("/certificates/<int:certificate_id>/reissue", methods=["POST"])
 @admin_required
+@step_up_required
 def reissue(certificate_id: int) -> Response | tuple[str, int] | str:
     """Reissue a certificate from the current profile, after previewing the new record."""
     certificate = _certificate_or_404(certificate_id)
@@ -204,6 +220,7 @@ def reissue(certificate_id: int) -> Response | tuple[str, int] | str:
         flash(str(exc), "warning")
         return redirect(url_for("admin.certificate", certificate_id=certificate.id))
     db.session.commit()
+    queue(certificate_issued_message(new))
     flash(f"Certificate {new.code} replaces {certificate.code}.", "success")
     return redirect(url_for("admin.certificate", certificate_id=new.id))
 
@@ -224,6 +241,7 @@ def users() -> str:
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
 @admin_required
+@step_up_required
 def role(user_id: int) -> Response | str | tuple[str, int]:
     """Change a user's role after a confirmation page (never one's own admin role)."""
     user = db.session.get(User, user_id)
@@ -253,4 +271,37 @@ def role(user_id: int) -> Response | str | tuple[str, int]:
         flash(f"{user.full_name} is now {new_role.value}.", "success")
     else:
         flash(f"{user.full_name} already had the role {new_role.value}.", "info")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
+@admin_required
+def reset_password(user_id: int) -> Response:
+    """Email a user a password-reset link (audited; the admin never sees the link)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    record_audit(_actor(), "user.password_reset_sent", "user", user.id, details={"by": "admin"})
+    db.session.commit()
+    queue(reset_message(user))
+    flash(f"A password-reset link was sent to {user.email}.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/mfa-reset", methods=["POST"])
+@admin_required
+@step_up_required
+def mfa_reset(user_id: int) -> Response:
+    """Remove a user's two-step sign-in and sign them out everywhere (audited)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    had = user.mfa_enabled
+    reset_mfa(user)
+    revoked = revoke_all(user)
+    record_audit(
+        _actor(), "user.mfa_reset", "user", user.id, details={"had_mfa": had, "revoked": revoked}
+    )
+    db.session.commit()
+    flash(f"Two-step sign-in was reset for {user.full_name}; they were signed out.", "success")
     return redirect(url_for("admin.users"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, url_for
+from flask import Blueprint, abort, jsonify
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -15,6 +15,7 @@ from course.learning.progress import CourseState, QuizState, load_course_states
 from course.models import Course, PublishStatus
 from course.quiz.view_models import take_items
 from course.quiz.views import own_attempt
+from course.urls import public_url
 
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)  # read-only GETs; nothing here changes state
@@ -39,7 +40,7 @@ def _course_json(course: Course, detail: bool = False) -> dict[str, Any]:
         "summary": course.summary,
         "audience": course.audience,
         "contact_hours": course.contact_hours,
-        "url": url_for("learning.course_page", course_slug=course.slug, _external=True),
+        "url": public_url("learning.course_page", course_slug=course.slug),
     }
     if detail:
         data["disclaimer"] = course.disclaimer
@@ -164,6 +165,6 @@ def attempt(attempt_id: int) -> Response:
         data.update(
             score=row.score,
             passed=row.passed,
-            review_url=url_for("quiz.review", attempt_id=row.id, _external=True),
+            review_url=public_url("quiz.review", attempt_id=row.id),
         )
     return jsonify(data)

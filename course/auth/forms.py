@@ -5,14 +5,12 @@ from __future__ import annotations
 import unicodedata
 
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from course.auth.passwords import MAX_LENGTH, password_problems
-from course.extensions import db
-from course.models import PROFESSIONS, User
+from course.models import PROFESSIONS
 
 
 def normalise_email(value: str | None) -> str:
@@ -66,11 +64,6 @@ class RegistrationForm(ProfileFields):
         validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")],
     )
 
-    def validate_email(self, field: EmailField) -> None:
-        """Refuse an email that already has an account (case-insensitive)."""
-        if db.session.scalar(select(User.id).where(User.email == field.data)):
-            raise ValidationError("An account with this email already exists. Sign in instead.")
-
     def validate_password(self, field: PasswordField) -> None:
         """Apply the password policy."""
         problems = password_problems(
@@ -104,3 +97,34 @@ class PasswordChangeForm(FlaskForm):
         "Repeat new password",
         validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")],
     )
+
+
+class ForgotPasswordForm(FlaskForm):
+    """Ask for a password-reset link."""
+
+    email = EmailField(
+        "Email", validators=[DataRequired(), Email(), Length(max=254)], filters=[normalise_email]
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    """Choose a new password from a reset link."""
+
+    password = PasswordField(
+        "New password (at least 12 characters)", validators=[DataRequired(), Length(max=MAX_LENGTH)]
+    )
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")],
+    )
+
+
+class EmailChangeForm(FlaskForm):
+    """Change the address: the new one is confirmed by a link sent to it."""
+
+    email = EmailField(
+        "New email",
+        validators=[DataRequired(), Email(), Length(max=254)],
+        filters=[normalise_email],
+    )
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=MAX_LENGTH)])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from course import clock
 from course.auth.passwords import hash_password, needs_rehash, verify_password
 from course.extensions import db
 from course.models import Role, User
@@ -21,8 +22,9 @@ def create_user(
     profession: str = "Other",
     licence_number: str | None = None,
     licence_state: str | None = None,
+    verified: bool = False,
 ) -> User:
-    """Add a new user to the session (the caller commits)."""
+    """Add a new user to the session (the caller commits); `verified`: address confirmed."""
     user = User(
         email=email.strip().lower(),
         full_name=full_name,
@@ -31,6 +33,7 @@ def create_user(
         profession=profession,
         licence_number=licence_number or None,
         licence_state=licence_state or None,
+        email_verified_at=clock.now() if verified else None,
     )
     db.session.add(user)
     db.session.flush()

@@ -21,8 +21,8 @@ from course.ce.schema import (
     add_months,
     add_years,
 )
-from course.content.sync import digest
 from course.extensions import db
+from course.fingerprint import digest
 from course.models import CeActivity, Course
 
 EXPIRING_SOON_DAYS = 60

@@ -26,16 +26,15 @@ from course.permissions import admin_required, ensure_owner
 FORMATS = ("pdf", "csv")
 
 
-def _allow_uploads() -> None:
-    """Let the upload form's body past the app's 2 MB limit, so the 5 MB check names the field."""
-    if request.endpoint == "ce.add_credit":
+@bp.url_value_preprocessor
+def _allow_uploads(endpoint: str | None, values: dict | None) -> None:
+    """Let the upload form's body past the app's 2 MB limit, so the 5 MB check names the field.
+
+    URL value preprocessors run before every before_request hook, and some of those (the NUL
+    refusal, CSRF) read the form body.
+    """
+    if endpoint == "ce.add_credit":
         request.max_content_length = uploads.max_bytes() * 2
-
-
-# First in line: CSRF protection reads the form body in an earlier before_request hook.
-bp.record_once(
-    lambda state: state.app.before_request_funcs.setdefault(None, []).insert(0, _allow_uploads)
-)
 
 
 def _printable(form: FlaskForm, field: StringField) -> None:

@@ -12,6 +12,7 @@ import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -144,12 +145,15 @@ def public_record(certificate: Certificate) -> dict[str, Any]:
     return record
 
 
-def status_list_credential(issuer: Issuer, list_id: int) -> dict[str, Any] | None:
+def status_list_credential(
+    issuer: Issuer, list_id: int, ttl: timedelta | None = None
+) -> dict[str, Any] | None:
     """Sign revocation list ``list_id`` with the key whose credentials point at it.
 
     Each signing key has its own list (the n-th key, oldest first, owns list n), so a key
     rotation never changes the issuer or key an earlier credential's status check sees.
     Indexes are unique across lists, so every list carries every revoked bit. None: no such key.
+    With `ttl`, the list carries validUntil = now + ttl, so a stale copy cannot be replayed.
     """
     ring = issuer.keyring()
     key = ring.by_list_id(list_id)
@@ -169,5 +173,6 @@ def status_list_credential(issuer: Issuer, list_id: int) -> dict[str, Any] | Non
         revoked_indexes=indexes,
         size=size,
         valid_from=clock.now(),
+        ttl=ttl,
     )
     return vc.sign(unsigned, key.private_key, key.verification_method(did))

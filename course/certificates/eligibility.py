@@ -8,7 +8,7 @@ learner's profession. Services here flush but never commit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -292,8 +292,3 @@ def credit_for(course: Course, profession: str | None, hours: float) -> Credit:
     line = f"{entry['type']}: {format_hours(amount)}"
     joined = " ".join(part for part in (statement, str(entry.get("statement") or "")) if part)
     return Credit(CREDIT_TITLE, str(entry["type"]), amount, line, joined)
-
-
-def as_date(value: date | datetime) -> str:
-    """Return an ISO date string."""
-    return (value.date() if isinstance(value, datetime) else value).isoformat()

@@ -190,6 +190,11 @@ def issue_certificate(
         raise NotEligibleError(f"{user.full_name} is not eligible yet: {elig.reason}.")
     if ce_problems := issue_problems(user, course):
         raise NotEligibleError(f"No certificate for {user.full_name}: " + " ".join(ce_problems))
+    if not user.email_verified:
+        raise NotEligibleError(
+            f"{user.full_name} has not confirmed their email address yet; certificates go "
+            "only to confirmed addresses."
+        )
     certificate = insert_certificate(
         user, course, draft_snapshot(user, course, elig, issuer, actor), issuer, actor
     )
@@ -219,7 +224,12 @@ def auto_issue_if_ready(
     if course.settings.get("certificate_policy", "approval") != "auto":
         return None
     elig = load_eligibility(user.id, course)
-    if not elig.eligible or elig.certificate is not None or issue_problems(user, course):
+    if (
+        not elig.eligible
+        or elig.certificate is not None
+        or not user.email_verified
+        or issue_problems(user, course)
+    ):
         return None
     try:
         return issue_certificate(

@@ -11,7 +11,7 @@ import base64
 import gzip
 import zlib
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from course import clock
@@ -83,19 +83,20 @@ def build_status_list_credential(
     revoked_indexes: Iterable[int],
     size: int = MIN_SIZE,
     valid_from: datetime | None = None,
+    ttl: timedelta | None = None,
 ) -> dict[str, Any]:
     """Build an unsigned BitstringStatusListCredential (statusPurpose revocation).
 
     Sign it with :func:`course.certificates.credential.sign`, using the same issuer as the
     credentials it covers (verifiers compare the two issuers).
     """
-    issued = (valid_from or clock.now()).astimezone(UTC)
-    return {
+    issued = (valid_from or clock.now()).astimezone(UTC).replace(microsecond=0)
+    credential: dict[str, Any] = {
         "@context": [VC_V2_CONTEXT],
         "id": list_url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": issuer_id,
-        "validFrom": issued.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "validFrom": issued.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "credentialSubject": {
             "id": f"{list_url}#list",
             "type": "BitstringStatusList",
@@ -103,6 +104,12 @@ def build_status_list_credential(
             "encodedList": encode_list(revoked_indexes, size),
         },
     }
+    if ttl is not None:
+        # A copy saved before a revocation stops verifying once validUntil passes; ttl (in
+        # milliseconds, Bitstring Status List 1.0) tells verifiers how often to refetch.
+        credential["validUntil"] = (issued + ttl).strftime("%Y-%m-%dT%H:%M:%SZ")
+        credential["credentialSubject"]["ttl"] = int(ttl.total_seconds() * 1000)
+    return credential
 
 
 def _issuer_id(document: dict[str, Any]) -> Any:

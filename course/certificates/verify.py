@@ -218,19 +218,64 @@ def _dropped_term_errors(document: dict[str, Any]) -> list[str]:
     return [f"{term} is not defined by the @context, so no proof covers it" for term in dropped]
 
 
+def _issuer_id(doc: dict[str, Any]) -> str | None:
+    issuer = doc.get("issuer")
+    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+    return issuer_id if isinstance(issuer_id, str) else None
+
+
+def issuer_binding_errors(
+    doc: dict[str, Any],
+    resolve_key: Callable[[str], bytes] = default_resolver,
+    warnings: list[str] | None = None,
+) -> list[str]:
+    """Check that every proof is made with a key that belongs to the credential's issuer.
+
+    When the issuer is a DID, the verificationMethod must be one of that DID's keys (its
+    controller is the issuer id). A did:key is self-certifying, so the offline resolver can
+    confirm it; a did:web key can only be confirmed against the issuer's DID document, so the
+    offline resolver (which would trust whatever key the fragment names) is refused for it.
+    An issuer that is not a DID (an https profile URL) cannot be bound offline: a warning.
+    """
+    issuer_id = _issuer_id(doc)
+    errors: list[str] = []
+    for proof in _as_list(doc.get("proof")):
+        method = proof.get("verificationMethod") if isinstance(proof, dict) else None
+        if not isinstance(method, str) or issuer_id is None:
+            continue
+        controller = method.partition("#")[0]
+        if not issuer_id.startswith("did:"):
+            if warnings is not None:
+                warnings.append(
+                    f"issuer {issuer_id!r} is not a DID: the link between it and the key "
+                    f"{method!r} was not checked"
+                )
+        elif controller != issuer_id:
+            errors.append(
+                f"verificationMethod {method!r} does not belong to the issuer {issuer_id!r}"
+            )
+        elif resolve_key is default_resolver and not controller.startswith("did:key:"):
+            errors.append(
+                f"the key of issuer {issuer_id!r} cannot be confirmed offline: "
+                "verify against the issuer's DID document (keys.did_document_resolver)"
+            )
+    return errors
+
+
 def verify(
     signed: dict[str, Any],
     resolve_key: Callable[[str], bytes] = default_resolver,
     *,
     now: datetime | None = None,
 ) -> VerificationResult:
-    """Verify an Open Badges 3.0 credential: structure, validity dates, terms and proof."""
+    """Verify an Open Badges 3.0 credential: structure, dates, terms, issuer key and proof."""
     errors: list[str] = []
     warnings: list[str] = []
     if not isinstance(signed, dict):
         return VerificationResult(ok=False, errors=["credential is not a JSON object"])
     errors.extend(check_structure(signed, now or clock.now(), warnings))
     errors.extend(_dropped_term_errors(signed))
+    errors.extend(issuer_binding_errors(signed, resolve_key, warnings))
     proof_result = verify_proof(signed, resolve_key)
     errors.extend(proof_result.errors)
     warnings.extend(proof_result.warnings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,8 +44,10 @@ from course.certificates.pdf import render_certificate_pdf
 from course.certificates.services import auto_issue_if_ready
 from course.extensions import db, limiter
 from course.learning.progress import CourseState
+from course.mail import certificate_issued_message, queue
 from course.models import Certificate, CertificateStatus, Course, PublishStatus
 from course.permissions import ensure_owner
+from course.urls import public_url
 
 bp = Blueprint("certificates", __name__)
 
@@ -56,11 +59,8 @@ verify_limit = limiter.shared_limit(VERIFY_LIMIT, scope="certificate-verify")
 
 
 def absolute_url(endpoint: str, **values: object) -> str:
-    """An absolute URL: PUBLIC_BASE_URL + path when configured, else from the request host."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return str(base).rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+    """An absolute URL under PUBLIC_BASE_URL, never the Host header (course.urls)."""
+    return public_url(endpoint, **values)
 
 
 def keys_dir(app: Flask) -> Path:
@@ -117,6 +117,7 @@ def _after_step(course: Course, trigger: str, done: str) -> Response:
     certificate = auto_issue_if_ready(current_user, course, current_issuer(), trigger)
     db.session.commit()
     if certificate is not None:
+        queue(certificate_issued_message(certificate))
         flash(f"{done} Your certificate {certificate.code} has been issued.", "success")
         return redirect(url_for("certificates.mine"))
     flash(done, "success")
@@ -301,11 +302,14 @@ def api_certificate(code: str) -> Response | tuple[Response, int]:
 @limiter.limit(STATUS_LIST_LIMIT)
 def status_list(list_id: int) -> Response:
     """The signed BitstringStatusListCredential of revoked certificates (anyone)."""
-    signed = status_list_credential(current_issuer(), list_id)
+    config = current_app.config
+    ttl = timedelta(seconds=int(config["STATUS_LIST_TTL_SECONDS"]))
+    signed = status_list_credential(current_issuer(), list_id, ttl=ttl)
     if signed is None:
         abort(404, description="No signing key owns this status list.")
     response = jsonify(signed)
-    response.headers["Cache-Control"] = "public, max-age=300"
+    max_age = min(int(config["STATUS_LIST_MAX_AGE_SECONDS"]), int(ttl.total_seconds()))
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
     return _cors(response)
 
 

@@ -42,6 +42,7 @@ from course.content.article_furniture import (
     _Notes,
 )
 from course.content.article_refs import _ATX, Reference, _references
+from course.slugs import unique_slug
 
 __all__ = [
     "FURNITURE_RULES",
@@ -191,16 +192,8 @@ def _cited(block: Lines, notes: _Notes) -> set[int]:
 
 
 def _slugify(title: str, used: dict[str, int]) -> str:
-    """Return an ASCII slug for title, suffixed -2, -3 ... past those in used (slug -> count)."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower().replace("'", ""))[:60].strip("-")
-    base = base or "section"
-    slug = base
-    while slug in used:
-        used[base] += 1
-        slug = f"{base}-{used[base]}"
-    used[slug] = 1
-    return slug
+    """Return a section's slug, unique among those in used."""
+    return unique_slug(title, used, limit=60, fallback="section")
 
 
 def _sections(parts: list[_Part], refs: list[Reference], notes: _Notes) -> list[Section]:

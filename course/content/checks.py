@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from course.content.loader import ContentBundle, QuizSource, body_citations, unsafe_markup
-from course.content.render import find_unsafe_markup
+from course.content.bundle import ContentBundle, QuizSource
+from course.content.render import body_citations, find_unsafe_markup, unsafe_markup
 
 
 def check_bundle(bundle: ContentBundle) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from course.content.loader import ContentBundle
+from course.content.bundle import ContentBundle
 
 WORDS_PER_MINUTE = 200
 MINUTES_PER_ITEM = 1.0

@@ -11,9 +11,10 @@ from course.content.bankfigures import (
     pool_warnings,
     vignette_warning,
 )
+from course.content.bundle import ContentBundle, Problem
 from course.content.estimate import estimate, hours_warnings
 from course.content.itemwriting import item_warnings
-from course.content.loader import ContentBundle, Problem, load_content
+from course.content.loader import load_content
 
 
 def question_warnings(bundle: ContentBundle) -> list[Problem]:

@@ -6,83 +6,18 @@ Every problem is collected with its file and line; nothing raises on bad input.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from course.content.render import CITATION_RE, expand_citation, find_unsafe_markup
+from course.content.bundle import ContentBundle, ModuleSource, QuizSource
+from course.content.checks import check_bundle
 from course.content.schema import CourseFile, FinalFile, ModuleFrontMatter, QuizFile
 from course.content.yamlpos import YamlProblem, line_of, load_yaml
 
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.S | re.M)
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One content error, located by file and 1-based line."""
-
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
-
-
-@dataclass
-class ModuleSource:
-    """A module file: validated front matter, its Markdown body and where the body starts."""
-
-    path: Path
-    meta: ModuleFrontMatter
-    body: str
-    body_line: int
-
-
-@dataclass
-class QuizSource:
-    """A validated question-bank file, with its YAML node tree for line look-ups."""
-
-    path: Path
-    data: QuizFile | FinalFile
-    node: yaml.Node | None
-
-    def line(self, *loc: str | int) -> int:
-        """Return the line of a location inside this file."""
-        return line_of(self.node, loc)
-
-
-@dataclass
-class ContentBundle:
-    """Everything read from a content folder (and its quiz folder), plus the problems found."""
-
-    root: Path
-    course: CourseFile | None = None
-    modules: list[ModuleSource] = field(default_factory=list)
-    quizzes: list[QuizSource] = field(default_factory=list)
-    final: QuizSource | None = None
-    problems: list[Problem] = field(default_factory=list)
-    texts: dict[str, str] = field(default_factory=dict)
-
-    def add(self, path: Path | str, line: int, message: str) -> None:
-        """Record a problem."""
-        self.problems.append(Problem(_rel(path, self.root), line, message))
-
-    @property
-    def ok(self) -> bool:
-        """True when no problem was found."""
-        return not self.problems
-
-
-def _rel(path: Path | str, root: Path) -> str:
-    path = Path(path)
-    try:
-        return str(path.resolve().relative_to(root.resolve().parent))
-    except ValueError:
-        return str(path)
 
 
 def _validate(
@@ -151,7 +86,6 @@ def load_module(bundle: ContentBundle, path: Path) -> ModuleSource | None:
 
 def load_content(content_dir: Path, quiz_dir: Path | None = None) -> ContentBundle:
     """Load and cross-check a course folder and, optionally, its question-bank folder."""
-    from course.content.checks import check_bundle
 
     bundle = ContentBundle(root=content_dir)
     course_path = content_dir / "course.yaml"
@@ -179,22 +113,3 @@ def load_content(content_dir: Path, quiz_dir: Path | None = None) -> ContentBund
     check_bundle(bundle)
     bundle.problems.sort()
     return bundle
-
-
-def body_citations(body: str) -> list[tuple[int, int]]:
-    """Return (line offset within body, reference number) for every [n] citation in a body."""
-    found = []
-    in_code = False
-    for offset, line in enumerate(body.splitlines()):
-        if line.lstrip().startswith("```"):
-            in_code = not in_code
-        if in_code:
-            continue
-        for match in CITATION_RE.finditer(line):
-            found.extend((offset, n) for n in expand_citation(match.group(1)))
-    return found
-
-
-def unsafe_markup(body: str) -> list[tuple[int, str]]:
-    """Return (line offset within body, message) for raw HTML or unsafe links."""
-    return [(f.line - 1, f.message) for f in find_unsafe_markup(body)]

@@ -124,3 +124,22 @@ def find_unsafe_markup(text: str) -> list[HtmlFinding]:
         if re.search(r"\]\(\s*(javascript|data|vbscript):", line_text, re.I):
             findings.append(HtmlFinding(number, "unsafe link scheme in Markdown link"))
     return findings
+
+
+def body_citations(body: str) -> list[tuple[int, int]]:
+    """Return (line offset within body, reference number) for every [n] citation in a body."""
+    found = []
+    in_code = False
+    for offset, line in enumerate(body.splitlines()):
+        if line.lstrip().startswith("```"):
+            in_code = not in_code
+        if in_code:
+            continue
+        for match in CITATION_RE.finditer(line):
+            found.extend((offset, n) for n in expand_citation(match.group(1)))
+    return found
+
+
+def unsafe_markup(body: str) -> list[tuple[int, str]]:
+    """Return (line offset within body, message) for raw HTML or unsafe links."""
+    return [(f.line - 1, f.message) for f in find_unsafe_markup(body)]

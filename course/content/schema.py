@@ -163,9 +163,9 @@ class QuizSettings(Strict):
     title: str = Field(min_length=3)
     question_count: int = Field(ge=1, le=200)
     pass_score: float = Field(gt=0, le=1)
-    max_attempts: int | None = Field(default=None, ge=1)
-    cooldown_minutes: int = Field(default=0, ge=0)
-    time_limit_minutes: int | None = Field(default=None, ge=1)
+    max_attempts: int | None = Field(default=None, ge=1, le=1000)
+    cooldown_minutes: int = Field(default=0, ge=0, le=10080)  # at most a week
+    time_limit_minutes: int | None = Field(default=None, ge=1, le=600)  # at most 10 hours
     shuffle_questions: bool = True
     shuffle_options: bool = True
     partial_credit: bool = False

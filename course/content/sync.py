@@ -5,28 +5,26 @@ Sync never touches learner progress or attempts. The caller commits.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import select
 
 from course.ce.sync import sync_activity
-from course.content.loader import ContentBundle, ModuleSource
+from course.content.bundle import ContentBundle, ModuleSource
 from course.content.render import render_markdown
 from course.content.schema import QuestionEntry, QuizSettings
 from course.extensions import db
+from course.fingerprint import digest
 from course.models import (
     Course,
     Module,
     PublishStatus,
     Question,
     QuestionStatus,
-    QuestionVersion,
     Quiz,
     QuizKind,
 )
+from course.quiz.versions import add_version, question_payload
 
 FINAL_SLUG = "final"
 
@@ -46,12 +44,6 @@ class SyncReport:
             f"{len(self.added)} added, {len(self.changed)} changed, "
             f"{len(self.unchanged)} unchanged, {len(self.unpublished)} unpublished"
         )
-
-
-def digest(data: Any) -> str:
-    """Return a stable SHA-256 of JSON-serialisable data."""
-    blob = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()
-    return hashlib.sha256(blob).hexdigest()
 
 
 def sync_bundle(bundle: ContentBundle) -> SyncReport:
@@ -170,30 +162,6 @@ def _sync_quiz(
     return quiz
 
 
-def question_payload(entry: QuestionEntry) -> dict[str, Any]:
-    """The versioned content of a question, in the shape stored on QuestionVersion."""
-    return {
-        "qtype": entry.type,
-        "stem": entry.stem,
-        "options": [
-            {
-                "key": o.id,
-                "text": o.text,
-                "correct": o.correct,
-                "weight": o.weight,
-                "rationale": o.rationale,
-            }
-            for o in entry.options
-        ],
-        "feedback": entry.feedback,
-        "objective": entry.objective,
-        "tags": list(entry.tags),
-        "references": list(entry.references),
-        "difficulty": entry.difficulty,
-        "vignette": entry.vignette,
-    }
-
-
 def _sync_question(
     course: Course, module: Module | None, entry: QuestionEntry, report: SyncReport
 ) -> None:
@@ -214,19 +182,3 @@ def _sync_question(
         add_version(question, payload, content_hash)
     question.status = status
     question.module = module
-
-
-def add_version(
-    question: Question, payload: dict[str, Any], content_hash: str, created_by_id: int | None = None
-) -> QuestionVersion:
-    """Append a new immutable version to a question."""
-    question.latest_number += 1
-    version = QuestionVersion(
-        question=question,
-        number=question.latest_number,
-        content_hash=content_hash,
-        created_by_id=created_by_id,
-        **payload,
-    )
-    db.session.add(version)
-    return version

@@ -27,11 +27,35 @@ class TextDateLoader(yaml.SafeLoader):
 TextDateLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
 
 
+# No course file nests anywhere near this deep; deeper input is refused before it is built.
+MAX_DEPTH = 64
+
+
+def _depth_problem(node: yaml.Node | None) -> YamlProblem | None:
+    """Walk the node tree without recursion; refuse nesting deeper than MAX_DEPTH."""
+    stack = [(node, 1)] if node is not None else []
+    while stack:
+        current, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            line = current.start_mark.line + 1
+            return YamlProblem(line, f"YAML is nested more than {MAX_DEPTH} levels deep.")
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in current.value)
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend((v, depth + 1) for _, v in current.value)
+    return None
+
+
 def load_yaml(text: str) -> tuple[Any, yaml.Node | None]:
     """Parse YAML safely and return (data, node tree); raise YamlProblem with a line on errors."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        problem = _depth_problem(node)
+        if problem is not None:
+            raise problem
         data = yaml.load(text, Loader=TextDateLoader)  # noqa: S506 - a SafeLoader
+    except RecursionError as exc:
+        raise YamlProblem(1, f"YAML is nested more than {MAX_DEPTH} levels deep.") from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

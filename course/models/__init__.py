@@ -28,6 +28,7 @@ from course.models.quiz import (
     Quiz,
     QuizKind,
 )
+from course.models.session import UserSession
 from course.models.user import PROFESSIONS, Role, User
 
 __all__ = [
@@ -59,4 +60,5 @@ __all__ = [
     "Role",
     "TimeAttestation",
     "User",
+    "UserSession",
 ]

@@ -111,5 +111,8 @@ class AuditEntry(db.Model):
     target_id: Mapped[int | None] = mapped_column()
     reason: Mapped[str] = mapped_column(Text, default="")
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Tamper evidence (course.audit): the previous entry's hash, and this entry's own.
+    prev_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    entry_hash: Mapped[str | None] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship()

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course import clock
 from course.extensions import db
 from course.models.types import UTCDateTime
+
+if TYPE_CHECKING:
+    from course.models.session import UserSession
 
 
 class Role(enum.StrEnum):
@@ -64,11 +68,41 @@ class User(UserMixin, db.Model):
     )
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
+    # When the address was confirmed through an emailed link (certificates need it).
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # TOTP (course.auth.mfa): the secret, set at enrolment and in force once confirmed, and
+    # the argon2 hashes of the one-time recovery codes still unused.
+    mfa_secret: Mapped[str | None] = mapped_column(String(64))
+    mfa_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    mfa_recovery_hashes: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    sessions: Mapped[list[UserSession]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    # The signed-in device's session token, set by course.auth.sessions (never stored here).
+    session_token = None  # plain attribute: str | None
+
+    def get_id(self) -> str:
+        """Flask-Login's id: the per-device session token, so revoking the row signs it out."""
+        if not self.session_token:
+            raise RuntimeError("sign users in through course.auth.sessions.sign_in")
+        return self.session_token
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
         """Deactivated accounts cannot sign in."""
         return self.active
+
+    @property
+    def mfa_enabled(self) -> bool:
+        """True once a TOTP authenticator was confirmed."""
+        return self.mfa_enabled_at is not None and bool(self.mfa_secret)
+
+    @property
+    def email_verified(self) -> bool:
+        """True once the current address was confirmed."""
+        return self.email_verified_at is not None
 
     def has_role(self, *roles: Role) -> bool:
         """Return True when the user holds one of the given roles."""

@@ -49,7 +49,10 @@ def own_attempt(attempt_id: int) -> Attempt:
 
 
 def _state_for(quiz: Quiz):  # noqa: ANN202
-    state = load_course_states(current_user.id, quiz.course.slug)[0]
+    states = load_course_states(current_user.id, quiz.course.slug)
+    if not states:  # the course is not published: its quizzes are not open
+        abort(404)
+    state = states[0]
     if quiz.kind == QuizKind.FINAL:
         return state, state.final
     module_state = state.state_for(quiz.module_id)

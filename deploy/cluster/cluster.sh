@@ -131,9 +131,7 @@ start_web() {  # start_web a|b
 }
 
 start_worker() {
-  if [[ -f "$ROOT/course/tasks.py" ]]; then
-    (set -a && . "$RUN/env" && set +a && spawn worker "$ROOT/deploy/run-worker.sh")
-  fi
+  (set -a && . "$RUN/env" && set +a && spawn worker "$ROOT/deploy/run-worker.sh")
 }
 
 start_nginx() {

@@ -1,7 +1,7 @@
 """ce reporting identifiers, consent and self-reported credits
 
 Revision ID: i14a_ce_identifiers
-Revises: i13b_ce_claim_credential
+Revises: i12d_mfa
 Create Date: 2026-12-01 17:50:00
 
 """
@@ -13,7 +13,7 @@ import course.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'i14a_ce_identifiers'
-down_revision = 'i13b_ce_claim_credential'
+down_revision = 'i12d_mfa'
 branch_labels = None
 depends_on = None
 

@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 
 from course import create_app
 from course.auth.services import create_user
+from course.ce.services import acknowledge
 from course.certificates import credential as vc
 from course.certificates import statuslist
 from course.certificates.keys import load_keyring
@@ -34,8 +35,8 @@ from course.certificates.services import revoke_certificate
 from course.extensions import db
 from course.learning.services import enroll, record_view
 from course.models import Attempt, AttemptStatus, Certificate, Course, Enrollment, Role, User
+from tests.certkit import make_eligible
 from tests.cluster.conftest import BASE, ROOT, RUN, Browser, cluster_env, flask
-from tests.test_certificates_kit import make_eligible
 
 if not (RUN and BASE):  # tests/conftest.py leaves this folder out unless the cluster runs
     raise RuntimeError("cluster tests need `make cluster-test` (PRACTICUM_CLUSTER_DIR/URL)")
@@ -145,6 +146,7 @@ def test_quiz_started_on_one_submitted_on_the_other_is_graded_once(
 ) -> None:
     learner = _user()
     enroll(learner.id, course)
+    acknowledge(learner.id, course)  # the activity information comes before any content
     module = course.modules[0]
     record_view(learner.id, module)
     db.session.commit()

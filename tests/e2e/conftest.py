@@ -176,6 +176,8 @@ def live_server(
         _sync_content(variant)
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Links that leave the site come from PUBLIC_BASE_URL only (never the Host header).
+    app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="e2e-live-server"
     )
@@ -265,7 +267,7 @@ def page(
 
 
 @pytest.fixture
-def register_learner(expect: Callable[..., Any]) -> Callable[..., None]:
+def register_learner(expect: Callable[..., Any], live_server: LiveServer) -> Callable[..., None]:
     """Create an account through the real registration form, starting from the home page."""
 
     def register(page: Page, full_name: str, email: str, profession: str = "NP") -> None:
@@ -278,8 +280,20 @@ def register_learner(expect: Callable[..., Any]) -> Callable[..., None]:
         page.get_by_label("Repeat password").fill(PASSWORD)
         page.get_by_label("Profession or credential").select_option(profession)
         page.get_by_role("button", name="Create account").click()
-        expect(page.get_by_text("Your account is ready.")).to_be_visible()
+        expect(page.get_by_text("Check your inbox")).to_be_visible()
+        # The confirmation email (the live server keeps mail in Flask-Mailman's outbox).
+        outbox = live_server.app.extensions["mailman"].outbox
+        message = next(m for m in reversed(outbox) if email in m.to)
+        link = re.search(r"https?://\S+/auth/verify/\S+", message.body).group(0)
+        page.goto(link)
+        page.get_by_role("button", name=f"Confirm {email}").click()
+        # Confirmed, then asked to sign in (registration signs nobody in).
+        expect(page.get_by_text(f"{email} is confirmed")).to_be_visible()
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_role("navigation", name="Main")).to_contain_text(full_name)
+        page.goto("/")  # back to the catalog, where a new learner starts
 
     return register
 

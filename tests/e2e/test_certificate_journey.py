@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from course.auth.services import create_user
 from course.models import Course, Role, User
+from tests.certkit import complete_course
 from tests.e2e.conftest import PASSWORD, LiveServer
-from tests.test_certificates_kit import complete_course
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

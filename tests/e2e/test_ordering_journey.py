@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from course.models import Attempt, Course, Quiz
-from tests.test_bank_support import add_question
+from tests.bankkit import add_question
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.test_certificates_kit import world_certificate
+from tests.certkit import world_certificate
 
 # endpoint: (method, anonymous, learner, instructor, admin)
 ROWS: dict[str, tuple[str, object, object, object, object]] = {
@@ -19,6 +19,8 @@ ROWS: dict[str, tuple[str, object, object, object, object]] = {
     "admin.audit": ("GET", "login", 403, 403, 200),
     "admin.users": ("GET", "login", 403, 403, 200),
     "admin.role": ("POST", "login", 403, 403, 400),
+    "admin.reset_password": ("POST", "login", 403, 403, 302),
+    "admin.mfa_reset": ("POST", "login", 403, 403, 302),
 }
 
 

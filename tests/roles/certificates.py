@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.test_certificates_kit import world_certificate
+from tests.certkit import world_certificate
 
 # endpoint: (method, anonymous, learner, instructor, admin)
 ROWS: dict[str, tuple[str, object, object, object, object]] = {

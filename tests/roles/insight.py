@@ -7,4 +7,5 @@ ROWS = {
     "instructor.mastery": STAFF_ONLY,
     "instructor.cohort": STAFF_ONLY,
     "instructor.cohort_csv": STAFF_ONLY,
+    "instructor.evaluations": STAFF_ONLY,
 }

@@ -1,0 +1,138 @@
+"""Per-device sessions: sign in, load, revoke one device, revoke every device.
+
+The session cookie and the remember-me cookie carry a random token (User.get_id); the
+database keeps only its sha256 in a UserSession row. Signing out, changing or resetting the
+password, deactivation and "sign out everywhere" delete rows, so every copy of a cookie
+naming them -- a stolen one included -- stops working at once. Services flush, never commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app, g, session
+from flask_login import login_user, logout_user
+from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
+
+from course import clock
+from course.extensions import db
+from course.models import User, UserSession
+
+# last_seen_at is refreshed at most this often, and only by requests that write anyway.
+TOUCH_EVERY = timedelta(minutes=5)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def start_session(user: User, *, remember: bool, user_agent: str = "", ip: str = "") -> str:
+    """Record a new device session for `user` and return its token (the caller commits)."""
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    db.session.add(
+        UserSession(
+            token_hash=_hash(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            remember=remember,
+            user_agent=(user_agent or "")[:255],
+            ip=(ip or "")[:64],
+        )
+    )
+    db.session.flush()
+    user.session_token = token
+    return token
+
+
+def _fresh_session() -> None:
+    """Empty the session cookie, so a new CSRF token is made for what follows."""
+    session.clear()
+    g.pop("csrf_token", None)  # Flask-WTF's per-request copy of the old token
+
+
+def sign_in(user: User, *, remember: bool, user_agent: str = "", ip: str = "") -> None:
+    """Start a fresh session: drop everything the old cookie held (CSRF token included)."""
+    _fresh_session()
+    start_session(user, remember=remember, user_agent=user_agent, ip=ip)
+    login_user(user, remember=remember)
+    session.permanent = True
+    session["auth_at"] = int(clock.now().timestamp())  # step-up: a fresh sign-in counts
+
+
+def current_row(user: User) -> UserSession | None:
+    """The UserSession behind the signed-in device, if any."""
+    if not user.session_token:
+        return None
+    return db.session.scalar(
+        select(UserSession).where(UserSession.token_hash == _hash(user.session_token))
+    )
+
+
+def _lifetime(row: UserSession) -> timedelta:
+    config = current_app.config
+    key = "REMEMBER_COOKIE_DURATION" if row.remember else "PERMANENT_SESSION_LIFETIME"
+    value = config[key]
+    return value if isinstance(value, timedelta) else timedelta(seconds=int(value))
+
+
+def load_session_user(token: str, *, writing: bool) -> User | None:
+    """Return the active user of a live session token, or None (unknown, revoked, expired)."""
+    if not token or len(token) > 100:
+        return None
+    row = db.session.scalar(
+        select(UserSession)
+        .options(joinedload(UserSession.user))
+        .where(UserSession.token_hash == _hash(token))
+    )
+    if row is None or not row.user.active:
+        return None
+    now = clock.now()
+    if now - row.created_at > _lifetime(row):
+        return None
+    if writing and now - row.last_seen_at > TOUCH_EVERY:
+        row.last_seen_at = now  # committed with the request's own write
+    row.user.session_token = token
+    return row.user
+
+
+def sign_out(user: User) -> None:
+    """Revoke this device's session and clear the cookie (the caller commits)."""
+    row = current_row(user)
+    if row is not None:
+        db.session.delete(row)
+        db.session.flush()
+    logout_user()
+    _fresh_session()
+
+
+def revoke_session(user: User, session_id: int) -> bool:
+    """Revoke one of `user`'s sessions by id; False when it is not theirs or already gone."""
+    row = db.session.get(UserSession, session_id)
+    if row is None or row.user_id != user.id:
+        return False
+    db.session.delete(row)
+    db.session.flush()
+    return True
+
+
+def revoke_all(user: User) -> int:
+    """Revoke every session of `user` (password change or reset, deactivation, everywhere)."""
+    result = db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    db.session.flush()
+    return result.rowcount or 0
+
+
+def list_sessions(user: User) -> list[UserSession]:
+    """The user's signed-in devices, most recently seen first."""
+    return list(
+        db.session.scalars(
+            select(UserSession)
+            .where(UserSession.user_id == user.id)
+            .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+        )
+    )

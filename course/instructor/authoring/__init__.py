@@ -1,0 +1,1 @@
+"""Authoring: draft modules from an article, and the module editor."""

@@ -1,0 +1,1 @@
+"""Question bank: the list with statistics, the versioned editor, regrade, quiz settings, YAML."""

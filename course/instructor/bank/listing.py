@@ -1,0 +1,183 @@
+"""Question-bank list: filters, usage counts and item statistics of current versions.
+
+Plain functions with explicit arguments; they only read.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, func, select
+
+from course.content.schema import TAGS
+from course.extensions import db
+from course.models import (
+    Attempt,
+    AttemptItem,
+    AttemptStatus,
+    Course,
+    Module,
+    Question,
+    QuestionStatus,
+    QuestionVersion,
+    Quiz,
+)
+from course.psychometrics import LOW_DISCRIMINATION, TOO_EASY, TOO_HARD, flags
+from course.quiz.types import REGISTRY
+
+MIN_ATTEMPTS = 20  # below this many submitted responses, statistics show as "n/a"
+PAGE_SIZE = 50
+FLAGS = ("any", TOO_HARD, TOO_EASY, LOW_DISCRIMINATION, "n/a")
+
+
+@dataclass(frozen=True)
+class ItemStat:
+    """Statistics of one question version; facility is None below MIN_ATTEMPTS responses."""
+
+    attempts: int = 0
+    facility: float | None = None
+    discrimination: float | None = None
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BankRow:
+    """One line of the bank list: the question, its current version and its figures."""
+
+    question: Question
+    version: QuestionVersion
+    usage: int
+    stat: ItemStat
+
+
+@dataclass(frozen=True)
+class BankFilters:
+    """What the list is narrowed to (empty strings mean no filter)."""
+
+    module_id: int | None = None
+    tag: str = ""
+    qtype: str = ""
+    status: str = ""
+    flag: str = ""
+
+
+def filters_from_args(course: Course, args: Mapping[str, str]) -> BankFilters:
+    """Read the list filters from query arguments, ignoring unknown values."""
+    module = next((m for m in course.modules if m.slug == args.get("module")), None)
+    return BankFilters(
+        module_id=module.id if module else None,
+        tag=args.get("tag", "") if args.get("tag") in TAGS else "",
+        qtype=args.get("type", "") if args.get("type") in REGISTRY else "",
+        status=args.get("status", "") if args.get("status") in set(QuestionStatus) else "",
+        flag=args.get("flag", "") if args.get("flag") in FLAGS else "",
+    )
+
+
+def page_of(rows: list[BankRow], page: int) -> tuple[list[BankRow], int, int]:
+    """Return one page of rows, the page number clamped into range, and the page count."""
+    pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
+    page = min(max(1, page), pages)
+    return rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], page, pages
+
+
+def _stat_from_sums(n: int, sx: float, sxx: float, sy: float, syy: float, sxy: float) -> ItemStat:
+    """Compute facility and corrected point-biserial discrimination from sums."""
+    if n < MIN_ATTEMPTS:
+        return ItemStat(n)
+    facility = sx / n
+    vx, vy = sxx - sx * sx / n, syy - sy * sy / n
+    disc = None
+    if vx > 1e-9 and vy > 1e-9:
+        disc = max(-1.0, min(1.0, (sxy - sx * sy / n) / math.sqrt(vx * vy)))
+    return ItemStat(n, facility, disc, flags(facility, disc))
+
+
+def current_stats(course_id: int) -> dict[int, ItemStat]:
+    """Compute statistics per CURRENT question version from submitted attempts, in one query."""
+    current = (
+        select(QuestionVersion.id)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .where(Question.course_id == course_id, QuestionVersion.number == Question.latest_number)
+    )
+    item_score = func.coalesce(AttemptItem.score, 0.0)
+    totals = (
+        select(AttemptItem.attempt_id.label("attempt_id"), func.sum(item_score).label("total"))
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(Attempt.status == AttemptStatus.SUBMITTED, Quiz.course_id == course_id)
+        .group_by(AttemptItem.attempt_id)
+        .subquery()
+    )
+    rest = totals.c.total - item_score
+    stmt = (
+        select(
+            AttemptItem.question_version_id,
+            func.count(),
+            func.sum(item_score),
+            func.sum(item_score * item_score),
+            func.sum(rest),
+            func.sum(rest * rest),
+            func.sum(item_score * rest),
+        )
+        .join(totals, totals.c.attempt_id == AttemptItem.attempt_id)
+        .where(AttemptItem.question_version_id.in_(current))
+        .group_by(AttemptItem.question_version_id)
+    )
+    return {
+        vid: _stat_from_sums(n, *(float(s or 0.0) for s in sums))
+        for vid, n, *sums in db.session.execute(stmt)
+    }
+
+
+def usage_counts(course_id: int) -> dict[int, int]:
+    """Count attempt items per question (all versions, any attempt status), in one query."""
+    stmt = (
+        select(QuestionVersion.question_id, func.count(AttemptItem.id))
+        .join(AttemptItem, AttemptItem.question_version_id == QuestionVersion.id)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .where(Question.course_id == course_id)
+        .group_by(QuestionVersion.question_id)
+    )
+    return dict(db.session.execute(stmt).all())
+
+
+def _keep(stat: ItemStat, flag: str) -> bool:
+    if flag == "any":
+        return bool(stat.flags)
+    if flag == "n/a":
+        return stat.facility is None
+    return not flag or flag in stat.flags
+
+
+def list_questions(course: Course, filters: BankFilters) -> list[BankRow]:
+    """Return the course's questions that pass the filters, with usage and statistics."""
+    stmt = (
+        select(Question, QuestionVersion, Module.position)
+        .join(
+            QuestionVersion,
+            and_(
+                QuestionVersion.question_id == Question.id,
+                QuestionVersion.number == Question.latest_number,
+            ),
+        )
+        .outerjoin(Module, Module.id == Question.module_id)
+        .where(Question.course_id == course.id)
+    )
+    if filters.module_id:
+        stmt = stmt.where(Question.module_id == filters.module_id)
+    if filters.status:
+        stmt = stmt.where(Question.status == QuestionStatus(filters.status))
+    if filters.qtype:
+        stmt = stmt.where(QuestionVersion.qtype.in_([filters.qtype]))
+    rows = db.session.execute(stmt).all()
+    usage, stats = usage_counts(course.id), current_stats(course.id)
+    rows = sorted(rows, key=lambda r: (r[2] is None, r[2] or 0, r[0].uid))
+    out = []
+    for question, version, _ in rows:
+        stat = stats.get(version.id, ItemStat())
+        if (filters.tag and filters.tag not in version.tags) or not _keep(stat, filters.flag):
+            continue
+        out.append(BankRow(question, version, usage.get(question.id, 0), stat))
+    return out

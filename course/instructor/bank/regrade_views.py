@@ -1,0 +1,100 @@
+"""Question bank: version history, regrade (dry run, then apply) and quiz settings (staff).
+
+Routes on the instructor blueprint; course/instructor/bank.py imports this module.
+"""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from course.extensions import db
+from course.instructor import bp
+from course.instructor.bank.regrade import apply_regrade, regrade_plan
+from course.instructor.bank.services import BankError, version_usage
+from course.instructor.bank.settings_forms import QuizSettingsForm, RegradeForm
+from course.instructor.bank.views import load_question
+from course.instructor.bank.yaml_io import (
+    SettingsInvalid,
+    check_quiz_settings,
+    save_quiz_settings,
+    version_diff,
+    version_text,
+)
+from course.models import Quiz, User
+from course.permissions import staff_required
+from course.quiz.services import question_pool
+
+
+@bp.route("/questions/<int:question_id>/history")
+@staff_required
+def question_history(question_id: int) -> str:
+    """Show every version with a diff against the one before (staff)."""
+    question = load_question(question_id)
+    versions = question.versions
+    diffs = [version_diff(a, b) for a, b in zip(versions, versions[1:], strict=False)]
+    rows = list(zip(versions, [None, *diffs], strict=True))[::-1]
+    ids = {v.created_by_id for v in versions if v.created_by_id}
+    names = db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids)))
+    authors = {user_id: name for user_id, name in names}
+    return render_template(
+        "instructor/bank/history.html",
+        question=question,
+        rows=rows,
+        usage=version_usage(question.id),
+        authors=authors,
+        text_of=version_text,
+    )
+
+
+@bp.route("/questions/<int:question_id>/regrade")
+@staff_required
+def question_regrade(question_id: int) -> str:
+    """Dry run: list whose results would change on the current key; changes nothing (staff)."""
+    question = load_question(question_id)
+    plan = regrade_plan(question)
+    form = RegradeForm(formdata=None, token=plan.token)
+    return render_template("instructor/bank/regrade.html", question=question, plan=plan, form=form)
+
+
+@bp.route("/questions/<int:question_id>/regrade", methods=["POST"])
+@staff_required
+def question_regrade_apply(question_id: int) -> Response:
+    """Apply the confirmed dry run, update scores and pass states, and audit it (staff)."""
+    question = load_question(question_id)
+    form = RegradeForm()
+    if not form.validate_on_submit():
+        flash("Confirm the regrade from its dry run.", "warning")
+        return redirect(url_for("instructor.question_regrade", question_id=question.id))
+    try:
+        plan = apply_regrade(question, form.token.data, current_user.id)
+    except BankError as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+        return redirect(url_for("instructor.question_regrade", question_id=question.id))
+    db.session.commit()
+    flash(f"Regraded {len(plan.changes)} attempt(s) on version {plan.target.number}.", "success")
+    return redirect(url_for("instructor.question_history", question_id=question.id))
+
+
+@bp.route("/quizzes/<int:quiz_id>/settings", methods=["GET", "POST"])
+@staff_required
+def quiz_settings(quiz_id: int) -> str | Response:
+    """Edit a quiz's settings; existing attempts keep their own snapshot (staff)."""
+    quiz = db.session.get(Quiz, quiz_id) or abort(404)
+    data = QuizSettingsForm.initial(quiz.settings) if request.method == "GET" else None
+    form = QuizSettingsForm(data=data)
+    if form.validate_on_submit():
+        try:
+            settings = check_quiz_settings(quiz, form.settings_data(quiz.settings))
+        except SettingsInvalid as exc:
+            for loc, message in exc.errors:
+                form.attach(loc, message)
+        else:
+            changed = save_quiz_settings(quiz, settings, current_user.id)
+            db.session.commit()
+            flash(f"Settings saved ({len(changed)} changed)." if changed else "Nothing changed.")
+            return redirect(url_for("instructor.quiz_settings", quiz_id=quiz.id))
+    pool = len(question_pool(quiz))
+    return render_template("instructor/bank/settings.html", form=form, quiz=quiz, pool=pool)

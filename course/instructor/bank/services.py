@@ -1,0 +1,151 @@
+"""Question-bank services: versioned saves, lifecycle (publish, retire, restore, delete), audit.
+
+The list with statistics lives in bank.listing, regrading in bank.regrade.
+
+Plain functions with explicit arguments; they flush but never commit (the view commits once).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from course.content.schema import QuestionEntry
+from course.extensions import db
+from course.fingerprint import digest
+
+# Re-exported: the list and its statistics live in bank.listing.
+from course.instructor.bank.listing import MIN_ATTEMPTS as MIN_ATTEMPTS
+from course.instructor.bank.listing import PAGE_SIZE as PAGE_SIZE
+from course.instructor.bank.listing import BankFilters as BankFilters
+from course.instructor.bank.listing import BankRow as BankRow
+from course.instructor.bank.listing import ItemStat as ItemStat
+from course.instructor.bank.listing import current_stats as current_stats
+from course.instructor.bank.listing import list_questions as list_questions
+from course.instructor.bank.listing import usage_counts as usage_counts
+from course.models import (
+    AttemptItem,
+    AuditEntry,
+    Course,
+    Module,
+    Question,
+    QuestionStatus,
+    QuestionVersion,
+)
+from course.quiz.versions import add_version, question_payload
+
+
+class BankError(Exception):
+    """A bank rule refuses the action; the message says why."""
+
+
+def audit(
+    actor_id: int | None, action: str, target_type: str, target_id: int | None, **details: Any
+) -> AuditEntry:
+    """Append an audit entry for a bank action."""
+    entry = AuditEntry(
+        actor_id=actor_id,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        details=details,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def audit_question(question: Question, action: str, actor_id: int, **details: Any) -> None:
+    """Audit an action on a question, naming it by uid."""
+    audit(actor_id, action, "question", question.id, uid=question.uid, **details)
+
+
+def build_payload(data: dict[str, Any]) -> dict[str, Any]:
+    """Validate question data in the quizzes/ file shape; return the version payload."""
+    return question_payload(QuestionEntry.model_validate(data))
+
+
+def create_question(
+    course: Course, module: Module | None, uid: str, payload: dict[str, Any], actor_id: int
+) -> Question:
+    """Create a draft question with its first version."""
+    question = Question(
+        course=course, module=module, uid=uid, status=QuestionStatus.DRAFT, latest_number=0
+    )
+    db.session.add(question)
+    add_version(question, payload, digest(payload), actor_id)
+    db.session.flush()
+    audit_question(question, "create", actor_id, version=1)
+    return question
+
+
+def update_question(
+    question: Question, module: Module | None, payload: dict[str, Any], actor_id: int
+) -> QuestionVersion | None:
+    """Add a version when the content changed (versions are never edited); None if unchanged."""
+    moved = (module.id if module else None) != question.module_id
+    if moved:
+        question.module = module
+    content_hash = digest(payload)
+    if content_hash == question.current.content_hash:
+        if moved:
+            audit_question(question, "edit", actor_id, moved_to=module.slug if module else None)
+        return None
+    version = add_version(question, payload, content_hash, actor_id)
+    db.session.flush()
+    audit_question(question, "edit", actor_id, version=version.number)
+    return version
+
+
+# action: (statuses it applies to, resulting status, past tense for messages)
+TRANSITIONS = {
+    "publish": ({QuestionStatus.DRAFT}, QuestionStatus.PUBLISHED, "published"),
+    "retire": ({QuestionStatus.DRAFT, QuestionStatus.PUBLISHED}, QuestionStatus.RETIRED, "retired"),
+    "restore": ({QuestionStatus.RETIRED}, QuestionStatus.DRAFT, "restored"),
+}
+
+
+def change_status(question: Question, action: str, actor_id: int) -> QuestionStatus:
+    """Publish a draft, retire a draft or published question, or restore a retired one."""
+    allowed, target, done = TRANSITIONS[action]
+    if question.status not in allowed:
+        raise BankError(f"A {question.status.value} question cannot be {done}.")
+    before = question.status.value
+    question.status = target
+    audit_question(question, action, actor_id, before=before, after=target.value)
+    return target
+
+
+def delete_question(question: Question, actor_id: int) -> None:
+    """Delete a never-attempted draft and its versions; anything else can only be retired."""
+    if question.status != QuestionStatus.DRAFT:
+        raise BankError("Only a draft can be deleted; retire this question instead.")
+    used = sum(version_usage(question.id).values())
+    if used:
+        raise BankError(f"This question was attempted {used} times: retire it instead.")
+    audit_question(question, "delete", actor_id, versions=len(question.versions))
+    for version in question.versions:
+        db.session.delete(version)
+    db.session.delete(question)
+    db.session.flush()
+
+
+def next_uid(course: Course, module: Module | None) -> str:
+    """Return an unused question ID derived from the module slug (e.g. anxiety-12)."""
+    prefix = (module.slug if module else "final")[:40].rstrip("-")
+    taken = set(db.session.scalars(select(Question.uid).where(Question.course_id == course.id)))
+    number = len(taken) + 1
+    while f"{prefix}-{number}" in taken:
+        number += 1
+    return f"{prefix}-{number}"
+
+
+def version_usage(question_id: int) -> dict[int, int]:
+    """Count attempt items per version of one question."""
+    stmt = (
+        select(AttemptItem.question_version_id, func.count(AttemptItem.id))
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .where(QuestionVersion.question_id == question_id)
+        .group_by(AttemptItem.question_version_id)
+    )
+    return dict(db.session.execute(stmt).all())

@@ -1,0 +1,291 @@
+"""Question bank (instructors and admins): list, editor, lifecycle, YAML export and import.
+
+Version history, regrade and quiz settings live in bank.regrade_views.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from course.content.itemwriting import item_warnings
+from course.content.schema import TAGS
+from course.extensions import db
+from course.instructor import bp
+from course.instructor.bank.forms import MAX_OPTIONS, ConfirmForm, QuestionForm, question_form_data
+from course.instructor.bank.listing import FLAGS, filters_from_args, list_questions, page_of
+from course.instructor.bank.services import (
+    BankError,
+    build_payload,
+    change_status,
+    create_question,
+    delete_question,
+    next_uid,
+    update_question,
+    version_usage,
+)
+from course.instructor.bank.settings_forms import CommitForm, ImportForm
+from course.instructor.bank.yaml_io import ImportInvalid, apply_import, export_module, plan_import
+from course.models import Course, Question, Quiz
+from course.permissions import staff_required
+from course.quiz.types import REGISTRY
+
+
+def _course(required: bool = True) -> Course | None:
+    """Return the course named by ?course=slug, else the first course."""
+    slug = request.args.get("course")
+    stmt = select(Course).order_by(Course.id).limit(1)
+    course = db.session.scalar(select(Course).where(Course.slug == slug) if slug else stmt)
+    if course is None and (required or slug):
+        abort(404)
+    return course
+
+
+def load_question(question_id: int) -> Question:
+    """Load a question with all its versions, or abort with 404."""
+    question = db.session.scalar(
+        select(Question).options(selectinload(Question.versions)).where(Question.id == question_id)
+    )
+    if question is None:
+        abort(404)
+    return question
+
+
+@bp.route("/questions")
+@staff_required
+def questions() -> str:
+    """List a course's questions with filters, usage and item statistics (staff)."""
+    course = _course(required=False)
+    courses = db.session.scalars(select(Course).order_by(Course.id)).all()
+    if course is None:
+        return render_template("instructor/bank/list.html", course=None, courses=courses)
+    filters = filters_from_args(course, request.args)
+    rows = list_questions(course, filters)
+    shown, page, pages = page_of(rows, request.args.get("page", 1, type=int))
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template(
+        "instructor/bank/list.html",
+        course=course,
+        courses=courses,
+        filters=filters,
+        rows=shown,
+        total=len(rows),
+        page=page,
+        pages=pages,
+        args=args,
+        flags=FLAGS,
+        tags=TAGS,
+        types=REGISTRY,
+        modules={m.id: m for m in course.modules},
+        quizzes={q.module_id: q for q in course.quizzes},
+    )
+
+
+def _save(form: QuestionForm, question: Question | None) -> Response | None:
+    """Validate against the schema and store; return a redirect, or None to re-render."""
+    uid = question.uid if question else form.uid.data or next_uid(form.course, form.module_obj)
+    try:
+        payload = build_payload(form.entry_data(uid))
+    except ValidationError as exc:
+        for error in exc.errors():
+            form.attach(tuple(error["loc"]), error["msg"].removeprefix("Value error, "))
+        return None
+    if question is None:
+        question = create_question(form.course, form.module_obj, uid, payload, current_user.id)
+        message = f"Question {uid} created as a draft (version 1)."
+    else:
+        version = update_question(question, form.module_obj, payload, current_user.id)
+        message = f"Saved as version {version.number}." if version else "Nothing changed."
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("instructor.question_edit", question_id=question.id))
+
+
+def _editor(form: QuestionForm, question: Question | None) -> str | Response:
+    """Handle the editor's buttons: add an option, preview (no save) or save."""
+    preview, warnings = None, []
+    if request.method == "POST":
+        action = request.form.get("action", "save")
+        if action == "add_option" and len(form.options) < MAX_OPTIONS:
+            form.options.append_entry()
+        elif action != "add_option":
+            valid = form.validate_on_submit()
+            if action == "preview":
+                preview = form.preview()
+            elif valid and (saved := _save(form, question)) is not None:
+                return saved
+        warnings = form.warnings()
+    elif question is not None:
+        current = question.current
+        warnings = item_warnings(
+            current.stem, current.options, current.references, qtype=current.qtype
+        )
+    usage = version_usage(question.id) if question else {}
+    return render_template(
+        "instructor/bank/edit.html",
+        form=form,
+        question=question,
+        preview=preview,
+        warnings=warnings,
+        used=sum(usage.values()),
+        max_options=MAX_OPTIONS,
+    )
+
+
+@bp.route("/questions/new", methods=["GET", "POST"])
+@staff_required
+def question_new() -> str | Response:
+    """Write a new question (saved as a draft) with preview and item-writing checks (staff)."""
+    course = _course()
+    data = None
+    if request.method == "GET":
+        module = next((m for m in course.modules if m.slug == request.args.get("module")), None)
+        module = module or (course.modules[0] if course.modules else None)
+        data = {"module": module.id if module else None, "options": [{}] * 4}
+        data["difficulty"] = "medium"
+    return _editor(QuestionForm(course=course, data=data), None)
+
+
+@bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@staff_required
+def question_edit(question_id: int) -> str | Response:
+    """Edit a question; a real change saves a new version, never altering old ones (staff)."""
+    question = load_question(question_id)
+    data = question_form_data(question, question.current) if request.method == "GET" else None
+    return _editor(QuestionForm(course=question.course, existing=question, data=data), question)
+
+
+def _transition(question_id: int, action: str) -> Response:
+    question = load_question(question_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        status = change_status(question, action, current_user.id)
+    except BankError as exc:
+        flash(str(exc), "warning")
+    else:
+        db.session.commit()
+        flash(f"Question {question.uid} is now {status.value}.", "success")
+    return redirect(url_for("instructor.question_edit", question_id=question.id))
+
+
+@bp.route("/questions/<int:question_id>/publish", methods=["POST"])
+@staff_required
+def question_publish(question_id: int) -> Response:
+    """Publish a draft so quizzes can draw it (staff)."""
+    return _transition(question_id, "publish")
+
+
+@bp.route("/questions/<int:question_id>/retire", methods=["POST"])
+@staff_required
+def question_retire(question_id: int) -> Response:
+    """Retire a question: no longer drawn; past attempts keep it (staff)."""
+    return _transition(question_id, "retire")
+
+
+@bp.route("/questions/<int:question_id>/restore", methods=["POST"])
+@staff_required
+def question_restore(question_id: int) -> Response:
+    """Bring a retired question back as a draft, to be checked and published again (staff)."""
+    return _transition(question_id, "restore")
+
+
+@bp.route("/questions/<int:question_id>/delete", methods=["POST"])
+@staff_required
+def question_delete(question_id: int) -> Response:
+    """Delete a never-attempted draft after confirmation (staff)."""
+    question = load_question(question_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit() or form.confirm.data != "delete":
+        flash("Deletion was not confirmed.", "warning")
+        return redirect(url_for("instructor.question_edit", question_id=question.id))
+    course, uid = question.course, question.uid
+    try:
+        delete_question(question, current_user.id)
+    except BankError as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+        return redirect(url_for("instructor.question_edit", question_id=question_id))
+    db.session.commit()
+    flash(f"Draft {uid} deleted.", "success")
+    return redirect(url_for("instructor.questions", course=course.slug))
+
+
+@bp.route("/questions/yaml-export")
+@staff_required
+def bank_export() -> Response:
+    """Download a module's questions and quiz settings as quizzes/ YAML (staff)."""
+    course = _course()
+    slug = request.args.get("module")
+    module = next((m for m in course.modules if m.slug == slug or not slug), None)
+    quiz = module and db.session.scalar(select(Quiz).where(Quiz.module_id == module.id))
+    if quiz is None:
+        abort(404)
+    name = f"{module.position:02d}-{module.slug}.yaml"
+    return Response(
+        export_module(module, quiz),
+        mimetype="application/yaml",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _import_page(course: Course, upload: ImportForm, **context: object) -> str:
+    commit = context.pop("commit", None) or CommitForm(formdata=None, prefix="commit")
+    return render_template(
+        "instructor/bank/import.html", course=course, upload=upload, commit=commit, **context
+    )
+
+
+def _commit_import(course: Course, upload: ImportForm) -> str | Response:
+    commit = CommitForm(prefix="commit")
+    try:
+        if not commit.validate_on_submit():
+            raise ValueError
+        text = base64.b64decode(commit.payload.data, validate=True).decode("utf-8")
+    except (ValueError, binascii.Error):
+        flash("The import preview is missing or damaged; upload the file again.", "warning")
+        return redirect(url_for("instructor.bank_import", course=course.slug))
+    try:
+        plan = plan_import(course, text)
+        if plan.token != commit.token.data:
+            raise ImportInvalid([(1, "the bank changed since the preview; upload the file again")])
+        apply_import(course, plan, current_user.id)
+    except ImportInvalid as exc:
+        db.session.rollback()
+        return _import_page(course, upload, problems=exc.problems)
+    db.session.commit()
+    counts = (
+        f"{len(plan.added)} added, {len(plan.changed)} changed, {len(plan.unchanged)} unchanged"
+    )
+    flash(f"Imported {plan.module.title}: {counts}.", "success")
+    return redirect(url_for("instructor.questions", course=course.slug, module=plan.module.slug))
+
+
+@bp.route("/questions/yaml-import", methods=["GET", "POST"])
+@staff_required
+def bank_import() -> str | Response:
+    """Upload a quizzes/ YAML file, preview what changes, then commit atomically (staff)."""
+    course = _course()
+    upload = ImportForm(prefix="upload")
+    if request.method == "POST" and "commit-payload" in request.form:
+        return _commit_import(course, upload)
+    if not upload.validate_on_submit():
+        return _import_page(course, upload)
+    try:
+        text = upload.yaml_file.data.read().decode("utf-8")
+        plan = plan_import(course, text)
+    except UnicodeDecodeError:
+        upload.yaml_file.errors.append("The file is not UTF-8 text.")
+        return _import_page(course, upload)
+    except ImportInvalid as exc:
+        return _import_page(course, upload, problems=exc.problems)
+    payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    commit = CommitForm(formdata=None, prefix="commit", payload=payload, token=plan.token)
+    return _import_page(course, upload, plan=plan, commit=commit)

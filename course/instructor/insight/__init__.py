@@ -1,0 +1,1 @@
+"""Insight: item analysis, mastery, the cohort report and its charts."""

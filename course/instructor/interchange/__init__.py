@@ -1,0 +1,1 @@
+"""Question interchange: GIFT and Aiken import through a preview, and GIFT export."""
