@@ -180,18 +180,6 @@ def test_outcomes_page_for_staff_with_small_n_caution(
     assert "n = 0 paired learners" in soup.select_one("#gain-summary").get_text(" ", strip=True)
 
 
-def test_invite_follow_ups_cli(app, db, make_user, course_content, at) -> None:
-    learner = make_user()
-    certificate(learner, course_content, date(2026, 3, 1))
-    db.session.commit()
-    at(2026, 5, 1)
-    runner = app.test_cli_runner()
-    result = runner.invoke(args=["ce", "invite-follow-ups"])
-    assert "invitations recorded: 1" in result.output
-    assert db.session.query(FollowUp).one().invited_at is not None
-    assert "invitations recorded: 0" in runner.invoke(args=["ce", "invite-follow-ups"]).output
-
-
 def test_pretest_junk_never_500s(db, client, login, make_user, course_content) -> None:
     with_outcomes(db, course_content, pre_test_questions=3)
     learner = login(make_user())

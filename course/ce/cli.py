@@ -26,28 +26,26 @@ def export(slug: str) -> None:
 
 @bp.cli.command("invite-follow-ups")
 def invite_follow_ups() -> None:
-    """Invite every learner whose follow-up survey is due (run daily, e.g. from cron)."""
+    """Email every learner whose follow-up survey is due, once (run daily, e.g. from cron)."""
     from course import clock
     from course.ce.outcomes import due_follow_ups, invite_to_follow_up
-    from course.models import Certificate, CertificateStatus, FollowUp, User
+    from course.mail import queue
+    from course.models import Certificate, CertificateStatus, User
 
     now = clock.now()
-    today = now.date()
     learners = db.session.scalars(
         select(User)
         .join(Certificate, Certificate.user_id == User.id)
         .where(Certificate.status == CertificateStatus.VALID)
         .distinct()
     ).all()
-    invitations = select(FollowUp.user_id, FollowUp.course_id).where(
-        FollowUp.invited_at.is_not(None)
-    )
-    already = {(u, c) for u, c in db.session.execute(invitations)}
-    invited = 0
-    for user in learners:
-        for due in due_follow_ups(user.id, today):
-            if (user.id, due.course.id) not in already:
-                invite_to_follow_up(user, due.course, now)
-                invited += 1
+    messages = [
+        message
+        for user in learners
+        for due in due_follow_ups(user.id, now.date())
+        if (message := invite_to_follow_up(user, due.course, due.completed, now)) is not None
+    ]
     db.session.commit()
-    click.echo(f"follow-up invitations recorded: {invited}")
+    for message in messages:  # after the commit, as views do
+        queue(message)
+    click.echo(f"follow-up invitations sent: {len(messages)}")

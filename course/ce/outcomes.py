@@ -1,8 +1,8 @@
 """Outcomes: knowledge gain (pre-test vs the final's first attempt), commitment to change,
 and the follow-up survey some days after completion. Services flush but never commit.
 
-The follow-up invitation goes through `invite_to_follow_up`, the one seam for mail: until the
-platform's mail service lands, it only records the invitation and the dashboard lists it.
+`invite_to_follow_up` records the invitation and composes its email (course/mail.py), which
+`flask ce invite-follow-ups` queues after its commit; the dashboard lists open surveys too.
 """
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import mean
+from typing import Any
 
 from sqlalchemy import select
 
 from course.ce.activity import load_activity
 from course.extensions import db
+from course.mail import compose
 from course.models import (
     Attempt,
     AttemptStatus,
@@ -30,6 +32,7 @@ from course.models import (
     QuizKind,
     User,
 )
+from course.urls import public_url
 
 SMALL_N = 20  # like the item analysis: below this many learners, figures carry a caution
 DEFAULT_DAYS = 30
@@ -96,14 +99,24 @@ def _follow_up(user_id: int, course_id: int) -> FollowUp:
     return row
 
 
-def invite_to_follow_up(user: User, course: Course, now: datetime) -> FollowUp:
-    """Record the follow-up invitation once (the seam where the integrator sends the email)."""
+def invite_to_follow_up(
+    user: User, course: Course, completed: date, now: datetime
+) -> dict[str, Any] | None:
+    """Record the invitation once; return the email to queue after the commit (None: sent)."""
     row = _follow_up(user.id, course.id)
-    if row.invited_at is None:
-        row.invited_at = now
-        # Mail seam: when course/mail.py lands, queue the invitation email here.
+    if row.invited_at is not None:
+        return None
+    row.invited_at = now
     db.session.flush()
-    return row
+    return compose(
+        user.email,
+        "follow_up",
+        f"did you make the change? ({course.title})",
+        name=user.full_name,
+        course=course.title,
+        completed=completed.isoformat(),
+        survey_url=public_url("ce.follow_up", course_slug=course.slug),
+    )
 
 
 def record_follow_up(
