@@ -142,6 +142,7 @@ ENV_KEYS = (
     "MAIL_PASSWORD",
     "MAIL_DEFAULT_SENDER",
     "TRUSTED_PROXY_HOPS",
+    "CE_UPLOAD_DIR",
 )
 # Settings read from the environment and converted: integers and on/off switches.
 ENV_INTS = ("MAIL_PORT", "MAIL_TIMEOUT", "STATUS_LIST_TTL_SECONDS")

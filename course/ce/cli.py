@@ -22,3 +22,30 @@ def export(slug: str) -> None:
         text = block_text(course, block)
         if text:
             click.echo(text, nl=False)
+
+
+@bp.cli.command("invite-follow-ups")
+def invite_follow_ups() -> None:
+    """Email every learner whose follow-up survey is due, once (run daily, e.g. from cron)."""
+    from course import clock
+    from course.ce.outcomes import due_follow_ups, invite_to_follow_up
+    from course.mail import queue
+    from course.models import Certificate, CertificateStatus, User
+
+    now = clock.now()
+    learners = db.session.scalars(
+        select(User)
+        .join(Certificate, Certificate.user_id == User.id)
+        .where(Certificate.status == CertificateStatus.VALID)
+        .distinct()
+    ).all()
+    messages = [
+        message
+        for user in learners
+        for due in due_follow_ups(user.id, now.date())
+        if (message := invite_to_follow_up(user, due.course, due.completed, now)) is not None
+    ]
+    db.session.commit()
+    for message in messages:  # after the commit, as views do
+        queue(message)
+    click.echo(f"follow-up invitations sent: {len(messages)}")

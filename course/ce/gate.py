@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from course.ce.pretest import needs_pretest
 from course.ce.services import enrolment_problem, needs_acknowledgement
 from course.extensions import db
 from course.models import Course, Quiz
@@ -49,4 +50,7 @@ def guard_content() -> Response | None:
     if gate_on and needs_acknowledgement(current_user.id, course):
         flash("Read and acknowledge the activity information before you start.", "info")
         return redirect(url_for("ce.activity", course_slug=course.slug))
+    if endpoint == "learning.module" and needs_pretest(current_user.id, course):
+        flash("Take the short, ungraded pre-test before module 1.", "info")
+        return redirect(url_for("ce.pretest", course_slug=course.slug))
     return None

@@ -60,6 +60,13 @@ class Contact(Strict):
     phone: str | None = Field(default=None, max_length=40)
 
 
+class Outcomes(Strict):
+    """How the activity measures outcomes: a pre-test (0: none) and the follow-up survey."""
+
+    pre_test_questions: int = Field(default=0, ge=0, le=50)
+    follow_up_days: int = Field(default=30, ge=1, le=365)
+
+
 class ActivityInfo(Strict):
     """What a learner is told before the content (ACCME enduring-material rules)."""
 
@@ -79,6 +86,7 @@ class ActivityInfo(Strict):
     contact: Contact
     privacy_url: str = Field(pattern=r"^(https://\S+|/\S*)$", max_length=500)
     off_label_statement: Text
+    outcomes: Outcomes = Field(default_factory=Outcomes)
 
     @model_validator(mode="after")
     def dates_in_order(self) -> ActivityInfo:

@@ -218,6 +218,7 @@ def record_evaluation(user_id: int, course: Course, answers: dict[str, Any]) -> 
         bias_comment=str(answers.get("bias_comment") or "").strip(),
         intended_change=str(answers.get("intended_change") or "").strip(),
         comments=str(answers.get("comments") or "").strip(),
+        change_confidence=answers.get("change_confidence"),
         submitted_at=clock.now(),
     )
     try:

@@ -11,6 +11,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from course.certificates.eligibility import format_hours, hours_problem
 
+CONFIDENCE = [
+    SelectChoice(str(n), f"{n} – {label}")
+    for n, label in enumerate(
+        ("Not at all confident", "Slightly", "Moderately", "Very", "Extremely confident"), 1
+    )
+]
 LIKERT = [
     SelectChoice("1", "1 – Strongly disagree"),
     SelectChoice("2", "2 – Disagree"),
@@ -57,6 +63,12 @@ class EvaluationForm(FlaskForm):
             Length(max=TEXT_MAX),
         ],
     )
+    # CE outcomes (course/ce/outcomes.py): how sure the learner is of making that change.
+    change_confidence = RadioField(
+        "How confident are you that you will make this change? (optional)",
+        choices=CONFIDENCE,
+        validators=[Optional()],
+    )
     comments = TextAreaField(
         "Other comments (optional)", filters=[_strip], validators=[Optional(), Length(max=TEXT_MAX)]
     )
@@ -75,6 +87,7 @@ class EvaluationForm(FlaskForm):
             "bias_comment": self.bias_comment.data or "",
             "intended_change": self.intended_change.data or "",
             "comments": self.comments.data or "",
+            "change_confidence": int(self.change_confidence.data or 0) or None,
         }
 
 

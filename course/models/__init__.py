@@ -1,6 +1,14 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
-from course.models.ce import ActivityAcknowledgement, CeActivity, ClaimCredential, CreditClaim
+from course.models.ce import (
+    ActivityAcknowledgement,
+    CeActivity,
+    ClaimCredential,
+    CreditClaim,
+    ExternalCredit,
+    FollowUp,
+    PreTest,
+)
 from course.models.certificate import (
     AuditEntry,
     Certificate,
@@ -37,6 +45,9 @@ __all__ = [
     "Course",
     "CourseEvaluation",
     "CreditClaim",
+    "ExternalCredit",
+    "FollowUp",
+    "PreTest",
     "Enrollment",
     "Module",
     "ModuleProgress",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course import clock
@@ -77,3 +77,53 @@ class ClaimCredential(db.Model):
     credit_type: Mapped[str] = mapped_column(String(30))
     credential: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
+
+
+class ExternalCredit(db.Model):
+    """Credit a learner earned elsewhere and reports themselves (never on a verify page)."""
+
+    __tablename__ = "ce_external_credit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    provider: Mapped[str] = mapped_column(String(200))
+    completed_on: Mapped[date] = mapped_column(Date)
+    credit_type: Mapped[str] = mapped_column(String(30))
+    amount: Mapped[float] = mapped_column()
+    # The uploaded certificate: a random name under CE_UPLOAD_DIR and its sniffed type.
+    file_name: Mapped[str | None] = mapped_column(String(64))
+    file_type: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
+
+
+class PreTest(db.Model):
+    """A learner's ungraded pre-test, drawn from the final exam's blueprint before module 1."""
+
+    __tablename__ = "ce_pretest"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    # [{"version_id": 12, "order": ["b", "a", "c"]}, ...]: the draw, frozen at start.
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    score: Mapped[float | None] = mapped_column()
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class FollowUp(db.Model):
+    """The follow-up survey some days after completion: invitation, then the learner's answer."""
+
+    __tablename__ = "ce_follow_up"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    made_change: Mapped[str | None] = mapped_column(String(10))  # yes, partly, no
+    barriers: Mapped[str] = mapped_column(Text, default="")
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

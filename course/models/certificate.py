@@ -38,6 +38,7 @@ class CourseEvaluation(db.Model):
     free_of_bias: Mapped[bool] = mapped_column()
     bias_comment: Mapped[str] = mapped_column(Text, default="")
     intended_change: Mapped[str] = mapped_column(Text, default="")
+    change_confidence: Mapped[int | None] = mapped_column()  # 1-5, optional (CE outcomes)
     comments: Mapped[str] = mapped_column(Text, default="")
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
 

@@ -55,6 +55,13 @@ class User(UserMixin, db.Model):
     profession: Mapped[str] = mapped_column(String(20), default="Other")
     licence_number: Mapped[str | None] = mapped_column(String(64))
     licence_state: Mapped[str | None] = mapped_column(String(64))
+    # Reporting identifiers (ACCME PARS), all optional; see course/ce/identifiers.py.
+    npi: Mapped[str | None] = mapped_column(String(10))
+    board_id: Mapped[str | None] = mapped_column(String(64))
+    birth_month: Mapped[int | None] = mapped_column()
+    birth_day: Mapped[int | None] = mapped_column()
+    # When the learner agreed to share completion data with boards (None: no consent).
+    share_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     role: Mapped[Role] = mapped_column(
         db.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
         default=Role.LEARNER,

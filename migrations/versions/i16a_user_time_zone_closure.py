@@ -13,7 +13,7 @@ import course.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'i16a_user_time_zone_closure'
-down_revision = 'i12d_mfa'
+down_revision = 'i14b_ce_outcomes'
 branch_labels = None
 depends_on = None
 
