@@ -26,14 +26,14 @@ ROLE_PAGES = {
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     """Hand back redirects instead of following them, so the 302 itself can be checked."""
 
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def redirect_request(self, *args, **kwargs):
         return None
 
 
-def status(opener: urllib.request.OpenerDirector, url: str, data: bytes | None = None):  # noqa: ANN201
+def status(opener: urllib.request.OpenerDirector, url: str, data: bytes | None = None):
     """Return (status, headers, body) without raising on 3xx/4xx."""
     try:
-        with opener.open(url, data=data, timeout=30) as response:  # noqa: S310 - loopback URL
+        with opener.open(url, data=data, timeout=30) as response:
             return response.status, response.headers, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read().decode()

@@ -139,7 +139,7 @@ def issue_bench_certificate(course: Course, keys_dir: Path) -> str:
     return insert_certificate(user, course, draft, issuer, None).code
 
 
-def _bundle():  # noqa: ANN202
+def _bundle():
     bundle = load_content(ROOT / "modules", ROOT / "quizzes")
     if not bundle.ok:
         raise RuntimeError(f"course content has problems: {[str(p) for p in bundle.problems]}")

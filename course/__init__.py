@@ -65,7 +65,7 @@ def _init_extensions(app: Flask) -> None:
     configure_engines(app)
 
     @login_manager.user_loader
-    def load_user(token: str):  # noqa: ANN202
+    def load_user(token: str):
         from flask import has_request_context, request
 
         from course.auth.sessions import load_session_user

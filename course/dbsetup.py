@@ -55,7 +55,7 @@ def _configure_sqlite(engine: Engine, in_memory: bool) -> None:
     """
 
     @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, connection_record) -> None:  # noqa: ANN001
+    def on_connect(dbapi_connection, connection_record) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -65,5 +65,5 @@ def _configure_sqlite(engine: Engine, in_memory: bool) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def on_begin(connection) -> None:  # noqa: ANN001
+    def on_begin(connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _needs_write_lock() else "BEGIN")

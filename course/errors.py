@@ -22,7 +22,7 @@ def register_error_handlers(app: Flask) -> None:
     """Install handlers for every HTTP error and for unexpected exceptions."""
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):  # noqa: ANN202
+    def http_error(exc: HTTPException):
         if exc.code and exc.code >= 500:
             db.session.rollback()
         if request_ctx.url_adapter is None:
@@ -33,11 +33,11 @@ def register_error_handlers(app: Flask) -> None:
         return render_template("errors/error.html", error=exc), exc.code
 
     @app.errorhandler(OperationalError)
-    def database_unavailable(exc: OperationalError):  # noqa: ANN202
+    def database_unavailable(exc: OperationalError):
         return _unavailable(app, exc)
 
     @app.errorhandler(Exception)
-    def server_error(exc: Exception):  # noqa: ANN202
+    def server_error(exc: Exception):
         db.session.rollback()
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         if app.config.get("PROPAGATE_UNHANDLED"):
@@ -47,7 +47,7 @@ def register_error_handlers(app: Flask) -> None:
         return render_template("errors/500.html"), 500
 
 
-def _unavailable(app: Flask, exc: Exception):  # noqa: ANN202
+def _unavailable(app: Flask, exc: Exception):
     """A styled 503 with Retry-After when the database cannot be reached.
 
     The page touches no database: the session is discarded without a round trip, and the
@@ -56,7 +56,7 @@ def _unavailable(app: Flask, exc: Exception):  # noqa: ANN202
     app.logger.error("Database unavailable on %s %s: %s", request.method, request.path, exc)
     try:
         db.session.rollback()
-    except Exception:  # noqa: BLE001, S110 - the connection is already gone
+    except Exception:  # noqa: S110 - the connection is already gone
         pass
     g._login_user = login_manager.anonymous_user()
     retry_after = int(app.config.get("DB_UNAVAILABLE_RETRY_AFTER", 30))

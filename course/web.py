@@ -21,7 +21,7 @@ CSP = (
 )
 
 
-def nav_extra(app: Flask, user) -> list[tuple[str, str]]:  # noqa: ANN001
+def nav_extra(app: Flask, user) -> list[tuple[str, str]]:
     """Links to the staff and learner areas this user may open (only those that exist)."""
     links = []
     if getattr(user, "role", None) == "learner":
@@ -52,7 +52,7 @@ class DatabaseIntConverter(IntegerConverter):
     database driver (SQLite raises OverflowError past 2**63, PostgreSQL past 2**31).
     """
 
-    def __init__(self, map: Map, *args: object, **kwargs: object) -> None:  # noqa: A002
+    def __init__(self, map: Map, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)  # type: ignore[arg-type]
 

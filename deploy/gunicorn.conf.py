@@ -72,7 +72,7 @@ logconfig_dict = {
 }
 
 
-def when_ready(server) -> None:  # noqa: ANN001
+def when_ready(server) -> None:
     """Warn when rate limits would be counted per worker instead of shared."""
     storage = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     if storage.startswith("memory") and workers > 1:

@@ -55,7 +55,7 @@ def run_together(
             try:
                 outcome = job()
                 db.session.commit()
-            except Exception as exc:  # noqa: BLE001 - collected and asserted by the caller
+            except Exception as exc:
                 db.session.rollback()
                 outcome = exc
             finally:

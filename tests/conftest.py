@@ -131,7 +131,7 @@ def app(app_config: dict[str, object], tmp_path: Path) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def db(app: Flask):  # noqa: ANN201
+def db(app: Flask):
     """The SQLAlchemy extension, bound to the test app."""
     return _db
 
@@ -149,7 +149,7 @@ class CSRFClient(FlaskClient):
         serializer = URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token")
         return str(serializer.dumps(raw))
 
-    def post(self, *args, csrf: bool = True, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def post(self, *args, csrf: bool = True, **kwargs):
         """POST with the token added to form data (and any prefixed forms) and as a header."""
         if csrf:
             token = self.csrf_token()
@@ -175,7 +175,7 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def make_user(db) -> Callable[..., User]:  # noqa: ANN001
+def make_user(db) -> Callable[..., User]:
     """Create and commit a user: make_user(role=Role.ADMIN, email=..., full_name=...)."""
     counter = iter(range(1, 10_000))
 
@@ -247,14 +247,14 @@ class QueryCounter:
 
 
 @pytest.fixture
-def count_queries(db):  # noqa: ANN001, ANN201
+def count_queries(db):
     """Context manager counting every SQL statement sent to the database."""
 
     @contextmanager
     def counting() -> Iterator[QueryCounter]:
         counter = QueryCounter()
 
-        def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, PLR0913
+        def before(conn, cursor, statement, parameters, context, executemany):
             if not TRANSACTION_CONTROL.match(statement):
                 counter.statements.append(statement)
 
@@ -277,7 +277,7 @@ def real_bundle() -> ContentBundle:
 
 
 @pytest.fixture
-def course_content(db):  # noqa: ANN001, ANN201
+def course_content(db):
     """Sync the real course into the test database."""
     from course.content.sync import sync_bundle
     from course.models import Course
@@ -288,6 +288,6 @@ def course_content(db):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def staff(make_user, login) -> User:  # noqa: ANN001
+def staff(make_user, login) -> User:
     """A signed-in instructor."""
     return login(make_user(role=Role.INSTRUCTOR))

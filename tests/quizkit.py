@@ -38,7 +38,7 @@ def final_quiz(course: Course) -> Quiz:
     )
 
 
-def open_module(client, course: Course, position: int = 1) -> None:  # noqa: ANN001
+def open_module(client, course: Course, position: int = 1) -> None:
     """Enrol (idempotent) and open the lesson at this position."""
     client.post(f"/courses/{course.slug}/enroll")
     module = next(m for m in course.modules if m.position == position)
@@ -46,7 +46,7 @@ def open_module(client, course: Course, position: int = 1) -> None:  # noqa: ANN
     assert response.status_code == 200, response.status_code
 
 
-def start(client, quiz: Quiz) -> Attempt:  # noqa: ANN001
+def start(client, quiz: Quiz) -> Attempt:
     """Start (or resume) an attempt through the web and return it."""
     response = client.post(f"/quiz/{quiz.id}/start")
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
@@ -71,13 +71,13 @@ def answers(attempt: Attempt, correct: bool | list[bool] = True) -> dict[str, li
     return data
 
 
-def submit(client, attempt: Attempt, correct: bool | list[bool] = True):  # noqa: ANN001, ANN201
+def submit(client, attempt: Attempt, correct: bool | list[bool] = True):
     """Submit an attempt through the web."""
     data = {**answers(attempt, correct), "action": "submit"}
     return client.post(f"/quiz/attempt/{attempt.id}", data=data)
 
 
-def pass_module(client, course: Course, position: int) -> None:  # noqa: ANN001
+def pass_module(client, course: Course, position: int) -> None:
     """Open a module and pass its quiz."""
     open_module(client, course, position)
     attempt = start(client, module_quiz(course, position))

@@ -22,7 +22,7 @@ from tests.test_certificates_issue import (  # noqa: F401 - fixtures
 )
 
 
-def test_export_holds_everything_but_the_password(client, db, login, issued, learner) -> None:  # noqa: ANN001, F811
+def test_export_holds_everything_but_the_password(client, db, login, issued, learner) -> None:  # noqa: F811
     login(learner)
     response = client.post("/account/export")
     assert response.mimetype == "application/json"
@@ -36,7 +36,7 @@ def test_export_holds_everything_but_the_password(client, db, login, issued, lea
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.export"))
 
 
-def test_close_needs_password_and_confirmation(client, db, login, learner) -> None:  # noqa: ANN001, F811
+def test_close_needs_password_and_confirmation(client, db, login, learner) -> None:  # noqa: F811
     login(learner)
     assert client.post("/account/close", data={"password": PASSWORD}).status_code == 400
     wrong = client.post("/account/close", data={"password": "nope nope nope", "confirm": "y"})
@@ -45,7 +45,7 @@ def test_close_needs_password_and_confirmation(client, db, login, learner) -> No
     assert learner.active
 
 
-def test_close_anonymises_but_keeps_the_certificate(client, db, login, issued, learner) -> None:  # noqa: ANN001, F811
+def test_close_anonymises_but_keeps_the_certificate(client, db, login, issued, learner) -> None:  # noqa: F811
     login(learner)
     response = client.post("/account/close", data={"password": PASSWORD, "confirm": "y"})
     assert response.status_code == 302

@@ -18,18 +18,18 @@ from tests.certkit import (
 
 
 @pytest.fixture
-def course_content(db):  # noqa: ANN001, ANN201
+def course_content(db):
     """Certificate tests use the real lessons without question pools (see sync_course)."""
     return sync_course()
 
 
 @pytest.fixture
-def admin(make_user, login):  # noqa: ANN001, ANN201
+def admin(make_user, login):
     return login(make_user(role=Role.ADMIN, full_name="Ada Admin"))
 
 
 @pytest.fixture
-def learners(db, make_user, course_content):  # noqa: ANN001, ANN201
+def learners(db, make_user, course_content):
     """Three eligible learners (an MD, an NP, an RN) and one who has not evaluated yet."""
     people = [
         make_user(full_name="Amélie Dubois", profession="MD", licence_number="MD-1"),
@@ -44,11 +44,11 @@ def learners(db, make_user, course_content):  # noqa: ANN001, ANN201
     return people
 
 
-def _enrollment(db, user: User) -> int:  # noqa: ANN001
+def _enrollment(db, user: User) -> int:
     return db.session.scalar(select(Enrollment.id).where(Enrollment.user_id == user.id))
 
 
-def test_queue_lists_eligible_learners_with_evidence(admin, learners, get_page) -> None:  # noqa: ANN001
+def test_queue_lists_eligible_learners_with_evidence(admin, learners, get_page) -> None:
     soup = get_page("/admin/certificates")
     rows = soup.select("tr[data-enrollment]")
     assert len(rows) == 3
@@ -63,7 +63,7 @@ def test_queue_lists_eligible_learners_with_evidence(admin, learners, get_page) 
     assert "1.75 hours of participation" in first
 
 
-def test_preview_shows_exactly_what_will_be_issued(client, db, admin, learners) -> None:  # noqa: ANN001
+def test_preview_shows_exactly_what_will_be_issued(client, db, admin, learners) -> None:
     ids = [_enrollment(db, u) for u in learners[:2]]
     response = client.post(
         "/admin/certificates/preview", data={"enrollment": [str(i) for i in ids]}
@@ -79,7 +79,7 @@ def test_preview_shows_exactly_what_will_be_issued(client, db, admin, learners) 
     assert db.session.scalar(select(Certificate.id)) is None  # nothing issued yet
 
 
-def test_preview_and_issue_need_a_selection(client, db, admin, learners) -> None:  # noqa: ANN001
+def test_preview_and_issue_need_a_selection(client, db, admin, learners) -> None:
     response = client.post("/admin/certificates/preview", data={})
     assert response.status_code == 302
     assert client.post("/admin/certificates/issue", data={}).status_code == 302
@@ -88,7 +88,7 @@ def test_preview_and_issue_need_a_selection(client, db, admin, learners) -> None
     assert bad.status_code == 302
 
 
-def test_confirm_issues_the_selection_in_one_go(client, db, admin, learners, get_page) -> None:  # noqa: ANN001
+def test_confirm_issues_the_selection_in_one_go(client, db, admin, learners, get_page) -> None:
     ids = [str(_enrollment(db, u)) for u in learners[:2]]
     response = client.post("/admin/certificates/issue", data={"enrollment": ids})
     assert response.status_code == 302
@@ -108,7 +108,7 @@ def test_confirm_issues_the_selection_in_one_go(client, db, admin, learners, get
     assert len(db.session.scalars(select(Certificate)).all()) == 2
 
 
-def test_preview_all_then_confirm_all(client, db, admin, learners) -> None:  # noqa: ANN001
+def test_preview_all_then_confirm_all(client, db, admin, learners) -> None:
     response = client.post("/admin/certificates/preview", data={"everyone": "y"})
     html = response.get_data(as_text=True)
     assert "Confirm issue (3)" in html
@@ -122,7 +122,7 @@ def test_preview_all_then_confirm_all(client, db, admin, learners) -> None:  # n
 
 def test_ineligible_selection_is_skipped_with_the_reason(
     client, db, admin, learners, make_user, course_content
-) -> None:  # noqa: ANN001
+) -> None:
     late = make_user(full_name="Eve Late")
     complete_course(late.id, course_content)
     record_evaluation(late.id, course_content, EVALUATION)
@@ -139,12 +139,12 @@ def test_ineligible_selection_is_skipped_with_the_reason(
     ]
 
 
-def _issue(client, db, user: User) -> Certificate:  # noqa: ANN001
+def _issue(client, db, user: User) -> Certificate:
     client.post("/admin/certificates/issue", data={"enrollment": [str(_enrollment(db, user))]})
     return db.session.scalars(select(Certificate).where(Certificate.user_id == user.id)).one()
 
 
-def test_revoke_asks_for_a_reason_then_confirmation(client, db, admin, learners, get_page) -> None:  # noqa: ANN001
+def test_revoke_asks_for_a_reason_then_confirmation(client, db, admin, learners, get_page) -> None:
     certificate = _issue(client, db, learners[0])
     url = f"/admin/certificates/{certificate.id}/revoke"
     page = get_page(f"/admin/certificates/{certificate.id}")
@@ -168,7 +168,7 @@ def test_revoke_asks_for_a_reason_then_confirmation(client, db, admin, learners,
 
 def test_reissue_previews_the_new_record_then_supersedes(
     client, db, admin, learners, get_page
-) -> None:  # noqa: ANN001
+) -> None:
     certificate = _issue(client, db, learners[1])
     learners[1].full_name = "Bartosz Łęcki-Nowak"
     db.session.commit()
@@ -190,7 +190,7 @@ def test_reissue_previews_the_new_record_then_supersedes(
     assert "Name correction" in old_page  # the reissue shows in the old record's history
 
 
-def test_audit_log_is_newest_first_and_paginated(client, db, admin, get_page) -> None:  # noqa: ANN001
+def test_audit_log_is_newest_first_and_paginated(client, db, admin, get_page) -> None:
     for n in range(55):
         record_audit(admin, "test.event", "user", admin.id, reason=f"event {n}")
     db.session.commit()
@@ -205,7 +205,7 @@ def test_audit_log_is_newest_first_and_paginated(client, db, admin, get_page) ->
     assert "Ada Admin" in first.get_text()
 
 
-def test_role_change_is_confirmed_and_audited(client, db, admin, make_user, get_page) -> None:  # noqa: ANN001
+def test_role_change_is_confirmed_and_audited(client, db, admin, make_user, get_page) -> None:
     user = make_user(full_name="Ines Instructor-to-be")
     assert get_page("/admin/users").find("select", id=f"role-{user.id}")
     url = f"/admin/users/{user.id}/role"
@@ -224,7 +224,7 @@ def test_role_change_is_confirmed_and_audited(client, db, admin, make_user, get_
     assert client.post(url, data={"role": "wizard", "confirmed": "yes"}).status_code == 400
 
 
-def test_an_admin_cannot_demote_themselves(client, db, admin) -> None:  # noqa: ANN001
+def test_an_admin_cannot_demote_themselves(client, db, admin) -> None:
     url = f"/admin/users/{admin.id}/role"
     response = client.post(url, data={"role": "learner", "confirmed": "yes"}, follow_redirects=True)
     assert "cannot remove your own admin role" in response.get_data(as_text=True)
@@ -232,7 +232,7 @@ def test_an_admin_cannot_demote_themselves(client, db, admin) -> None:  # noqa: 
     assert db.session.scalar(select(AuditEntry.id)) is None
 
 
-def test_admin_pages_render_for_admins_only(client, login, make_user, get_page, admin) -> None:  # noqa: ANN001
+def test_admin_pages_render_for_admins_only(client, login, make_user, get_page, admin) -> None:
     for path in ("/admin/certificates", "/admin/audit", "/admin/users"):
         get_page(path)
     client.post("/auth/logout")

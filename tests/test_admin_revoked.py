@@ -11,17 +11,17 @@ from tests.certkit import make_eligible, sync_course
 
 
 @pytest.fixture
-def course_content(db):  # noqa: ANN001, ANN201
+def course_content(db):
     return sync_course()
 
 
 @pytest.fixture
-def admin(make_user, login):  # noqa: ANN001, ANN201
+def admin(make_user, login):
     return login(make_user(role=Role.ADMIN, full_name="Ada Admin"))
 
 
 @pytest.fixture
-def revoked(client, db, admin, make_user, course_content):  # noqa: ANN001, ANN201
+def revoked(client, db, admin, make_user, course_content):
     """Two eligible learners; Bea's certificate was issued, then revoked for a reason."""
     ann = make_user(full_name="Ann Able", profession="RN")
     bea = make_user(full_name="Bea Revoked", profession="RN")
@@ -40,7 +40,7 @@ def revoked(client, db, admin, make_user, course_content):  # noqa: ANN001, ANN2
     return ann, bea, bea_enrollment
 
 
-def test_revoked_learner_is_flagged_not_selectable(revoked, get_page) -> None:  # noqa: ANN001
+def test_revoked_learner_is_flagged_not_selectable(revoked, get_page) -> None:
     soup = get_page("/admin/certificates")
     queue = soup.select_one("section[aria-labelledby=queue-h]")
     assert "Ann Able" in queue.get_text()
@@ -50,7 +50,7 @@ def test_revoked_learner_is_flagged_not_selectable(revoked, get_page) -> None:  
     assert "Attendance was falsified" in flagged
 
 
-def test_preview_all_and_bulk_issue_leave_the_revoked_learner_out(client, db, revoked) -> None:  # noqa: ANN001
+def test_preview_all_and_bulk_issue_leave_the_revoked_learner_out(client, db, revoked) -> None:
     ann, bea, bea_enrollment = revoked
     html = client.post("/admin/certificates/preview", data={"everyone": "y"}).get_data(as_text=True)
     assert "Confirm issue (1)" in html
@@ -67,7 +67,7 @@ def test_preview_all_and_bulk_issue_leave_the_revoked_learner_out(client, db, re
     assert db.session.scalar(valid) is None
 
 
-def test_issue_again_needs_an_explicit_confirmation(client, db, revoked) -> None:  # noqa: ANN001
+def test_issue_again_needs_an_explicit_confirmation(client, db, revoked) -> None:
     _, bea, enrollment = revoked
     url = f"/admin/certificates/enrollments/{enrollment}/issue-again"
     prefix = f"again-{enrollment}"
@@ -90,7 +90,7 @@ def test_issue_again_needs_an_explicit_confirmation(client, db, revoked) -> None
     assert entry.reason == "Appeal upheld"
 
 
-def test_learner_sees_the_revocation_reason(client, login, revoked, get_page) -> None:  # noqa: ANN001
+def test_learner_sees_the_revocation_reason(client, login, revoked, get_page) -> None:
     _, bea, _ = revoked
     client.post("/auth/logout")
     login(bea)

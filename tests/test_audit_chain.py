@@ -9,7 +9,7 @@ from course.audit import GENESIS
 from course.models import AuditEntry, Role
 
 
-def _entries(db, make_user, n: int = 4) -> list[AuditEntry]:  # noqa: ANN001
+def _entries(db, make_user, n: int = 4) -> list[AuditEntry]:
     admin = make_user(role=Role.ADMIN)
     for i in range(n):
         record_audit(admin, "test.action", "user", admin.id, reason=f"r{i}", details={"i": i})
@@ -17,11 +17,11 @@ def _entries(db, make_user, n: int = 4) -> list[AuditEntry]:  # noqa: ANN001
     return list(db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
 
 
-def verify(app):  # noqa: ANN001, ANN201
+def verify(app):
     return app.test_cli_runner().invoke(args=["audit", "verify"])
 
 
-def test_every_entry_links_to_the_one_before(app, db, make_user) -> None:  # noqa: ANN001
+def test_every_entry_links_to_the_one_before(app, db, make_user) -> None:
     entries = _entries(db, make_user)
     assert entries[0].prev_hash == GENESIS
     for before, after in zip(entries, entries[1:], strict=False):
@@ -31,7 +31,7 @@ def test_every_entry_links_to_the_one_before(app, db, make_user) -> None:  # noq
     assert "intact: 4 entries" in result.output
 
 
-def test_editing_an_entry_is_detected(app, db, make_user) -> None:  # noqa: ANN001
+def test_editing_an_entry_is_detected(app, db, make_user) -> None:
     entries = _entries(db, make_user)
     db.session.execute(
         text("UPDATE audit_entry SET reason = 'nothing to see' WHERE id = :id"),
@@ -43,7 +43,7 @@ def test_editing_an_entry_is_detected(app, db, make_user) -> None:  # noqa: ANN0
     assert f"broken at entry {entries[1].id}" in result.output
 
 
-def test_deleting_an_entry_is_detected(app, db, make_user) -> None:  # noqa: ANN001
+def test_deleting_an_entry_is_detected(app, db, make_user) -> None:
     entries = _entries(db, make_user)
     db.session.execute(text("DELETE FROM audit_entry WHERE id = :id"), {"id": entries[2].id})
     db.session.commit()
@@ -53,7 +53,7 @@ def test_deleting_an_entry_is_detected(app, db, make_user) -> None:  # noqa: ANN
     assert "does not link" in result.output
 
 
-def test_entries_written_directly_are_chained_too(app, db, make_user) -> None:  # noqa: ANN001
+def test_entries_written_directly_are_chained_too(app, db, make_user) -> None:
     from course import clock
 
     _entries(db, make_user, 1)
@@ -63,7 +63,7 @@ def test_entries_written_directly_are_chained_too(app, db, make_user) -> None:  
     assert verify(app).exit_code == 0
 
 
-def test_account_events_are_audited(app, client, db, make_user, login) -> None:  # noqa: ANN001
+def test_account_events_are_audited(app, client, db, make_user, login) -> None:
     app.config["AUDIT_SIGN_INS"] = True
     user = make_user()
     client.post("/auth/login", data={"email": user.email, "password": "wrong wrong wrong"})
@@ -105,7 +105,7 @@ def test_account_events_are_audited(app, client, db, make_user, login) -> None: 
     assert verify(app).exit_code == 0
 
 
-def test_cohort_csv_export_is_audited(app, client, db, staff, course_content) -> None:  # noqa: ANN001
+def test_cohort_csv_export_is_audited(app, client, db, staff, course_content) -> None:
     response = client.get(f"/instructor/cohort.csv?course={course_content.slug}")
     assert response.status_code == 200
     response.get_data()
@@ -120,7 +120,7 @@ def test_staff_read_evaluations_with_bias_reports_first(
     staff,
     make_user,
     get_page,
-    course_content,  # noqa: ANN001
+    course_content,
 ) -> None:
     from course.certificates.eligibility import record_evaluation
     from course.learning.services import enroll

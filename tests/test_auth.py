@@ -20,7 +20,7 @@ GOOD = {
 }
 
 
-def register(client, **changes):  # noqa: ANN001, ANN201
+def register(client, **changes):
     return client.post("/auth/register", data={**GOOD, **changes})
 
 

@@ -11,11 +11,11 @@ from tests.conftest import PASSWORD
 from tests.test_auth import GOOD, register
 
 
-def _soup(response) -> BeautifulSoup:  # noqa: ANN001
+def _soup(response) -> BeautifulSoup:
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
-def test_profession_starts_empty_and_is_required(client, db) -> None:  # noqa: ANN001
+def test_profession_starts_empty_and_is_required(client, db) -> None:
     page = _soup(client.get("/auth/register"))
     chosen = page.select_one("select#profession option[selected]") or page.select_one(
         "select#profession option"
@@ -27,13 +27,13 @@ def test_profession_starts_empty_and_is_required(client, db) -> None:  # noqa: A
     assert db.session.scalar(select(User)) is None
 
 
-def test_passwords_are_kept_after_another_field_fails(client, db) -> None:  # noqa: ANN001
+def test_passwords_are_kept_after_another_field_fails(client, db) -> None:
     page = _soup(register(client, profession=""))
     assert page.select_one("#password")["value"] == PASSWORD
     assert page.select_one("#confirm")["value"] == PASSWORD
 
 
-def test_fields_carry_autocomplete(client) -> None:  # noqa: ANN001
+def test_fields_carry_autocomplete(client) -> None:
     page = _soup(client.get("/auth/register"))
     expected = {"full_name": "name", "email": "email", "password": "new-password"}
     for field, token in expected.items():
@@ -42,7 +42,7 @@ def test_fields_carry_autocomplete(client) -> None:  # noqa: ANN001
     assert login.select_one("#password")["autocomplete"] == "current-password"
 
 
-def test_duplicate_email_reveals_nothing_and_the_page_links_to_sign_in(client, db) -> None:  # noqa: ANN001
+def test_duplicate_email_reveals_nothing_and_the_page_links_to_sign_in(client, db) -> None:
     """#12 supersedes #16's "Sign in instead" error: registering an address that has an
     account answers exactly as a new one does (its owner is emailed), and the sign-in page it
     leads to offers the way back in."""
@@ -55,7 +55,7 @@ def test_duplicate_email_reveals_nothing_and_the_page_links_to_sign_in(client, d
     assert page.find("a", href="/auth/forgot") is not None
 
 
-def test_registering_from_a_course_returns_to_it_after_sign_in(client, db) -> None:  # noqa: ANN001
+def test_registering_from_a_course_returns_to_it_after_sign_in(client, db) -> None:
     response = client.post("/auth/register?next=/courses/some-course", data=GOOD)
     assert response.headers["Location"] == "/auth/login?next=/courses/some-course"
     login_page = _soup(client.get(response.headers["Location"]))
@@ -66,12 +66,12 @@ def test_registering_from_a_course_returns_to_it_after_sign_in(client, db) -> No
     assert signed_in.headers["Location"] == "/courses/some-course"
 
 
-def test_registering_refuses_an_offsite_next(client, db) -> None:  # noqa: ANN001
+def test_registering_refuses_an_offsite_next(client, db) -> None:
     response = client.post("/auth/register?next=//evil.example", data=GOOD)
     assert response.headers["Location"] == "/auth/login"
 
 
-def test_same_password_is_refused(client, make_user, login) -> None:  # noqa: ANN001
+def test_same_password_is_refused(client, make_user, login) -> None:
     login(make_user())
     response = client.post(
         "/auth/password",
@@ -81,14 +81,14 @@ def test_same_password_is_refused(client, make_user, login) -> None:  # noqa: AN
     assert "this one is your current password" in response.get_data(as_text=True)
 
 
-def test_sign_in_wording_everywhere(client) -> None:  # noqa: ANN001
+def test_sign_in_wording_everywhere(client) -> None:
     response = client.get("/dashboard", follow_redirects=True)
     text = response.get_data(as_text=True)
     assert "Please sign in to open this page." in text
     assert "log in" not in text.lower()
 
 
-def test_time_zone_setting_shows_local_times(client, db, make_user, login) -> None:  # noqa: ANN001
+def test_time_zone_setting_shows_local_times(client, db, make_user, login) -> None:
     from datetime import UTC, datetime
 
     from course.dates import human_datetime

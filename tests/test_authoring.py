@@ -15,24 +15,24 @@ ARTICLE = SHARED / "source" / "who-can-benefit-from-ketamine-therapy.txt"
 OBJECTIVES = "Identify who may benefit\nExplain how ketamine is thought to work"
 
 
-def soup(response) -> BeautifulSoup:  # noqa: ANN001
+def soup(response) -> BeautifulSoup:
     """Parse a response body."""
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
-def catalog(client) -> list[str]:  # noqa: ANN001
+def catalog(client) -> list[str]:
     """The course titles listed in the public catalog."""
     return [h.get_text(strip=True) for h in soup(client.get("/")).select("article h2")]
 
 
-def listed_modules(client, slug: str) -> list[str]:  # noqa: ANN001
+def listed_modules(client, slug: str) -> list[str]:
     """The module headings a signed-in user sees on a course page."""
     return [
         h.get_text(" ", strip=True) for h in soup(client.get(f"/courses/{slug}")).select("ol h3")
     ]
 
 
-def article_preview(client, expected: int = 200, **data: object) -> BeautifulSoup:  # noqa: ANN001
+def article_preview(client, expected: int = 200, **data: object) -> BeautifulSoup:
     """Upload the real source article and return the preview page."""
     form = {"source_file": (io.BytesIO(ARTICLE.read_bytes()), ARTICLE.name), "fmt": "auto"}
     form.update(data)
@@ -41,7 +41,7 @@ def article_preview(client, expected: int = 200, **data: object) -> BeautifulSou
     return soup(response)
 
 
-def create_new(client, page: BeautifulSoup, title: str = "Ketamine draft", slug: str = "k-draft"):  # noqa: ANN001, ANN201
+def create_new(client, page: BeautifulSoup, title: str = "Ketamine draft", slug: str = "k-draft"):
     """Submit the preview's create form for a new course."""
     token = page.find("input", attrs={"name": "token"})["value"]
     data = {"token": token, "target": "new", "title": title, "slug": slug, "course": "0"}

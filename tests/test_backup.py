@@ -42,7 +42,7 @@ def app_config(tmp_path: Path, keys_dir: Path) -> dict[str, object]:
 
 
 @pytest.fixture
-def certificates(app, db, issued, make_user, admin, course_content) -> list[Certificate]:  # noqa: ANN001
+def certificates(app, db, issued, make_user, admin, course_content) -> list[Certificate]:
     """Three certificates across a key rotation, the first one revoked."""
     app.test_cli_runner().invoke(args=["keys", "generate"])
     made = [issued]
@@ -73,7 +73,7 @@ def _writer(path: Path, stop: threading.Event, written: list[int]) -> None:
 
 def test_backup_under_writes_restores_to_verifying_certificates(
     app, db, certificates, tmp_path, keys_dir
-) -> None:  # noqa: ANN001
+) -> None:
     stop, written = threading.Event(), []
     writer = threading.Thread(target=_writer, args=(tmp_path / "live.db", stop, written))
     writer.start()
@@ -134,7 +134,7 @@ def test_backup_under_writes_restores_to_verifying_certificates(
         _db.engine.dispose()
 
 
-def test_restore_refuses_a_database_that_is_not_empty(app, db, issued, tmp_path) -> None:  # noqa: ANN001
+def test_restore_refuses_a_database_that_is_not_empty(app, db, issued, tmp_path) -> None:
     made = app.test_cli_runner().invoke(args=["backup", "create", "--out", str(tmp_path / "b")])
     assert made.exit_code == 0, made.output
     snapshot = next((tmp_path / "b").glob("*.sqlite3"))

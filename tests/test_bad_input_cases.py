@@ -44,7 +44,7 @@ def test_attestation_of_1e100_hours_is_refused(
 
 
 @pytest.fixture
-def bank(db) -> Bank:  # noqa: ANN001
+def bank(db) -> Bank:
     return build_bank(6)
 
 
@@ -58,7 +58,7 @@ def bank(db) -> Bank:  # noqa: ANN001
         ("max_attempts", "9223372036854775808", "1000"),
     ],
 )
-def test_quiz_settings_are_bounded(bank, staff, client, get_page, field, value, message) -> None:  # noqa: ANN001
+def test_quiz_settings_are_bounded(bank, staff, client, get_page, field, value, message) -> None:
     url = f"/instructor/quizzes/{bank.quizzes[0].id}/settings"
     data = form_data(get_page(url), "form.quiz-settings")
     data[field] = [value]
@@ -83,7 +83,7 @@ def test_quiz_settings_schema_bounds_time_limit_and_cooldown() -> None:
 
 
 @pytest.mark.parametrize("text", ["[" * 50_000 + "]" * 50_000, "a:\n" + "- " * 5000 + "x\n"])
-def test_deeply_nested_yaml_import_is_a_clear_problem(bank, staff, client, text: str) -> None:  # noqa: ANN001
+def test_deeply_nested_yaml_import_is_a_clear_problem(bank, staff, client, text: str) -> None:
     data = {"upload-yaml_file": (io.BytesIO(text.encode()), "module.yaml")}
     response = client.post(
         "/instructor/questions/yaml-import?course=bank-course",

@@ -16,12 +16,12 @@ NEW = "/instructor/questions/new?course=bank-course&module=beta"
 
 
 @pytest.fixture
-def bank(db) -> Bank:  # noqa: ANN001
+def bank(db) -> Bank:
     """The small test course."""
     return build_bank(2)
 
 
-def filled(get_page, **over: object) -> dict[str, list[str]]:  # noqa: ANN001
+def filled(get_page, **over: object) -> dict[str, list[str]]:
     """A valid new-question form as the browser would send it, with overrides."""
     data = form_data(get_page(NEW), "form.bank-editor")
     data.update(
@@ -43,17 +43,17 @@ def filled(get_page, **over: object) -> dict[str, list[str]]:  # noqa: ANN001
     return {k: v for k, v in data.items() if v != [None]}
 
 
-def post(client, url: str, data: dict, action: str = "save") -> TestResponse:  # noqa: ANN001
+def post(client, url: str, data: dict, action: str = "save") -> TestResponse:
     """Post the editor form with one of its buttons."""
     return client.post(url, data={**data, "action": action})
 
 
-def soup_of(response) -> BeautifulSoup:  # noqa: ANN001
+def soup_of(response) -> BeautifulSoup:
     """Parse a response."""
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
-def test_new_form_starts_with_four_options_in_the_chosen_module(bank, staff, get_page) -> None:  # noqa: ANN001
+def test_new_form_starts_with_four_options_in_the_chosen_module(bank, staff, get_page) -> None:
     soup = get_page(NEW)
     assert len(soup.select(".option-row")) == 4
     selected = soup.select_one("#module option[selected]")
@@ -62,7 +62,7 @@ def test_new_form_starts_with_four_options_in_the_chosen_module(bank, staff, get
     assert objectives == ["1. Explain evidence"]
 
 
-def test_create_saves_a_draft_version_one_and_audits(db, bank, staff, client, get_page) -> None:  # noqa: ANN001
+def test_create_saves_a_draft_version_one_and_audits(db, bank, staff, client, get_page) -> None:
     response = post(client, NEW, filled(get_page, uid="beta-dep-1"))
     assert response.status_code == 302
     question = db.session.scalar(select(Question).where(Question.uid == "beta-dep-1"))
@@ -79,7 +79,7 @@ def test_create_saves_a_draft_version_one_and_audits(db, bank, staff, client, ge
     assert entry.target_id == question.id
 
 
-def test_blank_id_gets_one_from_the_module(db, bank, staff, client, get_page) -> None:  # noqa: ANN001
+def test_blank_id_gets_one_from_the_module(db, bank, staff, client, get_page) -> None:
     assert post(client, NEW, filled(get_page)).status_code == 302
     assert db.session.scalar(select(Question.uid).order_by(Question.id.desc()).limit(1)) == "beta-3"
 
@@ -149,11 +149,11 @@ def shown_errors(soup: BeautifulSoup, where: str) -> list[str]:
 
 @pytest.mark.parametrize(("over", "expected"), RULES)
 def test_each_rule_reports_on_its_field(
-    db,  # noqa: ANN001
-    bank,  # noqa: ANN001
-    staff,  # noqa: ANN001
-    client,  # noqa: ANN001
-    get_page,  # noqa: ANN001
+    db,
+    bank,
+    staff,
+    client,
+    get_page,
     over: dict,
     expected: list[tuple[str, str]],
 ) -> None:
@@ -170,7 +170,7 @@ def test_each_rule_reports_on_its_field(
 
 def test_true_false_with_fixed_options_saves_true_and_false_keys(
     db, bank, staff, client, get_page
-) -> None:  # noqa: ANN001
+) -> None:
     data = filled(
         get_page,
         uid="tf-1",
@@ -189,7 +189,7 @@ def test_true_false_with_fixed_options_saves_true_and_false_keys(
 
 def test_preview_renders_sanitized_markdown_as_learners_see_it(
     db, bank, staff, client, get_page
-) -> None:  # noqa: ANN001
+) -> None:
     stem = "Is **this** safe? <script>alert('x')</script> [link](javascript:alert(1))"
     response = post(client, NEW, filled(get_page, stem=stem), action="preview")
     assert response.status_code == 200
@@ -212,7 +212,7 @@ def test_preview_renders_sanitized_markdown_as_learners_see_it(
     assert db.session.scalar(select(func.count(Question.id))) == 2  # nothing saved
 
 
-def test_item_writing_warnings_show_but_do_not_block(db, bank, staff, client, get_page) -> None:  # noqa: ANN001
+def test_item_writing_warnings_show_but_do_not_block(db, bank, staff, client, get_page) -> None:
     data = filled(
         get_page,
         uid="warn-1",
@@ -239,14 +239,14 @@ def test_item_writing_warnings_show_but_do_not_block(db, bank, staff, client, ge
 )
 def test_editor_warns_as_a_new_author_would_write(
     bank, staff, client, get_page, stem, expected
-) -> None:  # noqa: ANN001
+) -> None:
     """The forms a new author tries first (NOT, EXCEPT, 'the article') warn in the editor."""
     data = filled(get_page, uid="warn-2", stem=stem)
     soup = soup_of(post(client, NEW, data, action="preview"))
     assert expected in soup.select_one("#item-warnings").get_text()
 
 
-def test_add_option_adds_a_row_up_to_eight(bank, staff, client, get_page) -> None:  # noqa: ANN001
+def test_add_option_adds_a_row_up_to_eight(bank, staff, client, get_page) -> None:
     data = filled(get_page)
     for expected in (5, 6, 7, 8, 8):
         soup = soup_of(post(client, NEW, data, action="add_option"))
@@ -255,7 +255,7 @@ def test_add_option_adds_a_row_up_to_eight(bank, staff, client, get_page) -> Non
         data = {**form_data(soup, "form.bank-editor")}
 
 
-def test_edit_form_is_prefilled_from_the_current_version(bank, staff, get_page) -> None:  # noqa: ANN001
+def test_edit_form_is_prefilled_from_the_current_version(bank, staff, get_page) -> None:
     question = bank.questions["q-0"]
     soup = get_page(f"/instructor/questions/{question.id}/edit")
     data = form_data(soup, "form.bank-editor")

@@ -10,19 +10,19 @@ from course.models import QuestionStatus
 from tests.bankkit import add_question, build_bank, make_attempt
 
 
-def uids(soup) -> list[str]:  # noqa: ANN001
+def uids(soup) -> list[str]:
     """The question ids listed on a bank page, in order."""
     return [row["data-uid"] for row in soup.select("tr.bank-row")]
 
 
-def test_learners_are_refused(db, client, make_user, login) -> None:  # noqa: ANN001
+def test_learners_are_refused(db, client, make_user, login) -> None:
     build_bank(2)
     login(make_user())
     assert client.get("/instructor/questions").status_code == 403
     assert client.get("/instructor/questions/1/edit").status_code == 403
 
 
-def test_list_shows_every_question_with_usage(db, staff, get_page, make_user) -> None:  # noqa: ANN001
+def test_list_shows_every_question_with_usage(db, staff, get_page, make_user) -> None:
     bank = build_bank(4)
     learner = make_user()
     q0 = bank.questions["q-0"]
@@ -35,7 +35,7 @@ def test_list_shows_every_question_with_usage(db, staff, get_page, make_user) ->
     assert soup.select_one('tr[data-uid="q-1"] .usage').get_text(strip=True) == "0"
 
 
-def test_filters_by_module_tag_type_status_and_flag(db, staff, get_page) -> None:  # noqa: ANN001
+def test_filters_by_module_tag_type_status_and_flag(db, staff, get_page) -> None:
     bank = build_bank(4)
     alpha, beta = bank.modules
     add_question(bank.course, alpha, "caut-1", tags=["caution"])
@@ -65,10 +65,10 @@ def test_filters_by_module_tag_type_status_and_flag(db, staff, get_page) -> None
 
 
 def test_statistics_appear_at_twenty_attempts_with_flags(
-    db,  # noqa: ANN001
-    staff,  # noqa: ANN001
-    get_page,  # noqa: ANN001
-    make_user,  # noqa: ANN001
+    db,
+    staff,
+    get_page,
+    make_user,
 ) -> None:
     bank = build_bank(4)
     learner = make_user()
@@ -90,7 +90,7 @@ def test_statistics_appear_at_twenty_attempts_with_flags(
     assert current_stats(bank.course.id)[easy.id].attempts == MIN_ATTEMPTS
 
 
-def test_aggregate_discrimination_matches_the_stats_module(db, make_user) -> None:  # noqa: ANN001
+def test_aggregate_discrimination_matches_the_stats_module(db, make_user) -> None:
     bank = build_bank(6)
     learner = make_user()
     versions = [bank.questions[u].current for u in ("q-0", "q-2", "q-4")]
@@ -111,7 +111,7 @@ def test_aggregate_discrimination_matches_the_stats_module(db, make_user) -> Non
         assert got[version.id].flags == stats.flags(stats.facility(scores), expected)
 
 
-def test_pagination_keeps_filters(db, staff, get_page) -> None:  # noqa: ANN001
+def test_pagination_keeps_filters(db, staff, get_page) -> None:
     build_bank(120)
     soup = get_page("/instructor/questions?course=bank-course&module=alpha")
     assert len(uids(soup)) == 50
@@ -124,11 +124,11 @@ def test_pagination_keeps_filters(db, staff, get_page) -> None:  # noqa: ANN001
 
 
 def test_query_count_does_not_grow_with_questions(
-    db,  # noqa: ANN001
-    staff,  # noqa: ANN001
-    client,  # noqa: ANN001
-    make_user,  # noqa: ANN001
-    count_queries,  # noqa: ANN001
+    db,
+    staff,
+    client,
+    make_user,
+    count_queries,
 ) -> None:
     bank = build_bank(10)
     learner = make_user()

@@ -40,7 +40,7 @@ NEW_KEY = [
 
 
 @pytest.fixture
-def scenario(db, make_user) -> tuple[Bank, Question, dict[str, User]]:  # noqa: ANN001
+def scenario(db, make_user) -> tuple[Bank, Question, dict[str, User]]:
     """Learners who answered q-0 version 1 in different ways, then q-0 gets a new key in v2."""
     bank = build_bank(4, pass_score=0.5)
     quiz, module = bank.quizzes[0], bank.modules[0]
@@ -67,12 +67,12 @@ def scenario(db, make_user) -> tuple[Bank, Question, dict[str, User]]:  # noqa: 
     return bank, question, people
 
 
-def attempt_of(db, user) -> Attempt:  # noqa: ANN001
+def attempt_of(db, user) -> Attempt:
     """The user's first attempt."""
     return db.session.scalar(select(Attempt).where(Attempt.user_id == user.id, Attempt.number == 1))
 
 
-def completed(db, user, module) -> bool:  # noqa: ANN001
+def completed(db, user, module) -> bool:
     """Whether the user's module progress is complete."""
     row = db.session.scalar(
         select(ModuleProgress).where(
@@ -82,7 +82,7 @@ def completed(db, user, module) -> bool:  # noqa: ANN001
     return row is not None and row.completed_at is not None
 
 
-def snapshot(db) -> list[tuple]:  # noqa: ANN001
+def snapshot(db) -> list[tuple]:
     """Every attempt's and item's score, to prove a dry run changes nothing."""
     db.session.expire_all()
     return [
@@ -92,10 +92,10 @@ def snapshot(db) -> list[tuple]:  # noqa: ANN001
 
 
 def test_dry_run_lists_exactly_the_affected_learners_and_changes_nothing(
-    db,  # noqa: ANN001
-    scenario,  # noqa: ANN001
-    staff,  # noqa: ANN001
-    get_page,  # noqa: ANN001
+    db,
+    scenario,
+    staff,
+    get_page,
 ) -> None:
     bank, question, people = scenario
     before = snapshot(db)
@@ -123,11 +123,11 @@ def test_dry_run_lists_exactly_the_affected_learners_and_changes_nothing(
 
 
 def test_confirm_applies_the_dry_run_and_audits_it(
-    db,  # noqa: ANN001
-    scenario,  # noqa: ANN001
-    staff,  # noqa: ANN001
-    client,  # noqa: ANN001
-    get_page,  # noqa: ANN001
+    db,
+    scenario,
+    staff,
+    client,
+    get_page,
 ) -> None:
     bank, question, people = scenario
     module = bank.modules[0]
@@ -165,11 +165,11 @@ def test_confirm_applies_the_dry_run_and_audits_it(
 
 
 def test_confirmation_from_a_stale_dry_run_is_refused(
-    db,  # noqa: ANN001
-    scenario,  # noqa: ANN001
-    staff,  # noqa: ANN001
-    client,  # noqa: ANN001
-    get_page,  # noqa: ANN001
+    db,
+    scenario,
+    staff,
+    client,
+    get_page,
 ) -> None:
     bank, question, people = scenario
     url = f"/instructor/questions/{question.id}/regrade"
@@ -184,7 +184,7 @@ def test_confirmation_from_a_stale_dry_run_is_refused(
     assert snapshot(db) == before
 
 
-def test_a_removed_option_scores_as_not_chosen(db, staff, get_page, make_user) -> None:  # noqa: ANN001
+def test_a_removed_option_scores_as_not_chosen(db, staff, get_page, make_user) -> None:
     bank = build_bank(2, pass_score=0.5)
     keyed_d = [
         {"id": k, "text": t, "correct": k == "d", "rationale": "Some rationale."}
@@ -209,7 +209,7 @@ def test_a_removed_option_scores_as_not_chosen(db, staff, get_page, make_user) -
     assert cells[6] == "d (now counted as not chosen)"
 
 
-def test_single_version_questions_have_nothing_to_regrade(db, staff, get_page) -> None:  # noqa: ANN001
+def test_single_version_questions_have_nothing_to_regrade(db, staff, get_page) -> None:
     bank = build_bank(2)
     soup = get_page(f"/instructor/questions/{bank.questions['q-0'].id}/regrade")
     assert "Nothing to regrade" in soup.get_text()

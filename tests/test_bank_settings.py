@@ -12,24 +12,24 @@ from tests.bankkit import Bank, build_bank, errors_for, form_data, make_attempt
 
 
 @pytest.fixture
-def bank(db) -> Bank:  # noqa: ANN001
+def bank(db) -> Bank:
     """The small test course: module alpha's pool holds 3 published questions."""
     return build_bank(6)
 
 
-def url(bank) -> str:  # noqa: ANN001
+def url(bank) -> str:
     """The settings page of module alpha's quiz."""
     return f"/instructor/quizzes/{bank.quizzes[0].id}/settings"
 
 
-def submit(client, get_page, bank, **over: object) -> TestResponse:  # noqa: ANN001
+def submit(client, get_page, bank, **over: object) -> TestResponse:
     """Post the settings form as shown, with some fields changed."""
     data = form_data(get_page(url(bank)), "form.quiz-settings")
     data.update({k: v if isinstance(v, list) else [v] for k, v in over.items()})
     return client.post(url(bank), data={k: v for k, v in data.items() if v != [None]})
 
 
-def test_form_shows_the_stored_settings(bank, staff, get_page) -> None:  # noqa: ANN001
+def test_form_shows_the_stored_settings(bank, staff, get_page) -> None:
     data = form_data(get_page(url(bank)), "form.quiz-settings")
     assert data["question_count"] == ["2"]
     assert data["pass_score"] == ["0.5"]
@@ -39,12 +39,12 @@ def test_form_shows_the_stored_settings(bank, staff, get_page) -> None:  # noqa:
 
 
 def test_saving_changes_new_attempts_only_and_audits(
-    db,  # noqa: ANN001
-    bank,  # noqa: ANN001
-    staff,  # noqa: ANN001
-    client,  # noqa: ANN001
-    get_page,  # noqa: ANN001
-    make_user,  # noqa: ANN001
+    db,
+    bank,
+    staff,
+    client,
+    get_page,
+    make_user,
 ) -> None:
     quiz = bank.quizzes[0]
     attempt = make_attempt(make_user(), quiz, [(bank.questions["q-0"].current, ["a"])])
@@ -118,11 +118,11 @@ CASES = [
 
 @pytest.mark.parametrize(("over", "expected"), CASES)
 def test_errors_name_their_field_and_change_nothing(
-    db,  # noqa: ANN001
-    bank,  # noqa: ANN001
-    staff,  # noqa: ANN001
-    client,  # noqa: ANN001
-    get_page,  # noqa: ANN001
+    db,
+    bank,
+    staff,
+    client,
+    get_page,
     over: dict,
     expected: list[tuple[str, str]],
 ) -> None:
@@ -140,7 +140,7 @@ def test_errors_name_their_field_and_change_nothing(
     assert db.session.get(Quiz, bank.quizzes[0].id).settings == before
 
 
-def test_a_fixed_question_list_is_kept(db, bank, staff, client, get_page) -> None:  # noqa: ANN001
+def test_a_fixed_question_list_is_kept(db, bank, staff, client, get_page) -> None:
     quiz = bank.quizzes[0]
     quiz.settings = {**quiz.settings, "fixed": ["q-0", "q-2"]}
     db.session.commit()

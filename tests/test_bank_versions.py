@@ -14,12 +14,12 @@ from tests.conftest import PASSWORD
 
 
 @pytest.fixture
-def bank(db) -> Bank:  # noqa: ANN001
+def bank(db) -> Bank:
     """The small test course."""
     return build_bank(2)
 
 
-def edit(client, get_page, question: Question, **over: str) -> TestResponse:  # noqa: ANN001
+def edit(client, get_page, question: Question, **over: str) -> TestResponse:
     """Submit the editor for a question with some fields changed."""
     url = f"/instructor/questions/{question.id}/edit"
     data = form_data(get_page(url), "form.bank-editor")
@@ -27,19 +27,19 @@ def edit(client, get_page, question: Question, **over: str) -> TestResponse:  # 
     return client.post(url, data={**data, "action": "save"})
 
 
-def audits(db, action: str) -> list[AuditEntry]:  # noqa: ANN001
+def audits(db, action: str) -> list[AuditEntry]:
     """Audit entries with this action."""
     return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
 
 
 def test_edit_after_attempts_adds_version_two_and_keeps_the_attempt_on_v1(
-    app,  # noqa: ANN001
-    db,  # noqa: ANN001
-    bank,  # noqa: ANN001
-    staff,  # noqa: ANN001
-    client,  # noqa: ANN001
-    get_page,  # noqa: ANN001
-    make_user,  # noqa: ANN001
+    app,
+    db,
+    bank,
+    staff,
+    client,
+    get_page,
+    make_user,
 ) -> None:
     question = bank.questions["q-0"]
     v1 = question.current
@@ -86,7 +86,7 @@ def test_edit_after_attempts_adds_version_two_and_keeps_the_attempt_on_v1(
     assert old_stem[:40] in text
 
 
-def test_saving_without_changes_adds_no_version(db, bank, staff, client, get_page) -> None:  # noqa: ANN001
+def test_saving_without_changes_adds_no_version(db, bank, staff, client, get_page) -> None:
     question = bank.questions["q-0"]
     response = edit(client, get_page, question)
     assert response.status_code == 302
@@ -96,7 +96,7 @@ def test_saving_without_changes_adds_no_version(db, bank, staff, client, get_pag
     assert "Nothing changed" in get_page(f"/instructor/questions/{question.id}/edit").get_text()
 
 
-def test_history_escapes_markup_in_the_diff(db, bank, staff, client, get_page) -> None:  # noqa: ANN001
+def test_history_escapes_markup_in_the_diff(db, bank, staff, client, get_page) -> None:
     question = bank.questions["q-0"]
     edit(
         client, get_page, question, stem="Which plan fits? <img src=x onerror=alert(1)> <b>bold</b>"
@@ -109,7 +109,7 @@ def test_history_escapes_markup_in_the_diff(db, bank, staff, client, get_page) -
     assert not soup.select(".bank-diff b")
 
 
-def test_publish_retire_restore_cycle_is_audited(db, bank, staff, client) -> None:  # noqa: ANN001
+def test_publish_retire_restore_cycle_is_audited(db, bank, staff, client) -> None:
     draft = add_question(bank.course, bank.modules[0], "draft-1", status=QuestionStatus.DRAFT)
     db.session.commit()
     quiz = bank.quizzes[0]
@@ -137,7 +137,7 @@ def test_publish_retire_restore_cycle_is_audited(db, bank, staff, client) -> Non
     }
 
 
-def test_retire_button_asks_for_confirmation(bank, staff, get_page) -> None:  # noqa: ANN001
+def test_retire_button_asks_for_confirmation(bank, staff, get_page) -> None:
     soup = get_page(f"/instructor/questions/{bank.questions['q-0'].id}/edit")
     form = soup.find("form", action=lambda a: a and a.endswith("/retire"))
     assert form.find("button")["data-confirm"]
@@ -145,7 +145,7 @@ def test_retire_button_asks_for_confirmation(bank, staff, get_page) -> None:  # 
 
 def test_never_attempted_draft_can_be_deleted_after_confirmation(
     db, bank, staff, client, get_page
-) -> None:  # noqa: ANN001
+) -> None:
     draft = add_question(bank.course, bank.modules[0], "draft-1", status=QuestionStatus.DRAFT)
     db.session.commit()
     url = f"/instructor/questions/{draft.id}/delete"
@@ -166,12 +166,12 @@ def test_never_attempted_draft_can_be_deleted_after_confirmation(
 
 
 def test_attempted_or_published_questions_cannot_be_deleted(
-    db,  # noqa: ANN001
-    bank,  # noqa: ANN001
-    staff,  # noqa: ANN001
-    client,  # noqa: ANN001
-    get_page,  # noqa: ANN001
-    make_user,  # noqa: ANN001
+    db,
+    bank,
+    staff,
+    client,
+    get_page,
+    make_user,
 ) -> None:
     published = bank.questions["q-0"]
     client.post(f"/instructor/questions/{published.id}/delete", data={"confirm": "delete"})

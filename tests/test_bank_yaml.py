@@ -17,12 +17,12 @@ IMPORT = "/instructor/questions/yaml-import?course={}"
 
 
 @pytest.fixture
-def bank(db) -> Bank:  # noqa: ANN001
+def bank(db) -> Bank:
     """The small test course: module alpha holds q-0, q-2 and q-4."""
     return build_bank(6)
 
 
-def export(client, course: str, module: str) -> str:  # noqa: ANN001
+def export(client, course: str, module: str) -> str:
     """Download a module's YAML."""
     response = client.get(f"/instructor/questions/yaml-export?course={course}&module={module}")
     assert response.status_code == 200
@@ -30,7 +30,7 @@ def export(client, course: str, module: str) -> str:  # noqa: ANN001
     return response.get_data(as_text=True)
 
 
-def upload(client, text: str, course: str = "bank-course") -> BeautifulSoup:  # noqa: ANN001
+def upload(client, text: str, course: str = "bank-course") -> BeautifulSoup:
     """Upload a file for a preview and return the page."""
     data = {"upload-yaml_file": (io.BytesIO(text.encode()), "module.yaml")}
     response = client.post(IMPORT.format(course), data=data, content_type="multipart/form-data")
@@ -50,12 +50,12 @@ def problems(soup: BeautifulSoup) -> list[str]:
     return [li.get_text(" ", strip=True) for li in soup.select("#import-problems li")]
 
 
-def versions(db) -> int:  # noqa: ANN001
+def versions(db) -> int:
     """How many question versions exist."""
     return db.session.scalar(select(func.count(QuestionVersion.id)))
 
 
-def test_export_then_import_changes_nothing(db, bank, staff, client) -> None:  # noqa: ANN001
+def test_export_then_import_changes_nothing(db, bank, staff, client) -> None:
     text = export(client, "bank-course", "alpha")
     parsed = QuizFile.model_validate(yaml.safe_load(text))
     assert [q.id for q in parsed.questions] == ["q-0", "q-2", "q-4"]
@@ -66,7 +66,7 @@ def test_export_then_import_changes_nothing(db, bank, staff, client) -> None:  #
     assert not soup.select("#import-plan form")
 
 
-def test_real_course_module_round_trips(db, course_content, staff, client) -> None:  # noqa: ANN001
+def test_real_course_module_round_trips(db, course_content, staff, client) -> None:
     module = course_content.modules[0]
     text = export(client, course_content.slug, module.slug)
     soup = upload(client, text, course_content.slug)
@@ -75,7 +75,7 @@ def test_real_course_module_round_trips(db, course_content, staff, client) -> No
     assert "settings changed" not in soup.select_one("#import-counts").get_text()
 
 
-def test_preview_then_one_commit_applies_everything(db, bank, staff, client) -> None:  # noqa: ANN001
+def test_preview_then_one_commit_applies_everything(db, bank, staff, client) -> None:
     data = yaml.safe_load(export(client, "bank-course", "alpha"))
     data["questions"][0]["stem"] = "An updated stem that reflects the newest guidance on ketamine?"
     data["questions"][1]["status"] = "retired"
@@ -104,7 +104,7 @@ def test_preview_then_one_commit_applies_everything(db, bank, staff, client) -> 
     assert actions == ["create", "edit", "edit", "import", "settings"]
 
 
-def test_commit_is_refused_when_the_bank_changed_since_the_preview(db, bank, staff, client) -> None:  # noqa: ANN001
+def test_commit_is_refused_when_the_bank_changed_since_the_preview(db, bank, staff, client) -> None:
     data = yaml.safe_load(export(client, "bank-course", "alpha"))
     data["questions"][0]["feedback"] = "Different feedback now."
     soup = upload(client, yaml.safe_dump(data))
@@ -120,7 +120,7 @@ def test_commit_is_refused_when_the_bank_changed_since_the_preview(db, bank, sta
     assert versions(db) == before
 
 
-def test_commit_is_atomic_when_the_quiz_could_not_be_drawn(db, bank, staff, client) -> None:  # noqa: ANN001
+def test_commit_is_atomic_when_the_quiz_could_not_be_drawn(db, bank, staff, client) -> None:
     data = yaml.safe_load(export(client, "bank-course", "alpha"))
     data["questions"][0]["stem"] = "A changed stem that would be a new version if it went in?"
     data["quiz"]["question_count"] = 9  # the pool holds 3
@@ -135,7 +135,7 @@ def test_commit_is_atomic_when_the_quiz_could_not_be_drawn(db, bank, staff, clie
     assert db.session.scalars(select(AuditEntry)).all() == []
 
 
-def test_errors_name_the_line(db, bank, staff, client) -> None:  # noqa: ANN001
+def test_errors_name_the_line(db, bank, staff, client) -> None:
     text = export(client, "bank-course", "alpha")
     lines = text.splitlines()
 
@@ -163,7 +163,7 @@ def test_errors_name_the_line(db, bank, staff, client) -> None:  # noqa: ANN001
     assert found == ["Line 1: no module quiz 'nowhere' here"]
 
 
-def test_upload_must_be_a_yaml_file(db, bank, staff, client) -> None:  # noqa: ANN001
+def test_upload_must_be_a_yaml_file(db, bank, staff, client) -> None:
     data = {"upload-yaml_file": (io.BytesIO(b"x"), "questions.gift")}
     response = client.post(
         IMPORT.format("bank-course"), data=data, content_type="multipart/form-data"

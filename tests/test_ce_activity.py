@@ -23,7 +23,7 @@ def app_config() -> dict[str, object]:
     return {"CE_ACKNOWLEDGEMENT_GATE": True}
 
 
-def first_module_url(course) -> str:  # noqa: ANN001
+def first_module_url(course) -> str:
     return f"/courses/{course.slug}/modules/{course.modules[0].slug}"
 
 
@@ -121,7 +121,7 @@ def test_privacy_page(get_page) -> None:
     assert get_page("/privacy").h1.get_text() == "Privacy policy"
 
 
-def test_lint_names_the_field_and_line_of_bad_ce_blocks(tmp_path) -> None:  # noqa: ANN001
+def test_lint_names_the_field_and_line_of_bad_ce_blocks(tmp_path) -> None:
     import shutil
 
     folder = tmp_path / "modules"

@@ -85,7 +85,7 @@ PROFESSION_FOR = {
 
 
 @pytest.fixture
-def course_content(db):  # noqa: ANN001, ANN201
+def course_content(db):
     """The real lessons, made an accredited activity with every credit type."""
     course = sync_course()
     course.accreditation = ACCREDITED
@@ -96,7 +96,7 @@ def course_content(db):  # noqa: ANN001, ANN201
     return course
 
 
-def completed(db, course, make_user, profession: str, **extra: object):  # noqa: ANN001, ANN201
+def completed(db, course, make_user, profession: str, **extra: object):
     learner = make_user(profession=profession, **extra)
     complete_course(learner.id, course)
     record_evaluation(learner.id, course, EVALUATION)
@@ -104,7 +104,7 @@ def completed(db, course, make_user, profession: str, **extra: object):  # noqa:
     return learner
 
 
-def text_of(response) -> str:  # noqa: ANN001
+def text_of(response) -> str:
     return " ".join(html.unescape(response.get_data(as_text=True)).split())
 
 

@@ -19,7 +19,7 @@ REVIEW_DUE = datetime(2029, 11, 26, 0, 30, tzinfo=UTC)
 
 
 @pytest.fixture
-def course_content(db):  # noqa: ANN001, ANN201
+def course_content(db):
     """The real lessons without question pools (see sync_course)."""
     return sync_course()
 
@@ -28,7 +28,7 @@ def travel(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> None:
     monkeypatch.setattr(clock, "now", lambda: moment)
 
 
-def text_of(response) -> str:  # noqa: ANN001
+def text_of(response) -> str:
     return " ".join(html.unescape(response.get_data(as_text=True)).split())
 
 

@@ -18,7 +18,7 @@ def smtp_port() -> int:
 
 
 @pytest.fixture
-def inbox(smtp_port: int):  # noqa: ANN201
+def inbox(smtp_port: int):
     box = Inbox()
     server = SMTPServer(smtp_port, box)
     server.start()

@@ -47,7 +47,7 @@ def test_ce_pages_are_valid_html(client, db, course_content, make_user, login, t
         encoding="utf-8",
     )
     files[str(control)] = "control"
-    result = subprocess.run(  # noqa: S603 - fixed command on files we wrote
+    result = subprocess.run(
         [*command, "--errors-only", "--format", "json", *files],
         capture_output=True,
         text=True,

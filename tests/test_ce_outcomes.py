@@ -25,7 +25,7 @@ from course.models import (
 from tests.cekit import certificate
 
 
-def with_outcomes(db, course, **outcomes) -> None:  # noqa: ANN001, ANN003
+def with_outcomes(db, course, **outcomes) -> None:
     row = db.session.query(CeActivity).filter_by(course_id=course.id).one()
     row.info = {**row.info, "outcomes": {"pre_test_questions": 0, "follow_up_days": 30, **outcomes}}
     db.session.commit()
@@ -33,7 +33,7 @@ def with_outcomes(db, course, **outcomes) -> None:  # noqa: ANN001, ANN003
 
 
 @pytest.fixture
-def at(monkeypatch):  # noqa: ANN001, ANN201
+def at(monkeypatch):
     def travel(*ymd: int) -> datetime:
         moment = datetime(*ymd, 12, 0, tzinfo=UTC)
         monkeypatch.setattr(clock, "now", lambda: moment)
@@ -87,11 +87,11 @@ def test_no_pretest_configured_is_404(client, login, make_user, course_content) 
     assert client.get(f"/courses/{course_content.slug}/pretest").status_code == 404
 
 
-def _final(db, course):  # noqa: ANN001, ANN202
+def _final(db, course):
     return db.session.query(Quiz).filter_by(course_id=course.id, kind=QuizKind.FINAL).one()
 
 
-def _attempt(db, quiz, user, number: int, score: float) -> None:  # noqa: ANN001
+def _attempt(db, quiz, user, number: int, score: float) -> None:
     db.session.add(
         Attempt(
             quiz_id=quiz.id,

@@ -17,7 +17,7 @@ BASE = "/ce/reports/sepsis"
 
 
 @pytest.fixture
-def sepsis(db):  # noqa: ANN001, ANN201
+def sepsis(db):
     row = course("sepsis", "Sepsis: the first hour")
     row.settings = {"ce_broker": {"provider": "50-1234", "course_number": "20-98765"}}
     db.session.commit()
@@ -25,7 +25,7 @@ def sepsis(db):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def gaps(db, sepsis):  # noqa: ANN001, ANN201
+def gaps(db, sepsis):
     """Five learners: one complete, four each with a deliberate gap."""
     good, no_id, no_dob, no_consent, bad_state = cohort(sepsis, 5)
     no_id.board_id = no_id.npi = no_id.licence_number = None
@@ -54,11 +54,11 @@ def gaps(db, sepsis):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def admin(client, login, make_user):  # noqa: ANN001, ANN201
+def admin(client, login, make_user):
     return login(make_user(role=Role.ADMIN))
 
 
-def rows_of(response) -> list[list[str]]:  # noqa: ANN001
+def rows_of(response) -> list[list[str]]:
     assert response.status_code == 200, response.status_code
     assert response.headers["Content-Disposition"].startswith("attachment")
     return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
@@ -189,7 +189,7 @@ def test_activity_summary(course_content, admin, client, get_page, db) -> None:
     assert line[10] == "Competence (final exam); Performance (follow-up survey at 30 days)"
 
 
-def measure(client, count_queries, url: str) -> tuple[int, bytes]:  # noqa: ANN001
+def measure(client, count_queries, url: str) -> tuple[int, bytes]:
     with count_queries() as counter:
         response = client.get(url)
         body = response.get_data()

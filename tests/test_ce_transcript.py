@@ -21,7 +21,7 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def at(monkeypatch):  # noqa: ANN001, ANN201
+def at(monkeypatch):
     """Travel in time: at(2026, 5, 1) sets the one clock."""
 
     def travel(*ymd: int) -> None:
@@ -32,7 +32,7 @@ def at(monkeypatch):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def learner_with_history(db, make_user, course_content):  # noqa: ANN001, ANN201
+def learner_with_history(db, make_user, course_content):
     user = make_user(full_name="Zoë Łukasiewicz-Núñez")
     certificate(user, course("older"), date(2024, 3, 1), [claim("ama_pra_1", AMA, 1.5)])
     certificate(
@@ -123,7 +123,7 @@ def _form(data: bytes | None = None, name: str = "cert.png", **over: object) -> 
     return form
 
 
-def _post(client, form):  # noqa: ANN001, ANN202
+def _post(client, form):
     """POST multipart bytes built here (a big dict body would leave a test temp file open)."""
     fields = {"csrf_token": client.csrf_token(), **form}
     boundary, body = encode_multipart(MultiDict(fields))

@@ -35,18 +35,18 @@ EVAL_FORM = {
 
 
 @pytest.fixture
-def course_content(db):  # noqa: ANN001, ANN201
+def course_content(db):
     """Certificate tests use the real lessons without question pools (see sync_course)."""
     return sync_course()
 
 
 @pytest.fixture
-def course(course_content):  # noqa: ANN001, ANN201
+def course(course_content):
     return course_content
 
 
 @pytest.fixture
-def learner(make_user, login):  # noqa: ANN001, ANN201
+def learner(make_user, login):
     return login(make_user(full_name="Zoë Łukasiewicz-Núñez", profession="NP"))
 
 
@@ -115,7 +115,7 @@ def test_hours_rules(value: str, problem: str | None) -> None:
 # --- eligibility --------------------------------------------------------------------------------
 
 
-def test_each_missing_step_blocks_issue_with_the_reason(app, db, course, make_user) -> None:  # noqa: ANN001
+def test_each_missing_step_blocks_issue_with_the_reason(app, db, course, make_user) -> None:
     admin = make_user(role=Role.ADMIN)
     user = make_user()
     issuer_ctx = app.test_request_context()
@@ -140,7 +140,7 @@ def test_each_missing_step_blocks_issue_with_the_reason(app, db, course, make_us
         issuer_ctx.pop()
 
 
-def test_final_exam_not_passed_blocks(db, course, make_user) -> None:  # noqa: ANN001
+def test_final_exam_not_passed_blocks(db, course, make_user) -> None:
     user = make_user()
     complete_course(user.id, course)
     from course.models import Attempt
@@ -153,7 +153,7 @@ def test_final_exam_not_passed_blocks(db, course, make_user) -> None:  # noqa: A
     assert "pass the final exam" in elig.reason
 
 
-def test_course_page_lists_the_steps_remaining(client, course, learner, get_page) -> None:  # noqa: ANN001
+def test_course_page_lists_the_steps_remaining(client, course, learner, get_page) -> None:
     client.post(f"/courses/{course.slug}/enroll")
     soup = get_page(f"/courses/{course.slug}")
     steps = soup.select("[data-testid=certificate-steps] li")
@@ -163,7 +163,7 @@ def test_course_page_lists_the_steps_remaining(client, course, learner, get_page
     assert not soup.select("[data-testid=certificate-steps] a[href$='/evaluation']")
 
 
-def test_steps_open_once_the_course_is_complete(client, db, course, learner, get_page) -> None:  # noqa: ANN001
+def test_steps_open_once_the_course_is_complete(client, db, course, learner, get_page) -> None:
     assert client.get(f"/courses/{course.slug}/evaluation").status_code == 302
     complete_course(learner.id, course)
     db.session.commit()
@@ -180,7 +180,7 @@ def test_steps_open_once_the_course_is_complete(client, db, course, learner, get
 # --- evaluation form ----------------------------------------------------------------------------
 
 
-def test_evaluation_is_validated_field_by_field(client, db, course, learner, get_page) -> None:  # noqa: ANN001
+def test_evaluation_is_validated_field_by_field(client, db, course, learner, get_page) -> None:
     complete_course(learner.id, course)
     db.session.commit()
     url = f"/courses/{course.slug}/evaluation"
@@ -204,7 +204,7 @@ def test_evaluation_is_validated_field_by_field(client, db, course, learner, get
     assert db.session.scalars(select(CourseEvaluation)).one().objectives_met == 5
 
 
-def test_attestation_is_validated(client, db, course, learner) -> None:  # noqa: ANN001
+def test_attestation_is_validated(client, db, course, learner) -> None:
     complete_course(learner.id, course)
     db.session.commit()
     url = f"/courses/{course.slug}/attestation"
@@ -222,7 +222,7 @@ def test_attestation_is_validated(client, db, course, learner) -> None:  # noqa:
     assert db.session.scalars(select(TimeAttestation)).one().hours == 1.75
 
 
-def test_approval_policy_waits_for_an_admin(client, db, course, learner, get_page) -> None:  # noqa: ANN001
+def test_approval_policy_waits_for_an_admin(client, db, course, learner, get_page) -> None:
     complete_course(learner.id, course)
     db.session.commit()
     client.post(f"/courses/{course.slug}/evaluation", data=EVAL_FORM)
@@ -232,7 +232,7 @@ def test_approval_policy_waits_for_an_admin(client, db, course, learner, get_pag
     assert "an administrator will review and issue your certificate" in text
 
 
-def test_auto_policy_issues_on_the_last_step(client, db, course, learner, get_page) -> None:  # noqa: ANN001
+def test_auto_policy_issues_on_the_last_step(client, db, course, learner, get_page) -> None:
     course.settings = {**course.settings, "certificate_policy": "auto"}
     complete_course(learner.id, course)
     db.session.commit()
@@ -254,7 +254,7 @@ def test_auto_policy_issues_on_the_last_step(client, db, course, learner, get_pa
 # --- credit wording -----------------------------------------------------------------------------
 
 
-def test_unaccredited_course_gives_participation_hours_and_claims_no_credit(course) -> None:  # noqa: ANN001
+def test_unaccredited_course_gives_participation_hours_and_claims_no_credit(course) -> None:
     """'Contact hours' is accredited nursing-CE wording; an unaccredited course never prints it."""
     for profession in ("MD", "NP", "RN", "Other"):
         credit = credit_for(course, profession, 1.75)
@@ -265,7 +265,7 @@ def test_unaccredited_course_gives_participation_hours_and_claims_no_credit(cour
         assert credit.statement == course.accreditation["statement"].strip()
 
 
-def test_accredited_course_gives_ama_credit_to_physicians_only(db, course) -> None:  # noqa: ANN001
+def test_accredited_course_gives_ama_credit_to_physicians_only(db, course) -> None:
     course.accreditation = ACCREDITED
     for profession in ("MD", "DO"):
         credit = credit_for(course, profession, 1.75)
@@ -284,7 +284,7 @@ def test_accredited_course_gives_ama_credit_to_physicians_only(db, course) -> No
         assert "certificate of participation" in credit.statement
 
 
-def test_eligible_learner_snapshot_uses_the_learners_profession(app, db, course, make_user) -> None:  # noqa: ANN001
+def test_eligible_learner_snapshot_uses_the_learners_profession(app, db, course, make_user) -> None:
     course.accreditation = ACCREDITED
     db.session.commit()
     doctor = make_user(profession="MD")

@@ -39,7 +39,7 @@ LICENCE = "RN-0099-4471"
 
 
 @pytest.fixture
-def course_content(db):  # noqa: ANN001, ANN201
+def course_content(db):
     """Certificate tests use the real lessons without question pools (see sync_course)."""
     return sync_course()
 
@@ -55,12 +55,12 @@ def app_config(keys_dir: Path) -> dict[str, object]:
 
 
 @pytest.fixture
-def admin(make_user):  # noqa: ANN001, ANN201
+def admin(make_user):
     return make_user(role=Role.ADMIN, full_name="Ada Admin", email="ada@example.org")
 
 
 @pytest.fixture
-def learner(db, make_user, course_content):  # noqa: ANN001, ANN201
+def learner(db, make_user, course_content):
     user = make_user(
         full_name=NAME,
         email=EMAIL,
@@ -74,7 +74,7 @@ def learner(db, make_user, course_content):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def issued(app, db, learner, admin, course_content):  # noqa: ANN001, ANN201
+def issued(app, db, learner, admin, course_content):
     with app.test_request_context():
         certificate = issue_certificate(learner, course_content, current_issuer(), admin)
     db.session.commit()
@@ -86,7 +86,7 @@ def pdf_text(pdf: bytes) -> str:
     return " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
 
 
-def test_issue_freezes_a_snapshot(issued, learner, admin, course_content) -> None:  # noqa: ANN001
+def test_issue_freezes_a_snapshot(issued, learner, admin, course_content) -> None:
     snap = issued.snapshot
     assert snap["code"] == issued.code
     assert (snap["full_name"], snap["credential"]) == (NAME, "RN")
@@ -103,7 +103,7 @@ def test_issue_freezes_a_snapshot(issued, learner, admin, course_content) -> Non
     assert issued.status_index == 0
 
 
-def test_issue_is_audited(db, issued, admin) -> None:  # noqa: ANN001
+def test_issue_is_audited(db, issued, admin) -> None:
     entry = db.session.scalars(select(AuditEntry)).one()
     assert (entry.actor_id, entry.action, entry.target_id) == (
         admin.id,
@@ -114,14 +114,14 @@ def test_issue_is_audited(db, issued, admin) -> None:  # noqa: ANN001
     assert entry.details["hours"] == 1.75
 
 
-def test_double_issue_is_refused(app, db, issued, learner, admin, course_content) -> None:  # noqa: ANN001
+def test_double_issue_is_refused(app, db, issued, learner, admin, course_content) -> None:
     with app.test_request_context(), pytest.raises(AlreadyIssuedError, match="already holds"):
         issue_certificate(learner, course_content, current_issuer(), admin)
 
 
 def test_unique_index_clash_becomes_a_clear_message(
     app, db, issued, learner, admin, course_content, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     """Simulate the race: both admins passed the pre-check, the index stops the second."""
     from course.certificates import services
 
@@ -149,7 +149,7 @@ def test_unique_index_clash_becomes_a_clear_message(
     assert db.session.scalar(select(func.count(Certificate.id))) == 1
 
 
-def test_pdf_shows_name_code_hours_and_no_accredited_credit(client, login, issued, learner) -> None:  # noqa: ANN001
+def test_pdf_shows_name_code_hours_and_no_accredited_credit(client, login, issued, learner) -> None:
     login(learner)
     response = client.get(f"/certificates/{issued.code}/certificate.pdf")
     assert response.status_code == 200
@@ -167,7 +167,7 @@ def test_pdf_shows_name_code_hours_and_no_accredited_credit(client, login, issue
     assert "Category 1" not in text
 
 
-def test_pdf_qr_code_holds_the_absolute_verify_url(app, client, login, issued, learner) -> None:  # noqa: ANN001
+def test_pdf_qr_code_holds_the_absolute_verify_url(app, client, login, issued, learner) -> None:
     app.config["PUBLIC_BASE_URL"] = "https://practicum.example.org/"
     login(learner)
     pdf = client.get(f"/certificates/{issued.code}/certificate.pdf").data
@@ -176,7 +176,7 @@ def test_pdf_qr_code_holds_the_absolute_verify_url(app, client, login, issued, l
 
 def test_accredited_pdf_for_a_physician(
     app, db, make_user, admin, course_content, client, login
-) -> None:  # noqa: ANN001
+) -> None:
     course_content.accreditation = ACCREDITED
     db.session.commit()
     doctor = make_user(full_name="Dr Nguyễn Thị Minh", profession="MD")
@@ -191,7 +191,7 @@ def test_accredited_pdf_for_a_physician(
     assert "Nguyễn Thị Minh, MD" in text
 
 
-def test_profile_edit_never_changes_the_issued_pdf(client, login, issued, learner) -> None:  # noqa: ANN001
+def test_profile_edit_never_changes_the_issued_pdf(client, login, issued, learner) -> None:
     login(learner)
     url = f"/certificates/{issued.code}/certificate.pdf"
     before = client.get(url).data
@@ -210,7 +210,7 @@ def test_profile_edit_never_changes_the_issued_pdf(client, login, issued, learne
     assert "Zoe Renamed" not in pdf_text(after)
 
 
-def test_downloads_are_for_the_owner_and_admins(client, login, make_user, issued, admin) -> None:  # noqa: ANN001
+def test_downloads_are_for_the_owner_and_admins(client, login, make_user, issued, admin) -> None:
     login(make_user())
     assert client.get(f"/certificates/{issued.code}/certificate.pdf").status_code == 404
     assert client.get(f"/certificates/{issued.code}/credential.json").status_code == 404
@@ -222,7 +222,7 @@ def test_downloads_are_for_the_owner_and_admins(client, login, make_user, issued
 
 def test_credential_verifies_and_carries_no_email_or_licence(
     client, login, issued, learner, keys_dir
-) -> None:  # noqa: ANN001
+) -> None:
     login(learner)
     response = client.get(f"/certificates/{issued.code}/credential.json")
     signed = response.get_json()
@@ -244,19 +244,19 @@ def test_credential_verifies_and_carries_no_email_or_licence(
     assert status["statusListIndex"] == str(issued.status_index)
 
 
-def test_tampering_breaks_the_credential(issued, keys_dir) -> None:  # noqa: ANN001
+def test_tampering_breaks_the_credential(issued, keys_dir) -> None:
     forged = json.loads(json.dumps(issued.credential))
     forged["credentialSubject"]["creditsEarned"] = 40.0
     assert not vc.verify(forged, load_keyring(keys_dir).resolver()).ok
 
 
-def _status_list(client) -> dict:  # noqa: ANN001
+def _status_list(client) -> dict:
     response = client.get("/credentials/status/1")
     assert response.status_code == 200
     return response.get_json()
 
 
-def test_revocation_reaches_the_status_list(client, db, issued, admin, keys_dir) -> None:  # noqa: ANN001
+def test_revocation_reaches_the_status_list(client, db, issued, admin, keys_dir) -> None:
     ring = load_keyring(keys_dir)
     before = _status_list(client)
     assert vc.verify_proof(before, ring.resolver()).ok
@@ -278,7 +278,7 @@ def test_revocation_reaches_the_status_list(client, db, issued, admin, keys_dir)
     assert (entry.actor_id, entry.reason) == (admin.id, "Licence suspended by the board.")
 
 
-def test_revoke_needs_a_reason_and_a_valid_certificate(db, issued, admin) -> None:  # noqa: ANN001
+def test_revoke_needs_a_reason_and_a_valid_certificate(db, issued, admin) -> None:
     with pytest.raises(CertificateError, match="reason"):
         revoke_certificate(issued, admin, "   ")
     revoke_certificate(issued, admin, "Issued in error.")
@@ -288,7 +288,7 @@ def test_revoke_needs_a_reason_and_a_valid_certificate(db, issued, admin) -> Non
 
 def test_reissue_supersedes_with_the_current_profile(
     app, db, client, issued, learner, admin
-) -> None:  # noqa: ANN001
+) -> None:
     learner.full_name = "Zoë Łukasiewicz-Núñez Smith"
     db.session.commit()
     with app.test_request_context():
@@ -320,7 +320,7 @@ def test_reissue_supersedes_with_the_current_profile(
 
 def test_did_web_issuer_and_did_document(
     app, db, client, learner, admin, course_content, keys_dir
-) -> None:  # noqa: ANN001
+) -> None:
     assert client.get("/.well-known/did.json").status_code == 404
     app.config["DID_WEB_DOMAIN"] = "practicum.example.org"
     with app.test_request_context():
@@ -333,7 +333,7 @@ def test_did_web_issuer_and_did_document(
     assert vc.verify(certificate.credential, did_document_resolver(document)).ok
 
 
-def test_status_list_is_absent_before_any_key_exists(client) -> None:  # noqa: ANN001
+def test_status_list_is_absent_before_any_key_exists(client) -> None:
     assert client.get("/credentials/status/1").status_code == 404
     assert client.get("/credentials/status/2").status_code == 404
 
@@ -362,7 +362,7 @@ def external_verify(folder: Path, signed: dict, status_list: dict) -> dict:
 
 def test_an_independent_verifier_accepts_then_sees_the_revocation(
     client, db, issued, admin, tmp_path
-) -> None:  # noqa: ANN001
+) -> None:
     before = external_verify(tmp_path, issued.credential, _status_list(client))
     assert before["steps"]["valid_signature"] is True
     assert before["steps"]["revocation_status"] is True

@@ -25,18 +25,18 @@ LICENCE = "MD-778812"
 
 
 @pytest.fixture
-def course_content(db):  # noqa: ANN001, ANN201
+def course_content(db):
     """Certificate tests use the real lessons without question pools (see sync_course)."""
     return sync_course()
 
 
 @pytest.fixture
-def admin(make_user):  # noqa: ANN001, ANN201
+def admin(make_user):
     return make_user(role=Role.ADMIN)
 
 
 @pytest.fixture
-def issued(app, db, make_user, admin, course_content):  # noqa: ANN001, ANN201
+def issued(app, db, make_user, admin, course_content):
     user = make_user(
         full_name=NAME, email=EMAIL, profession="MD", licence_number=LICENCE, licence_state="WA"
     )
@@ -47,7 +47,7 @@ def issued(app, db, make_user, admin, course_content):  # noqa: ANN001, ANN201
     return certificate
 
 
-def _status(soup) -> str:  # noqa: ANN001
+def _status(soup) -> str:
     return soup.select_one("[data-status]")["data-status"]
 
 
@@ -58,7 +58,7 @@ def assert_no_pii(text: str) -> None:
     assert "WA" not in text.split()
 
 
-def test_valid_certificate_page(client, get_page, issued, course_content) -> None:  # noqa: ANN001
+def test_valid_certificate_page(client, get_page, issued, course_content) -> None:
     response = client.get(f"/verify/{issued.code}")
     assert response.headers["X-Robots-Tag"].startswith("noindex")
     soup = get_page(f"/verify/{issued.code}")
@@ -76,7 +76,7 @@ def test_valid_certificate_page(client, get_page, issued, course_content) -> Non
     assert_no_pii(response.get_data(as_text=True))
 
 
-def test_revoked_certificate_page_shows_the_date(client, get_page, db, issued, admin) -> None:  # noqa: ANN001
+def test_revoked_certificate_page_shows_the_date(client, get_page, db, issued, admin) -> None:
     revoke_certificate(issued, admin, "Obtained by a shared account.")
     db.session.commit()
     soup = get_page(f"/verify/{issued.code}")
@@ -91,7 +91,7 @@ def test_revoked_certificate_page_shows_the_date(client, get_page, db, issued, a
 
 def test_superseded_certificate_links_to_its_replacement(
     app, client, get_page, db, issued, admin
-) -> None:  # noqa: ANN001
+) -> None:
     with app.test_request_context():
         new = reissue_certificate(issued, current_issuer(), admin, "Name correction")
     db.session.commit()
@@ -105,7 +105,7 @@ def test_superseded_certificate_links_to_its_replacement(
     assert api["superseded_by_url"] == f"http://localhost/verify/{new.code}"
 
 
-def test_unknown_code_is_not_found(client, get_page) -> None:  # noqa: ANN001
+def test_unknown_code_is_not_found(client, get_page) -> None:
     soup = get_page("/verify/PRAC-0000-0000-0000-0", expected=404)
     assert _status(soup) == "not-found"
     assert "Certificate not found" in soup.get_text()
@@ -125,7 +125,7 @@ def test_unknown_code_is_not_found(client, get_page) -> None:  # noqa: ANN001
         lambda c: c.replace("-", " - "),
     ],
 )
-def test_typed_code_is_normalised(client, issued, typed) -> None:  # noqa: ANN001
+def test_typed_code_is_normalised(client, issued, typed) -> None:
     response = client.get("/verify", query_string={"code": typed(issued.code)})
     assert response.status_code == 302
     assert response.headers["Location"] == f"/verify/{issued.code}"
@@ -135,7 +135,7 @@ def test_typed_code_is_normalised(client, issued, typed) -> None:  # noqa: ANN00
     assert api.get_json()["code"] == issued.code
 
 
-def test_verify_form_explains_a_bad_code(get_page, client) -> None:  # noqa: ANN001
+def test_verify_form_explains_a_bad_code(get_page, client) -> None:
     assert get_page("/verify").find("input", attrs={"name": "code"})
     response = client.get("/verify", query_string={"code": "PRAC-1234-5678"})
     assert response.status_code == 400
@@ -145,7 +145,7 @@ def test_verify_form_explains_a_bad_code(get_page, client) -> None:  # noqa: ANN
     assert "Enter the code" in response.get_data(as_text=True)
 
 
-def test_json_variant_shows_only_public_fields(client, issued) -> None:  # noqa: ANN001
+def test_json_variant_shows_only_public_fields(client, issued) -> None:
     response = client.get(f"/api/v1/certificates/{issued.code}")
     assert response.status_code == 200
     assert response.headers["X-Robots-Tag"].startswith("noindex")
@@ -174,7 +174,7 @@ def test_json_variant_shows_only_public_fields(client, issued) -> None:  # noqa:
     "app_config",
     [{"RATELIMIT_ENABLED": True}],
 )
-def test_verify_routes_are_rate_limited(client, issued) -> None:  # noqa: ANN001
+def test_verify_routes_are_rate_limited(client, issued) -> None:
     codes = [client.get(f"/verify/{issued.code}").status_code for _ in range(31)]
     assert codes[:30] == [200] * 30
     assert codes[30] == 429
@@ -184,7 +184,7 @@ def test_verify_routes_are_rate_limited(client, issued) -> None:  # noqa: ANN001
     assert client.get("/credentials/status/1").status_code == 200  # verifiers' own budget
 
 
-def test_verifying_writes_nothing(client, db, issued) -> None:  # noqa: ANN001
+def test_verifying_writes_nothing(client, db, issued) -> None:
     before = len(db.session.scalars(select(AuditEntry)).all())
     client.get(f"/verify/{issued.code}")
     client.get(f"/api/v1/certificates/{issued.code}")

@@ -10,12 +10,12 @@ from tests.quizkit import Clock, module_quiz, open_module, start, submit
 
 
 def test_learning_records_follow_the_test_clock(
-    client,  # noqa: ANN001
-    db,  # noqa: ANN001
-    make_user,  # noqa: ANN001
-    login,  # noqa: ANN001
-    course_content,  # noqa: ANN001
-    monkeypatch,  # noqa: ANN001
+    client,
+    db,
+    make_user,
+    login,
+    course_content,
+    monkeypatch,
 ) -> None:
     fake = Clock()
     monkeypatch.setattr(clock, "now", fake)

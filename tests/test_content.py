@@ -16,7 +16,7 @@ from tests.conftest import ROOT, real_bundle
 FIXTURES = ROOT / "tests" / "content"
 
 
-def lint(app, *args: str):  # noqa: ANN001, ANN201
+def lint(app, *args: str):
     return app.test_cli_runner().invoke(args=["content", "lint", *args])
 
 

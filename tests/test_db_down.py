@@ -19,13 +19,13 @@ DEAD_URLS = {
 
 
 @pytest.fixture(params=sorted(DEAD_URLS))
-def down_app(request, tmp_path: Path):  # noqa: ANN001, ANN201
+def down_app(request, tmp_path: Path):
     """The same app (same secret key) pointed at a database that cannot be reached."""
     config = _config(DEAD_URLS[request.param], CERTIFICATE_KEYS_DIR=str(tmp_path / "keys"))
     return create_app(config)
 
 
-def test_signed_in_user_gets_a_styled_503(client, make_user, login, down_app) -> None:  # noqa: ANN001
+def test_signed_in_user_gets_a_styled_503(client, make_user, login, down_app) -> None:
     login(make_user())
     assert client.get("/dashboard").status_code == 200
     cookie = client.get_cookie("session")
@@ -40,7 +40,7 @@ def test_signed_in_user_gets_a_styled_503(client, make_user, login, down_app) ->
     assert soup.select_one("nav") is not None
 
 
-def test_anonymous_pages_and_the_api_say_503_too(down_app) -> None:  # noqa: ANN001
+def test_anonymous_pages_and_the_api_say_503_too(down_app) -> None:
     browser = down_app.test_client()
     page = browser.get("/")
     assert page.status_code == 503
@@ -50,7 +50,7 @@ def test_anonymous_pages_and_the_api_say_503_too(down_app) -> None:  # noqa: ANN
     assert api.get_json()["retry_after"] == 30
 
 
-def test_sign_in_while_down_is_503_not_500(down_app) -> None:  # noqa: ANN001
+def test_sign_in_while_down_is_503_not_500(down_app) -> None:
     browser = down_app.test_client()
     response = browser.post(
         "/auth/login", data={"email": "a@example.org", "password": PASSWORD, "csrf_token": "x"}
@@ -59,7 +59,7 @@ def test_sign_in_while_down_is_503_not_500(down_app) -> None:  # noqa: ANN001
     assert response.status_code in (400, 503)
 
 
-def test_database_busy_timeout_is_below_the_gunicorn_worker_timeout(app) -> None:  # noqa: ANN001
+def test_database_busy_timeout_is_below_the_gunicorn_worker_timeout(app) -> None:
     """A request waiting on a lock must fail cleanly (its 503) before gunicorn kills it."""
     from course.config import DB_BUSY_TIMEOUT
 

@@ -32,7 +32,7 @@ def app_config() -> dict[str, object]:
     return {"CREATE_DEMO_USERS": True}
 
 
-def sign_in_through_the_form(app: Flask, email: str, password: str):  # noqa: ANN201
+def sign_in_through_the_form(app: Flask, email: str, password: str):
     """Fetch the login page, fill in its form as a browser would, submit it; return the client."""
     browser = app.test_client()
     page = BeautifulSoup(browser.get("/auth/login").get_data(as_text=True), "html.parser")

@@ -92,7 +92,7 @@ def test_key_pages_are_valid_html(client, course_content, make_user, login, tmp_
         encoding="utf-8",
     )
     files[str(control)] = "control"
-    result = subprocess.run(  # noqa: S603 - fixed command on files we wrote
+    result = subprocess.run(
         [*command, "--errors-only", "--format", "json", *files],
         capture_output=True,
         text=True,

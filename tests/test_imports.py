@@ -44,13 +44,13 @@ GIFT = """// [id:imp-single]
 """
 
 
-def count(db, model) -> int:  # noqa: ANN001
+def count(db, model) -> int:
     """Count the rows of one table."""
     return db.session.scalar(select(func.count()).select_from(model))
 
 
 @pytest.fixture
-def course(db) -> Course:  # noqa: ANN001
+def course(db) -> Course:
     """A small course with two modules and no questions (faster than the real content)."""
     course = Course(slug="bank", title="Bank course", status=PublishStatus.DRAFT)
     for position, slug in enumerate(["basics", "anxiety"], start=1):
@@ -60,7 +60,7 @@ def course(db) -> Course:  # noqa: ANN001
     return course
 
 
-def preview(client, course, text, expected=200, **fields):  # noqa: ANN001, ANN003, ANN201
+def preview(client, course, text, expected=200, **fields):
     """Post text to the preview step and return the parsed page."""
     data = {
         "source_text": text,
@@ -173,7 +173,7 @@ def test_a_failure_half_way_writes_nothing(client, db, course, staff, monkeypatc
     real = import_services.add_version
     calls = []
 
-    def failing(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def failing(*args, **kwargs):
         calls.append(1)
         if len(calls) == 2:
             raise import_services.ImportProblem("simulated failure on the second question")

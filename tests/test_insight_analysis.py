@@ -69,7 +69,7 @@ def settings() -> dict[str, object]:
     }
 
 
-def add_version(db, question: Question, number: int, stem: str) -> QuestionVersion:  # noqa: ANN001
+def add_version(db, question: Question, number: int, stem: str) -> QuestionVersion:
     """Add version `number` of a question and make it the current one."""
     qtype, keys, objective, tags = QUESTIONS[question.uid]
     version = QuestionVersion(
@@ -92,7 +92,7 @@ def add_version(db, question: Question, number: int, stem: str) -> QuestionVersi
 
 
 @pytest.fixture
-def exam(db) -> Quiz:  # noqa: ANN001
+def exam(db) -> Quiz:
     """The small course and its four-question final exam."""
     course = Course(slug="mini", title="Mini course", settings={"sequential": True})
     module = Module(course=course, slug="m1", title="Module one", position=1)
@@ -109,7 +109,7 @@ def exam(db) -> Quiz:  # noqa: ANN001
     return quiz
 
 
-def take(db, user_id: int, quiz: Quiz, picks: list[str]) -> None:  # noqa: ANN001
+def take(db, user_id: int, quiz: Quiz, picks: list[str]) -> None:
     """Enrol, complete the module, then start and submit one final attempt."""
     enroll(user_id, quiz.course)
     record_view(user_id, quiz.course.modules[0])
@@ -119,22 +119,22 @@ def take(db, user_id: int, quiz: Quiz, picks: list[str]) -> None:  # noqa: ANN00
     db.session.commit()
 
 
-def learners(make_user, count: int) -> list:  # noqa: ANN001
+def learners(make_user, count: int) -> list:
     return [make_user(full_name=f"Learner {i}") for i in range(1, count + 1)]
 
 
-def figure(section, name: str) -> str:  # noqa: ANN001
+def figure(section, name: str) -> str:
     """The full-precision value behind a figure on the page ('' when not defined)."""
     return section.find(attrs={"data-stat": name})["data-value"]
 
 
-def sections(soup) -> dict:  # noqa: ANN001
+def sections(soup) -> dict:
     return {s["data-version"]: s for s in soup.select("section.item-version")}
 
 
 def test_item_analysis_figures_match_the_hand_worked_values(
     db, exam, make_user, staff, get_page, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     monkeypatch.setattr(insight_services, "MIN_ATTEMPTS", 5)
     for user, picks in zip(learners(make_user, 5), CHOICES, strict=True):
         take(db, user.id, exam, picks)
@@ -208,7 +208,7 @@ def test_item_analysis_figures_match_the_hand_worked_values(
     assert kr20.get_text() == "0.267"
 
 
-def test_statistics_wait_for_twenty_attempts(db, exam, make_user, staff, get_page) -> None:  # noqa: ANN001
+def test_statistics_wait_for_twenty_attempts(db, exam, make_user, staff, get_page) -> None:
     for user, picks in zip(learners(make_user, 5), CHOICES, strict=True):
         take(db, user.id, exam, picks)
     soup = get_page(f"/instructor/quizzes/{exam.id}/analysis")
@@ -220,7 +220,7 @@ def test_statistics_wait_for_twenty_attempts(db, exam, make_user, staff, get_pag
     assert "not enough attempts (5 of 20)" in soup.select_one("#kr20").get_text(" ", strip=True)
 
 
-def test_versions_are_separate_rows(db, exam, make_user, staff, get_page, monkeypatch) -> None:  # noqa: ANN001
+def test_versions_are_separate_rows(db, exam, make_user, staff, get_page, monkeypatch) -> None:
     monkeypatch.setattr(insight_services, "MIN_ATTEMPTS", 3)
     people = learners(make_user, 5)
     for user, picks in zip(people[:3], CHOICES[:3], strict=True):
@@ -240,11 +240,11 @@ def test_versions_are_separate_rows(db, exam, make_user, staff, get_page, monkey
     assert rows["q1 v1"].find(attrs={"data-stat": "attempts"}).get_text() == "5"
 
 
-def test_item_analysis_of_unknown_quiz_is_404(staff, get_page) -> None:  # noqa: ANN001
+def test_item_analysis_of_unknown_quiz_is_404(staff, get_page) -> None:
     get_page("/instructor/quizzes/999/analysis", expected=404)
 
 
-def test_mastery_by_objective_and_tag(db, exam, make_user, staff, get_page) -> None:  # noqa: ANN001
+def test_mastery_by_objective_and_tag(db, exam, make_user, staff, get_page) -> None:
     people = learners(make_user, 5)
     for user, picks in zip(people, CHOICES, strict=True):
         take(db, user.id, exam, picks)
@@ -282,13 +282,13 @@ def test_mastery_by_objective_and_tag(db, exam, make_user, staff, get_page) -> N
     assert re.search(r"Module one", soup.select_one("#objectives").get_text())
 
 
-def test_mastery_of_unknown_course_is_404(staff, get_page) -> None:  # noqa: ANN001
+def test_mastery_of_unknown_course_is_404(staff, get_page) -> None:
     get_page("/instructor/courses/nope/mastery", expected=404)
 
 
 def test_analysis_and_mastery_queries_do_not_grow_with_attempts(
     db, exam, make_user, staff, client, count_queries
-) -> None:  # noqa: ANN001
+) -> None:
     people = learners(make_user, 8)
 
     def queries(url: str) -> int:

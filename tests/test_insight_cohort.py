@@ -37,7 +37,7 @@ def day(text: str, hour: int = 10) -> datetime:
 
 
 @pytest.fixture
-def course(db) -> Course:  # noqa: ANN001
+def course(db) -> Course:
     """Two published modules with quizzes, a draft module, and a final exam."""
     course = Course(slug="mini", title="Mini course")
     modules = [
@@ -60,7 +60,7 @@ def course(db) -> Course:  # noqa: ANN001
 class Seeder:
     """Bulk inserts: users, enrolments, progress and submitted attempts."""
 
-    def __init__(self, db, course: Course) -> None:  # noqa: ANN001
+    def __init__(self, db, course: Course) -> None:
         self.db = db
         self.course = course
         self.hash = hash_password("a long enough passphrase")
@@ -70,7 +70,7 @@ class Seeder:
         self.final = next(q.id for q in quizzes if q.kind == QuizKind.FINAL)
         self.attempts = 0
 
-    def learner(self, name: str, email: str, profession: str, enrolled: datetime, **plan) -> int:  # noqa: ANN003
+    def learner(self, name: str, email: str, profession: str, enrolled: datetime, **plan) -> int:
         """One learner: plan has done/opened module positions, scores {position|'final': [..]}."""
         self.db.session.execute(
             insert(User),
@@ -101,7 +101,7 @@ class Seeder:
         self.db.session.commit()
         return uid
 
-    def progress(self, uids: list[int], opened, done) -> None:  # noqa: ANN001
+    def progress(self, uids: list[int], opened, done) -> None:
         rows = [
             {
                 "user_id": uid,
@@ -176,7 +176,7 @@ class Seeder:
 
 
 @pytest.fixture
-def seeder(db, course) -> Seeder:  # noqa: ANN001
+def seeder(db, course) -> Seeder:
     return Seeder(db, course)
 
 
@@ -211,15 +211,15 @@ def people(seeder: Seeder) -> Seeder:
 
 
 @pytest.fixture
-def staff(make_user, login):  # noqa: ANN001, ANN201
+def staff(make_user, login):
     return login(make_user(role=Role.INSTRUCTOR, full_name="Zed Staff"))
 
 
-def names(soup) -> list[str]:  # noqa: ANN001
+def names(soup) -> list[str]:
     return [th.contents[0].strip() for th in soup.select("#cohort-table tbody th")]
 
 
-def test_table_shows_statuses_best_scores_and_completion(people, staff, get_page) -> None:  # noqa: ANN001
+def test_table_shows_statuses_best_scores_and_completion(people, staff, get_page) -> None:
     soup = get_page("/instructor/cohort?course=mini")
     assert names(soup) == ["=SUM(A1:A2)", "Ann Able", "Bob Baker", "Dee Diaz"]
     headers = [th.get_text(strip=True) for th in soup.select("#cohort-table thead th")]
@@ -232,7 +232,7 @@ def test_table_shows_statuses_best_scores_and_completion(people, staff, get_page
     assert soup.select_one("#match-count").get_text(" ", strip=True) == "4 learners match."
 
 
-def test_default_course_is_the_first_by_title(people, staff, get_page) -> None:  # noqa: ANN001
+def test_default_course_is_the_first_by_title(people, staff, get_page) -> None:
     soup = get_page("/instructor/cohort")
     assert soup.find("h1").get_text() == "Cohort report: Mini course"
     assert len(names(soup)) == 4
@@ -255,7 +255,7 @@ def test_default_course_is_the_first_by_title(people, staff, get_page) -> None: 
         ("profession=MD&state=in_progress", ["Dee Diaz"]),
     ],
 )
-def test_each_filter(people, staff, get_page, query: str, expected: list[str]) -> None:  # noqa: ANN001
+def test_each_filter(people, staff, get_page, query: str, expected: list[str]) -> None:
     soup = get_page(f"/instructor/cohort?course=mini&{query}")
     assert names(soup) == expected
 
@@ -275,7 +275,7 @@ def test_each_filter(people, staff, get_page, query: str, expected: list[str]) -
         ("q=" + "x" * 201, "Name or email contains: Field cannot be longer than 200"),
     ],
 )
-def test_bad_filters_get_a_clear_message(people, staff, client, get_page, query, message) -> None:  # noqa: ANN001
+def test_bad_filters_get_a_clear_message(people, staff, client, get_page, query, message) -> None:
     query = query if query.startswith("course=") else f"course=mini&{query}"
     soup = get_page(f"/instructor/cohort?{query}", expected=400)
     assert message in soup.select_one("#filter-errors").get_text(" ", strip=True)
@@ -285,7 +285,7 @@ def test_bad_filters_get_a_clear_message(people, staff, client, get_page, query,
     assert message in response.get_data(as_text=True).replace("&#34;", '"')
 
 
-def test_pagination_keeps_filters(seeder, staff, get_page) -> None:  # noqa: ANN001
+def test_pagination_keeps_filters(seeder, staff, get_page) -> None:
     seeder.many(120)
     seeder.many(3, start=120, profession="MD")
     base = "/instructor/cohort?course=mini&profession=RN&q=bulk"
@@ -303,7 +303,7 @@ def test_pagination_keeps_filters(seeder, staff, get_page) -> None:  # noqa: ANN
     assert names(beyond) == names(third)
 
 
-def test_csv_export_content_and_formula_escaping(people, staff, client) -> None:  # noqa: ANN001
+def test_csv_export_content_and_formula_escaping(people, staff, client) -> None:
     response = client.get("/instructor/cohort.csv?course=mini")
     assert response.status_code == 200
     assert response.is_streamed
@@ -337,7 +337,7 @@ def test_csv_cells_cannot_start_a_formula() -> None:
     ]  # fmt: skip
 
 
-def test_csv_is_streamed_in_batches(seeder, staff, client, monkeypatch) -> None:  # noqa: ANN001
+def test_csv_is_streamed_in_batches(seeder, staff, client, monkeypatch) -> None:
     seeder.many(5)
     monkeypatch.setattr(insight_services, "CSV_BATCH", 2)
     response = client.get("/instructor/cohort.csv?course=mini")
@@ -360,7 +360,7 @@ def bar_titles(svg: ET.Element) -> list[str]:
     ]
 
 
-def test_charts_are_wellformed_svg_with_expected_bars(people, staff, client) -> None:  # noqa: ANN001
+def test_charts_are_wellformed_svg_with_expected_bars(people, staff, client) -> None:
     html = client.get("/instructor/cohort?course=mini").get_data(as_text=True)
     assert "<script" not in html.split("</head>")[1]
     assert " style=" not in html
@@ -386,7 +386,7 @@ def test_charts_are_wellformed_svg_with_expected_bars(people, staff, client) -> 
     assert sum(heights) == 2 * heights[9]
 
 
-def measure(client, count_queries, url: str) -> tuple[int, bytes]:  # noqa: ANN001
+def measure(client, count_queries, url: str) -> tuple[int, bytes]:
     with count_queries() as counter:
         response = client.get(url)
         body = response.get_data()
@@ -394,7 +394,7 @@ def measure(client, count_queries, url: str) -> tuple[int, bytes]:  # noqa: ANN0
     return counter.count, body
 
 
-def test_query_budget_does_not_grow_with_learners(seeder, staff, client, count_queries) -> None:  # noqa: ANN001
+def test_query_budget_does_not_grow_with_learners(seeder, staff, client, count_queries) -> None:
     seeder.many(10)
     page = "/instructor/cohort?course=mini"
     csv_url = "/instructor/cohort.csv?course=mini"
@@ -417,13 +417,13 @@ def test_query_budget_does_not_grow_with_learners(seeder, staff, client, count_q
     assert total > insight_services.CSV_BATCH  # so the stream really spans several batches
 
 
-def test_staff_only(people, client, make_user, login) -> None:  # noqa: ANN001
+def test_staff_only(people, client, make_user, login) -> None:
     login(make_user())
     for url in ("/instructor/cohort", "/instructor/cohort.csv", "/instructor/courses/mini/mastery"):
         assert client.get(url).status_code == 403
 
 
-def test_enrolled_to_is_inclusive(seeder, staff, get_page) -> None:  # noqa: ANN001
+def test_enrolled_to_is_inclusive(seeder, staff, get_page) -> None:
     seeder.learner(
         "Late Night", "late@example.org", "MD", day("2026-01-31", 23) + timedelta(minutes=59)
     )

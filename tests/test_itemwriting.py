@@ -104,7 +104,7 @@ def test_a_well_written_item_has_no_warnings() -> None:
         ),
     ],
 )
-def test_each_rule_has_a_failing_example(stem, opts, refs, expected) -> None:  # noqa: ANN001
+def test_each_rule_has_a_failing_example(stem, opts, refs, expected) -> None:
     warnings = item_warnings(stem, opts, refs)
     assert any(expected in w for w in warnings), warnings
 
@@ -131,7 +131,7 @@ def test_cue_words_on_both_sides_are_fine() -> None:
     assert not any("absolute words" in w or "hedge words" in w for w in warnings), warnings
 
 
-def question(qid: str, key: int, *, qtype: str = "single", **extra) -> QuestionEntry:  # noqa: ANN003
+def question(qid: str, key: int, *, qtype: str = "single", **extra) -> QuestionEntry:
     """A valid question whose key is written at position `key`."""
     if qtype == "truefalse":
         opts = [

@@ -27,7 +27,7 @@ from tests.test_certificates_issue import (  # noqa: F401 - fixtures
 )
 
 
-def _list_for(client, credential: dict) -> dict:  # noqa: ANN001
+def _list_for(client, credential: dict) -> dict:
     """Fetch the status list a credential points to, as a verifier would."""
     url = credential["credentialStatus"]["statusListCredential"]
     response = client.get(urlsplit(url).path)
@@ -37,7 +37,7 @@ def _list_for(client, credential: dict) -> dict:  # noqa: ANN001
 
 
 @pytest.fixture
-def rotated(app, db, issued, make_user, admin, course_content):  # noqa: ANN001, ANN201
+def rotated(app, db, issued, make_user, admin, course_content):
     """Rotate the signing key after ``issued``, then issue a second learner's certificate."""
     result = app.test_cli_runner().invoke(args=["keys", "generate"])
     assert result.exit_code == 0, result.output
@@ -50,7 +50,7 @@ def rotated(app, db, issued, make_user, admin, course_content):  # noqa: ANN001,
     return newer
 
 
-def test_each_key_signs_its_own_list(client, issued, rotated, keys_dir) -> None:  # noqa: ANN001
+def test_each_key_signs_its_own_list(client, issued, rotated, keys_dir) -> None:
     ring = load_keyring(keys_dir)
     old_list, new_list = _list_for(client, issued.credential), _list_for(client, rotated.credential)
     assert old_list["id"].endswith("/credentials/status/1")
@@ -62,7 +62,7 @@ def test_each_key_signs_its_own_list(client, issued, rotated, keys_dir) -> None:
 
 def test_rotation_keeps_old_status_checks_in_our_verifier(
     client, db, issued, rotated, admin, keys_dir
-) -> None:  # noqa: ANN001
+) -> None:
     resolver = load_keyring(keys_dir).resolver()
     assert statuslist.check_status(issued.credential, _list_for(client, issued.credential)) == (
         False,
@@ -76,7 +76,7 @@ def test_rotation_keeps_old_status_checks_in_our_verifier(
     assert new == (False, [])
 
 
-def test_a_list_signed_by_another_key_is_refused(client, issued, rotated) -> None:  # noqa: ANN001
+def test_a_list_signed_by_another_key_is_refused(client, issued, rotated) -> None:
     wrong = _list_for(client, rotated.credential)
     revoked, errors = statuslist.check_status(issued.credential, wrong)
     assert revoked is None
@@ -85,7 +85,7 @@ def test_a_list_signed_by_another_key_is_refused(client, issued, rotated) -> Non
 
 def test_rotation_keeps_old_status_checks_in_the_external_verifier(
     client, db, issued, rotated, admin, tmp_path
-) -> None:  # noqa: ANN001
+) -> None:
     revoke_certificate(issued, admin, "Issued in error.")
     db.session.commit()
     old = external_verify(tmp_path, issued.credential, _list_for(client, issued.credential))
@@ -98,7 +98,7 @@ def test_rotation_keeps_old_status_checks_in_the_external_verifier(
     assert new["steps"]["revocation_status"] is True
 
 
-def test_public_verification_resources_allow_any_origin(app, client, issued) -> None:  # noqa: ANN001
+def test_public_verification_resources_allow_any_origin(app, client, issued) -> None:
     api = client.get(f"/api/v1/certificates/{issued.code}")
     assert api.headers["Access-Control-Allow-Origin"] == "*"
     missing = client.get("/api/v1/certificates/PRAC-0000-0000-0000-0")
@@ -107,7 +107,7 @@ def test_public_verification_resources_allow_any_origin(app, client, issued) -> 
     assert client.get("/.well-known/did.json").headers["Access-Control-Allow-Origin"] == "*"
 
 
-def test_a_clock_behind_the_newest_key_never_reorders_the_lists(tmp_path) -> None:  # noqa: ANN001
+def test_a_clock_behind_the_newest_key_never_reorders_the_lists(tmp_path) -> None:
     from datetime import UTC, datetime
 
     from course.certificates.keys import generate_key

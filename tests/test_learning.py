@@ -31,7 +31,7 @@ def make_course(tmp_path: Path, n_modules: int) -> Path:
 
 
 @pytest.fixture
-def small_course(db, tmp_path):  # noqa: ANN001, ANN201
+def small_course(db, tmp_path):
     sync_bundle(load_content(FIXTURES / "valid"))
     db.session.commit()
     return "fixture-course"

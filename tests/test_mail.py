@@ -24,7 +24,7 @@ def smtp_port() -> int:
 
 
 @pytest.fixture
-def inbox(smtp_port: int):  # noqa: ANN201
+def inbox(smtp_port: int):
     box = Inbox()
     server = SMTPServer(smtp_port, box)
     server.start()
@@ -47,7 +47,7 @@ def path_of(url: str) -> str:
     return urlsplit(url).path
 
 
-def test_password_reset_end_to_end(app, client, make_user, inbox) -> None:  # noqa: ANN001
+def test_password_reset_end_to_end(app, client, make_user, inbox) -> None:
     user = make_user(full_name="Zoë <b>Łukasiewicz</b>")
     phone = app.test_client()
     phone.post("/auth/login", data={"email": user.email, "password": PASSWORD, "remember": "y"})
@@ -74,7 +74,7 @@ def test_password_reset_end_to_end(app, client, make_user, inbox) -> None:  # no
     assert login.status_code == 302
 
 
-def test_forgot_password_says_the_same_for_unknown_addresses(client, make_user, inbox) -> None:  # noqa: ANN001
+def test_forgot_password_says_the_same_for_unknown_addresses(client, make_user, inbox) -> None:
     user = make_user()
     known = client.post("/auth/forgot", data={"email": user.email})
     unknown = client.post("/auth/forgot", data={"email": "nobody@example.org"})
@@ -84,7 +84,7 @@ def test_forgot_password_says_the_same_for_unknown_addresses(client, make_user, 
     assert inbox.to("nobody@example.org") == []
 
 
-def test_reset_link_expires_after_an_hour(client, make_user, inbox, monkeypatch) -> None:  # noqa: ANN001
+def test_reset_link_expires_after_an_hour(client, make_user, inbox, monkeypatch) -> None:
     user = make_user()
     client.post("/auth/forgot", data={"email": user.email})
     url = path_of(link(inbox.wait_for(1)[0], "/auth/reset/"))
@@ -94,12 +94,12 @@ def test_reset_link_expires_after_an_hour(client, make_user, inbox, monkeypatch)
     assert "expired" in client.get(url).get_data(as_text=True)
 
 
-def test_forged_reset_token_is_refused(client) -> None:  # noqa: ANN001
+def test_forged_reset_token_is_refused(client) -> None:
     assert client.get("/auth/reset/not-a-token").status_code == 400
     assert client.post("/auth/reset/x.y", data={"password": NEW_PASSWORD}).status_code == 400
 
 
-def register(client, email: str, name: str = "Ana Learner"):  # noqa: ANN001, ANN201
+def register(client, email: str, name: str = "Ana Learner"):
     return client.post(
         "/auth/register",
         data={
@@ -112,7 +112,7 @@ def register(client, email: str, name: str = "Ana Learner"):  # noqa: ANN001, AN
     )
 
 
-def test_registration_sends_a_verification_link(app, client, db, inbox) -> None:  # noqa: ANN001
+def test_registration_sends_a_verification_link(app, client, db, inbox) -> None:
     assert register(client, "ana@example.org").status_code == 302
     [message] = inbox.wait_for(1)
     user = db.session.scalar(select(User).where(User.email == "ana@example.org"))
@@ -132,7 +132,7 @@ def test_registration_sends_a_verification_link(app, client, db, inbox) -> None:
     assert db.session.get(User, user.id).email_verified
 
 
-def test_registering_an_existing_address_emails_its_owner(client, make_user, inbox) -> None:  # noqa: ANN001
+def test_registering_an_existing_address_emails_its_owner(client, make_user, inbox) -> None:
     owner = make_user(email="owner@example.org")
     response = register(client, "Owner@Example.org", name="Someone Else")
     assert response.status_code == 302
@@ -146,7 +146,7 @@ def test_resend_and_change_email_need_the_new_address_confirmed(
     db,
     make_user,
     login,
-    inbox,  # noqa: ANN001
+    inbox,
 ) -> None:
     user = login(make_user(verified=False))
     assert client.post("/auth/verify/resend").status_code == 302
@@ -168,7 +168,7 @@ def test_resend_and_change_email_need_the_new_address_confirmed(
     assert wrong.status_code == 400
 
 
-def test_certificate_waits_for_a_confirmed_address(app, db, make_user) -> None:  # noqa: ANN001
+def test_certificate_waits_for_a_confirmed_address(app, db, make_user) -> None:
     from course.certificates.eligibility import NotEligibleError
     from course.certificates.issuer import current_issuer
     from course.certificates.services import issue_certificate
@@ -182,7 +182,7 @@ def test_certificate_waits_for_a_confirmed_address(app, db, make_user) -> None: 
         issue_certificate(learner, course, current_issuer(), make_user(role=Role.ADMIN))
 
 
-def test_certificate_issued_and_revoked_emails(app, client, db, make_user, login, inbox) -> None:  # noqa: ANN001
+def test_certificate_issued_and_revoked_emails(app, client, db, make_user, login, inbox) -> None:
     from tests.certkit import issue_for, make_eligible, sync_course
 
     course = sync_course()
@@ -205,7 +205,7 @@ def test_certificate_issued_and_revoked_emails(app, client, db, make_user, login
     assert "Practicum" in text
 
 
-def test_worker_retries_until_the_mail_server_is_up(app, tmp_path: Path, smtp_port) -> None:  # noqa: ANN001
+def test_worker_retries_until_the_mail_server_is_up(app, tmp_path: Path, smtp_port) -> None:
     """A real huey consumer, a real SMTP server that is down at first, then up."""
     from huey.signals import SIGNAL_ERROR
     from huey.storage import SqliteStorage
@@ -247,10 +247,10 @@ def test_worker_retries_until_the_mail_server_is_up(app, tmp_path: Path, smtp_po
     finally:
         huey.storage = saved[1]
         huey.immediate = saved[0]
-        tasks._worker_app.clear()  # noqa: SLF001
+        tasks._worker_app.clear()
 
 
-def test_daily_digest_lists_certificates_awaiting_approval(app, db, make_user, inbox) -> None:  # noqa: ANN001
+def test_daily_digest_lists_certificates_awaiting_approval(app, db, make_user, inbox) -> None:
     from course import tasks
     from tests.certkit import make_eligible, sync_course
 
@@ -269,7 +269,7 @@ def test_daily_digest_lists_certificates_awaiting_approval(app, db, make_user, i
     assert "https://practicum.example.org/admin/certificates" in text
 
 
-def test_admin_and_cli_can_send_a_reset_link(app, client, db, make_user, login, inbox) -> None:  # noqa: ANN001
+def test_admin_and_cli_can_send_a_reset_link(app, client, db, make_user, login, inbox) -> None:
     from course.models import AuditEntry
 
     learner = make_user()

@@ -20,7 +20,7 @@ def app_config() -> dict[str, object]:
     return {"MFA_REQUIRED_ROLES": ("admin", "instructor")}
 
 
-def enrol(client, db, user: User) -> tuple[str, list[str]]:  # noqa: ANN001
+def enrol(client, db, user: User) -> tuple[str, list[str]]:
     """Go through enrolment in the UI; return the secret and the recovery codes."""
     assert client.post("/auth/mfa/setup/start").status_code == 302
     page = BeautifulSoup(client.get("/auth/mfa/setup").get_data(as_text=True), "html.parser")
@@ -36,11 +36,11 @@ def enrol(client, db, user: User) -> tuple[str, list[str]]:  # noqa: ANN001
     return secret, codes
 
 
-def password_step(client, user: User):  # noqa: ANN001, ANN201
+def password_step(client, user: User):
     return client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
 
 
-def test_staff_must_enrol_then_sign_in_with_a_code(app, client, db, make_user) -> None:  # noqa: ANN001
+def test_staff_must_enrol_then_sign_in_with_a_code(app, client, db, make_user) -> None:
     admin = make_user(role=Role.ADMIN)
     assert password_step(client, admin).status_code == 302
     forced = client.get("/admin/users")
@@ -63,7 +63,7 @@ def test_staff_must_enrol_then_sign_in_with_a_code(app, client, db, make_user) -
     assert browser.get("/admin/users").status_code == 200
 
 
-def test_recovery_codes_work_once(app, client, db, make_user) -> None:  # noqa: ANN001
+def test_recovery_codes_work_once(app, client, db, make_user) -> None:
     instructor = make_user(role=Role.INSTRUCTOR)
     password_step(client, instructor)
     _, codes = enrol(client, db, instructor)
@@ -74,7 +74,7 @@ def test_recovery_codes_work_once(app, client, db, make_user) -> None:  # noqa: 
         assert browser.post("/auth/mfa", data={"code": codes[0]}).status_code == expected
 
 
-def test_learners_are_not_asked_and_mfa_is_off_by_default(app, client, make_user, login) -> None:  # noqa: ANN001
+def test_learners_are_not_asked_and_mfa_is_off_by_default(app, client, make_user, login) -> None:
     login(make_user())
     assert client.get("/dashboard").status_code == 200
     app.config["MFA_REQUIRED_ROLES"] = ()
@@ -84,7 +84,7 @@ def test_learners_are_not_asked_and_mfa_is_off_by_default(app, client, make_user
     assert staff_client.get("/admin/users").status_code == 200
 
 
-def test_half_signed_in_state_expires(app, client, db, make_user, monkeypatch) -> None:  # noqa: ANN001
+def test_half_signed_in_state_expires(app, client, db, make_user, monkeypatch) -> None:
     admin = make_user(role=Role.ADMIN)
     password_step(client, admin)
     secret, _ = enrol(client, db, admin)
@@ -98,7 +98,7 @@ def test_half_signed_in_state_expires(app, client, db, make_user, monkeypatch) -
 
 def test_step_up_before_role_change_after_ten_minutes(
     app, client, db, make_user, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     app.config["MFA_REQUIRED_ROLES"] = ()
     admin = make_user(role=Role.ADMIN)
     learner = make_user()
@@ -123,7 +123,7 @@ def test_step_up_before_role_change_after_ten_minutes(
     assert db.session.get(User, learner.id).role == Role.INSTRUCTOR
 
 
-def test_admin_can_reset_someone_elses_mfa_audited(app, client, db, make_user) -> None:  # noqa: ANN001
+def test_admin_can_reset_someone_elses_mfa_audited(app, client, db, make_user) -> None:
     instructor = make_user(role=Role.INSTRUCTOR)
     other = app.test_client()
     password_step(other, instructor)

@@ -12,7 +12,7 @@ from course.extensions import db
 from tests.conftest import _config, database_url, is_postgres
 
 
-def test_migrations_match_models(tmp_path) -> None:  # noqa: ANN001
+def test_migrations_match_models(tmp_path) -> None:
     url = database_url() if is_postgres() else f"sqlite:///{tmp_path / 'migrated.db'}"
     app = create_app(_config(url))
     with app.app_context():

@@ -20,19 +20,19 @@ from course.ops import JsonFormatter, RequestIdFilter
 from tests.conftest import _config, database_url
 
 
-def test_healthz_says_the_process_is_up(client) -> None:  # noqa: ANN001
+def test_healthz_says_the_process_is_up(client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok"}
 
 
-def test_readyz_is_503_until_the_schema_is_migrated(client) -> None:  # noqa: ANN001
+def test_readyz_is_503_until_the_schema_is_migrated(client) -> None:
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.get_json()["migrations"] is False
 
 
-def test_readyz_is_ok_on_a_migrated_database(tmp_path) -> None:  # noqa: ANN001
+def test_readyz_is_ok_on_a_migrated_database(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'migrated.db'}"  # never the shared PostgreSQL test database
     app = create_app(_config(url))
     with app.app_context():
@@ -45,14 +45,14 @@ def test_readyz_is_ok_on_a_migrated_database(tmp_path) -> None:  # noqa: ANN001
         db.engine.dispose()
 
 
-def test_readyz_is_503_when_the_database_is_unreachable(tmp_path) -> None:  # noqa: ANN001
+def test_readyz_is_503_when_the_database_is_unreachable(tmp_path) -> None:
     app = create_app(_config(f"sqlite:///{tmp_path / 'missing' / 'no.db'}"))
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.get_json()["database"] is False
 
 
-def test_every_response_carries_a_fresh_request_id(client) -> None:  # noqa: ANN001
+def test_every_response_carries_a_fresh_request_id(client) -> None:
     first, second = client.get("/healthz"), client.get("/healthz")
     assert len(first.headers["X-Request-Id"]) == 32
     assert first.headers["X-Request-Id"] != second.headers["X-Request-Id"]
@@ -60,7 +60,7 @@ def test_every_response_carries_a_fresh_request_id(client) -> None:  # noqa: ANN
     assert spoofed.headers["X-Request-Id"] != "from-the-client-123"  # no proxy is trusted
 
 
-def test_behind_a_trusted_proxy_its_id_address_and_scheme_are_used(tmp_path) -> None:  # noqa: ANN001
+def test_behind_a_trusted_proxy_its_id_address_and_scheme_are_used(tmp_path) -> None:
     app = create_app(_config(database_url(), TRUSTED_PROXY_HOPS=1))
     seen = {}
 
@@ -84,7 +84,7 @@ def test_behind_a_trusted_proxy_its_id_address_and_scheme_are_used(tmp_path) -> 
     assert bad.headers["X-Request-Id"] != "bad id; <script>"
 
 
-def test_log_lines_are_json_with_the_request_id(app) -> None:  # noqa: ANN001
+def test_log_lines_are_json_with_the_request_id(app) -> None:
     record = logging.LogRecord("course", logging.WARNING, __file__, 1, "hello %s", ("zoë",), None)
     with app.test_request_context("/"):
         from flask import g
@@ -106,7 +106,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _preflight(**env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "PUBLIC_BASE_URL")}
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, str(ROOT / "deploy" / "preflight.py")],
         env={**clean, "PRACTICUM_ENV": "production", **env},
         capture_output=True,
@@ -128,7 +128,7 @@ def test_serving_refuses_to_start_without_secret_key_or_public_base_url() -> Non
     assert ready.returncode == 0, ready.stderr
 
 
-def test_gunicorn_config_fits_the_proxy_and_the_database(monkeypatch) -> None:  # noqa: ANN001
+def test_gunicorn_config_fits_the_proxy_and_the_database(monkeypatch) -> None:
     monkeypatch.setenv("FORWARDED_ALLOW_IPS", "10.0.0.5")
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
     monkeypatch.setenv("PRACTICUM_ENV", "production")

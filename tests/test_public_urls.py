@@ -21,7 +21,7 @@ BASE = "https://practicum.example.org"
 
 
 @pytest.fixture
-def course_content(db):  # noqa: ANN001, ANN201
+def course_content(db):
     return sync_course()
 
 
@@ -36,7 +36,7 @@ def app_config(keys_dir: Path) -> dict[str, object]:
 
 
 @pytest.fixture
-def issued(app, db, make_user, course_content):  # noqa: ANN001, ANN201
+def issued(app, db, make_user, course_content):
     learner = make_user(profession="RN")
     make_eligible(learner.id, course_content, hours=1.0)
     db.session.commit()
@@ -47,7 +47,7 @@ def issued(app, db, make_user, course_content):  # noqa: ANN001, ANN201
     return certificate
 
 
-def test_credential_urls_come_from_the_base_url_not_the_host(issued) -> None:  # noqa: ANN001
+def test_credential_urls_come_from_the_base_url_not_the_host(issued) -> None:
     text = json.dumps(issued.credential)
     assert EVIL not in text
     assert issued.credential["id"] == f"{BASE}/verify/{issued.code}"
@@ -55,7 +55,7 @@ def test_credential_urls_come_from_the_base_url_not_the_host(issued) -> None:  #
     assert status["statusListCredential"] == f"{BASE}/credentials/status/1"
 
 
-def test_status_list_and_api_ignore_a_forged_host(client, issued, course_content) -> None:  # noqa: ANN001
+def test_status_list_and_api_ignore_a_forged_host(client, issued, course_content) -> None:
     forged = {"Host": EVIL}
     status = client.get("/credentials/status/1", headers=forged)
     assert status.status_code == 200
@@ -68,7 +68,7 @@ def test_status_list_and_api_ignore_a_forged_host(client, issued, course_content
     assert BASE in courses
 
 
-def test_status_list_expires_and_says_how_often_to_refresh(app, client, issued, keys_dir) -> None:  # noqa: ANN001
+def test_status_list_expires_and_says_how_often_to_refresh(app, client, issued, keys_dir) -> None:
     response = client.get("/credentials/status/1")
     signed = response.get_json()
     valid_from = datetime.fromisoformat(signed["validFrom"])

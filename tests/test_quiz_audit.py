@@ -10,12 +10,12 @@ from tests.quizkit import module_quiz, open_module, start, submit
 
 
 def test_audit_lists_responses_graded_leniently_and_regrade_fixes_them(
-    app,  # noqa: ANN001
-    client,  # noqa: ANN001
-    db,  # noqa: ANN001
-    make_user,  # noqa: ANN001
-    login,  # noqa: ANN001
-    course_content,  # noqa: ANN001
+    app,
+    client,
+    db,
+    make_user,
+    login,
+    course_content,
 ) -> None:
     learner = login(make_user())
     open_module(client, course_content)

@@ -19,7 +19,7 @@ THREADS = 6
 
 
 @pytest.fixture
-def shared_app(tmp_path) -> Iterator[Flask]:  # noqa: ANN001
+def shared_app(tmp_path) -> Iterator[Flask]:
     with shared_database_app(tmp_path, "concurrency") as app:
         with app.app_context():
             from course.content.sync import sync_bundle

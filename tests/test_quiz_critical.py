@@ -56,7 +56,7 @@ def test_a_critical_area_needs_a_draw_rule_within_its_tags() -> None:
     assert QuizSettings(**base, draw=[{"tags": ["caution"], "min": 3}]).critical[0].name
 
 
-def test_the_final_always_draws_at_least_six_safety_items(course_content) -> None:  # noqa: ANN001
+def test_the_final_always_draws_at_least_six_safety_items(course_content) -> None:
     final = final_quiz(course_content)
     pool = question_pool(final)
     safety = {"contraindication", "caution", "safety"}
@@ -70,11 +70,11 @@ def test_the_final_always_draws_at_least_six_safety_items(course_content) -> Non
 
 
 def test_review_names_the_critical_area_the_learner_fell_short_in(
-    client,  # noqa: ANN001
-    db,  # noqa: ANN001
-    make_user,  # noqa: ANN001
-    login,  # noqa: ANN001
-    course_content,  # noqa: ANN001
+    client,
+    db,
+    make_user,
+    login,
+    course_content,
 ) -> None:
     login(make_user())
     open_module(client, course_content)

@@ -25,18 +25,18 @@ from tests.quizkit import (
 
 
 @pytest.fixture
-def fake_clock(monkeypatch) -> Clock:  # noqa: ANN001
+def fake_clock(monkeypatch) -> Clock:
     c = Clock()
     monkeypatch.setattr(clock, "now", c)
     return c
 
 
 @pytest.fixture
-def learner(client, make_user, login, course_content):  # noqa: ANN001, ANN201
+def learner(client, make_user, login, course_content):
     return login(make_user())
 
 
-def set_settings(db, quiz, **changes) -> None:  # noqa: ANN001
+def set_settings(db, quiz, **changes) -> None:
     quiz.settings = {**quiz.settings, **changes}
     db.session.commit()
 
@@ -218,7 +218,7 @@ def test_expired_open_attempt_is_graded_when_the_learner_returns(
     assert second.number == 2
 
 
-def test_no_try_again_or_cooldown_after_a_pass(client, db, learner, course_content) -> None:  # noqa: ANN001
+def test_no_try_again_or_cooldown_after_a_pass(client, db, learner, course_content) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
     set_settings(db, quiz, cooldown_minutes=30)
@@ -383,7 +383,7 @@ def test_dashboard_and_course_page_show_quiz_results(
     assert len(reviews) == 2
 
 
-def test_unanswered_questions_are_named_before_grading(client, db, learner, course_content) -> None:  # noqa: ANN001
+def test_unanswered_questions_are_named_before_grading(client, db, learner, course_content) -> None:
     open_module(client, course_content)
     attempt = start(client, module_quiz(course_content))
     partial = answers(attempt, True)
@@ -405,7 +405,7 @@ def test_unanswered_questions_are_named_before_grading(client, db, learner, cour
 
 def test_timed_attempt_has_a_sticky_announced_timer_and_a_navigator(
     client, db, learner, course_content
-) -> None:  # noqa: ANN001
+) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
     set_settings(db, quiz, time_limit_minutes=10)

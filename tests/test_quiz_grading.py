@@ -97,7 +97,7 @@ def _valid_flags(qtype: str, flags: list[bool]) -> list[bool]:
 
 @settings(max_examples=300, deadline=None)
 @given(question)
-def test_score_is_between_zero_and_one(q) -> None:  # noqa: ANN001
+def test_score_is_between_zero_and_one(q) -> None:
     qtype, flags, response, partial = q
     options = opts(*_valid_flags(qtype, flags))
     assert 0.0 <= grade_item(qtype, options, response, partial) <= 1.0
@@ -105,7 +105,7 @@ def test_score_is_between_zero_and_one(q) -> None:  # noqa: ANN001
 
 @settings(max_examples=300, deadline=None)
 @given(question, st.randoms(use_true_random=False))
-def test_option_order_never_changes_the_score(q, rnd: random.Random) -> None:  # noqa: ANN001
+def test_option_order_never_changes_the_score(q, rnd: random.Random) -> None:
     qtype, flags, response, partial = q
     options = opts(*_valid_flags(qtype, flags))
     shuffled = options[:]
@@ -117,7 +117,7 @@ def test_option_order_never_changes_the_score(q, rnd: random.Random) -> None:  #
 
 @settings(max_examples=300, deadline=None)
 @given(question)
-def test_all_correct_scores_one_all_wrong_scores_zero(q) -> None:  # noqa: ANN001
+def test_all_correct_scores_one_all_wrong_scores_zero(q) -> None:
     qtype, flags, _, partial = q
     options = opts(*_valid_flags(qtype, flags))
     right = [o["key"] for o in options if o["correct"]]
@@ -147,7 +147,7 @@ def _single_pool(qtype: str, n: int, key_at: int) -> list[dict]:
 @pytest.mark.parametrize(
     ("qtype", "n"), [("single", 2), ("single", 3), ("single", 4), ("single", 5), ("truefalse", 2)]
 )
-def test_posting_every_option_scores_zero_for_every_key_position(qtype, n, partial) -> None:  # noqa: ANN001
+def test_posting_every_option_scores_zero_for_every_key_position(qtype, n, partial) -> None:
     for key_at in range(n):
         options = _single_pool(qtype, n, key_at)
         every = [o["key"] for o in options]
@@ -159,7 +159,7 @@ def test_posting_every_option_scores_zero_for_every_key_position(qtype, n, parti
 
 @pytest.mark.parametrize("partial", [False, True])
 @pytest.mark.parametrize("n", [3, 4, 5, 6])
-def test_ticking_every_box_scores_zero_whatever_the_key(n, partial) -> None:  # noqa: ANN001
+def test_ticking_every_box_scores_zero_whatever_the_key(n, partial) -> None:
     for mask in range(1, 2**n - 1):  # every key that leaves at least one option out
         options = opts(*[bool(mask >> i & 1) for i in range(n)])
         every = [o["key"] for o in options]
@@ -227,7 +227,7 @@ invalid_case = st.tuples(
 
 @settings(max_examples=400, deadline=None)
 @given(invalid_case, st.randoms(use_true_random=False))
-def test_no_response_beyond_what_the_type_holds_ever_scores(case, rnd: random.Random) -> None:  # noqa: ANN001
+def test_no_response_beyond_what_the_type_holds_ever_scores(case, rnd: random.Random) -> None:
     qtype, n, key_at, partial, response, flags = case
     if qtype == "multiple":
         options = opts(*_valid_flags(qtype, flags[:n]))

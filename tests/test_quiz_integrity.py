@@ -16,11 +16,11 @@ from tests.quizkit import final_quiz, module_quiz, open_module, start, submit
 
 
 @pytest.fixture
-def learner(make_user, login, course_content):  # noqa: ANN001, ANN201
+def learner(make_user, login, course_content):
     return login(make_user())
 
 
-def form_tokens(client, attempt: Attempt) -> dict[str, list[str]]:  # noqa: ANN001
+def form_tokens(client, attempt: Attempt) -> dict[str, list[str]]:
     """The option tokens the take page offers, grouped by input name, as a browser sees them."""
     html = client.get(f"/quiz/attempt/{attempt.id}").get_data(as_text=True)
     form = BeautifulSoup(html, "html.parser").find("form", class_="quiz-form")
@@ -31,7 +31,7 @@ def form_tokens(client, attempt: Attempt) -> dict[str, list[str]]:  # noqa: ANN0
     return groups
 
 
-def post_every_token(client, quiz: Quiz, *, twice: bool = False) -> Attempt:  # noqa: ANN001
+def post_every_token(client, quiz: Quiz, *, twice: bool = False) -> Attempt:
     """Start an attempt and submit every offered token for every question."""
     attempt = start(client, quiz)
     data: dict[str, object] = {
@@ -47,7 +47,7 @@ def rationales(attempt: Attempt) -> list[str]:
     return [o["rationale"][:50] for i in attempt.items for o in i.version.options]
 
 
-def test_posting_every_token_scores_nothing_and_reveals_nothing(client, learner, course_content):  # noqa: ANN001
+def test_posting_every_token_scores_nothing_and_reveals_nothing(client, learner, course_content):
     open_module(client, course_content)
     attempt = post_every_token(client, module_quiz(course_content))
     assert attempt.score == 0.0
@@ -64,7 +64,7 @@ def test_posting_every_token_scores_nothing_and_reveals_nothing(client, learner,
     assert set(marks) <= {"invalid", "incorrect"}
 
 
-def test_repeated_and_foreign_tokens_score_nothing(client, learner, course_content) -> None:  # noqa: ANN001
+def test_repeated_and_foreign_tokens_score_nothing(client, learner, course_content) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
     twice = post_every_token(client, quiz, twice=True)
@@ -88,10 +88,10 @@ def test_repeated_and_foreign_tokens_score_nothing(client, learner, course_conte
 
 @pytest.mark.parametrize("correctness", ["after_submit", "with_key"])
 def test_review_reveals_exactly_what_the_policy_allows(
-    client,  # noqa: ANN001
-    db,  # noqa: ANN001
-    learner,  # noqa: ANN001
-    course_content,  # noqa: ANN001
+    client,
+    db,
+    learner,
+    course_content,
     correctness: str,
 ) -> None:
     open_module(client, course_content)
@@ -122,7 +122,7 @@ def test_review_reveals_exactly_what_the_policy_allows(
             assert "Your answer" in with_rationale[0].get_text()
 
 
-def test_passing_later_reveals_the_key_on_earlier_reviews(client, learner, course_content) -> None:  # noqa: ANN001
+def test_passing_later_reveals_the_key_on_earlier_reviews(client, learner, course_content) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
     failed = start(client, quiz)
@@ -137,9 +137,9 @@ def test_passing_later_reveals_the_key_on_earlier_reviews(client, learner, cours
 
 
 def test_black_box_every_token_on_every_quiz_of_the_real_course_passes_none(
-    client,  # noqa: ANN001
-    learner,  # noqa: ANN001
-    course_content,  # noqa: ANN001
+    client,
+    learner,
+    course_content,
 ) -> None:
     attacked = []
     for module in sorted(course_content.modules, key=lambda m: m.position):

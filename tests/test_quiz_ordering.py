@@ -19,7 +19,7 @@ STEPS = [
 ]
 
 
-def ordering_question(course, module) -> Question:  # noqa: ANN001
+def ordering_question(course, module) -> Question:
     options = [
         {"id": k, "text": t, "rationale": f"Step {n} of the session."}
         for n, (k, t) in enumerate(STEPS, start=1)
@@ -28,7 +28,7 @@ def ordering_question(course, module) -> Question:  # noqa: ANN001
 
 
 @pytest.fixture
-def ordering_quiz(db, course_content, make_user, login) -> Quiz:  # noqa: ANN001
+def ordering_quiz(db, course_content, make_user, login) -> Quiz:
     """Module 1's quiz, set to present only the ordering question, with a signed-in learner."""
     module = next(m for m in course_content.modules if m.position == 1)
     ordering_question(course_content, module)
@@ -39,16 +39,16 @@ def ordering_quiz(db, course_content, make_user, login) -> Quiz:  # noqa: ANN001
     return quiz
 
 
-def post_order(client, attempt, keys: list[str], action: str = "submit"):  # noqa: ANN001, ANN201
+def post_order(client, attempt, keys: list[str], action: str = "submit"):
     (item,) = attempt.items
     data = {"q1": [option_token(attempt, item, k) for k in keys], "action": action}
     return client.post(f"/quiz/attempt/{attempt.id}", data=data)
 
 
 def test_take_page_offers_one_select_per_position_without_the_order(
-    client,  # noqa: ANN001
-    course_content,  # noqa: ANN001
-    ordering_quiz,  # noqa: ANN001
+    client,
+    course_content,
+    ordering_quiz,
 ) -> None:
     open_module(client, course_content)
     attempt = start(client, ordering_quiz)
@@ -63,9 +63,9 @@ def test_take_page_offers_one_select_per_position_without_the_order(
 
 
 def test_ordering_is_graded_all_or_nothing_and_saved_order_is_restored(
-    client,  # noqa: ANN001
-    course_content,  # noqa: ANN001
-    ordering_quiz,  # noqa: ANN001
+    client,
+    course_content,
+    ordering_quiz,
 ) -> None:
     open_module(client, course_content)
     attempt = start(client, ordering_quiz)
@@ -89,9 +89,9 @@ def test_ordering_is_graded_all_or_nothing_and_saved_order_is_restored(
 
 
 def test_every_token_twice_or_a_partial_order_scores_nothing(
-    client,  # noqa: ANN001
-    course_content,  # noqa: ANN001
-    ordering_quiz,  # noqa: ANN001
+    client,
+    course_content,
+    ordering_quiz,
 ) -> None:
     open_module(client, course_content)
     for keys in ([k for k, _ in STEPS] * 2, ["first", "second", "third"], ["first"] * 4):
@@ -101,7 +101,7 @@ def test_every_token_twice_or_a_partial_order_scores_nothing(
         assert attempt.score == 0.0, keys
 
 
-def test_yaml_round_trip_and_gift_says_not_exportable(db, course_content) -> None:  # noqa: ANN001
+def test_yaml_round_trip_and_gift_says_not_exportable(db, course_content) -> None:
     from course.content.schema import QuestionEntry
     from course.instructor.bank.yaml_io import export_module
     from course.instructor.interchange.views import export_questions

@@ -39,7 +39,7 @@ def test_simultaneous_first_visits_all_succeed(tmp_path: Path) -> None:
             )
             clients.append(client)
 
-        def visit(client) -> object:  # noqa: ANN001
+        def visit(client) -> object:
             return [client.get(url).status_code for _ in range(3)]
 
         results = run_together(app, [lambda c=c: visit(c) for c in clients])

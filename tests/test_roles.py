@@ -57,7 +57,7 @@ for _feature in FEATURES:
 
 
 @pytest.fixture
-def world(app: Flask, db, course_content, make_user):  # noqa: ANN001, ANN201
+def world(app: Flask, db, course_content, make_user):
     """A course, and an attempt owned by a learner who is none of the matrix's users."""
     owner = make_user()
     enroll(owner.id, course_content)
@@ -100,7 +100,7 @@ def test_every_route_is_in_the_matrix(app: Flask) -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_role_matrix(app: Flask, world, make_user, role: str) -> None:  # noqa: ANN001
+def test_role_matrix(app: Flask, world, make_user, role: str) -> None:
     failures = []
     for endpoint, (method, *expected_by_role) in sorted(EXPECTED.items()):
         # A fresh client and user per cell, so no request's effects leak into the next.

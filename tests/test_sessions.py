@@ -15,7 +15,7 @@ from tests.conftest import PASSWORD
 NEW_PASSWORD = "new horse battery staple x"
 
 
-def steal(app: Flask, victim, names=("session",)):  # noqa: ANN001, ANN201
+def steal(app: Flask, victim, names=("session",)):
     """A second browser holding copies of the victim's cookies."""
     thief = app.test_client()
     for name in names:
@@ -25,11 +25,11 @@ def steal(app: Flask, victim, names=("session",)):  # noqa: ANN001, ANN201
     return thief
 
 
-def signed_in(client) -> bool:  # noqa: ANN001
+def signed_in(client) -> bool:
     return client.get("/dashboard").status_code == 200
 
 
-def remembered_login(client, user, remember: bool = True):  # noqa: ANN001, ANN201
+def remembered_login(client, user, remember: bool = True):
     data = {"email": user.email, "password": PASSWORD}
     if remember:
         data["remember"] = "y"

@@ -15,7 +15,7 @@ from tests.test_certificates_issue import (  # noqa: F401 - fixtures
 )
 
 
-def test_linkedin_link_and_wallet_explanation(client, login, issued, learner, get_page) -> None:  # noqa: ANN001, F811
+def test_linkedin_link_and_wallet_explanation(client, login, issued, learner, get_page) -> None:  # noqa: F811
     login(learner)
     soup = get_page("/certificates")
     sharing = soup.select_one("[data-testid=sharing]")

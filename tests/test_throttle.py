@@ -17,17 +17,17 @@ def app_config() -> dict[str, object]:
     return {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}
 
 
-def client_from(app, ip: str):  # noqa: ANN001, ANN201
+def client_from(app, ip: str):
     client = app.test_client()
     client.environ_base["REMOTE_ADDR"] = ip
     return client
 
 
-def sign_in(client, email: str, password: str):  # noqa: ANN001, ANN201
+def sign_in(client, email: str, password: str):
     return client.post("/auth/login", data={"email": email, "password": password})
 
 
-def test_account_budget_holds_across_many_addresses(app, make_user) -> None:  # noqa: ANN001
+def test_account_budget_holds_across_many_addresses(app, make_user) -> None:
     victim = make_user()
     for n in range(10):
         assert sign_in(client_from(app, f"10.0.0.{n}"), victim.email, WRONG).status_code == 200
@@ -38,21 +38,21 @@ def test_account_budget_holds_across_many_addresses(app, make_user) -> None:  # 
     assert sign_in(client_from(app, "10.0.0.1"), other.email, PASSWORD).status_code == 302
 
 
-def test_successful_sign_ins_do_not_use_up_the_address_budget(app, make_user) -> None:  # noqa: ANN001
+def test_successful_sign_ins_do_not_use_up_the_address_budget(app, make_user) -> None:
     # A clinic behind one NAT address: many people signing in successfully.
     users = [make_user() for _ in range(25)]
     for user in users:
         assert sign_in(client_from(app, "192.0.2.7"), user.email, PASSWORD).status_code == 302
 
 
-def test_address_budget_counts_failures_across_accounts(app, make_user) -> None:  # noqa: ANN001
+def test_address_budget_counts_failures_across_accounts(app, make_user) -> None:
     client = client_from(app, "198.51.100.9")
     for n in range(20):
         assert sign_in(client, f"nobody{n}@example.org", WRONG).status_code == 200
     assert sign_in(client, "nobody-else@example.org", WRONG).status_code == 429
 
 
-def test_429_page_says_how_long_and_keeps_the_form(app, make_user) -> None:  # noqa: ANN001
+def test_429_page_says_how_long_and_keeps_the_form(app, make_user) -> None:
     user = make_user()
     client = client_from(app, "203.0.113.5")
     for _ in range(10):
@@ -70,7 +70,7 @@ def test_429_page_says_how_long_and_keeps_the_form(app, make_user) -> None:  # n
     assert not soup.select_one("input[name=password]").get("value")
 
 
-def register(client, n: int, **changes):  # noqa: ANN001, ANN201
+def register(client, n: int, **changes):
     data = {
         "full_name": f"Person {n}",
         "email": f"person{n}@example.org",
@@ -81,7 +81,7 @@ def register(client, n: int, **changes):  # noqa: ANN001, ANN201
     return client.post("/auth/register", data=data | changes)
 
 
-def test_registration_counts_only_accounts_created(app) -> None:  # noqa: ANN001
+def test_registration_counts_only_accounts_created(app) -> None:
     for n in range(15):  # mistakes do not count
         response = register(client_from(app, "192.0.2.50"), n, confirm="does not match at all")
         assert response.status_code == 200
@@ -93,7 +93,7 @@ def test_registration_counts_only_accounts_created(app) -> None:  # noqa: ANN001
     assert soup.select_one("input[name=full_name]")["value"] == "Person 99"
 
 
-def test_password_change_is_limited_per_user(app, client, make_user, login) -> None:  # noqa: ANN001
+def test_password_change_is_limited_per_user(app, client, make_user, login) -> None:
     login(make_user())
     data = {"pw-current": WRONG, "pw-password": "x" * 20, "pw-confirm": "x" * 20}
     for _ in range(5):
@@ -115,11 +115,11 @@ def test_password_change_is_limited_per_user(app, client, make_user, login) -> N
         (["gunicorn", "wsgi:app"], {}, 1),
     ],
 )
-def test_worker_count_is_read_like_gunicorn(argv, environ, workers: int) -> None:  # noqa: ANN001
+def test_worker_count_is_read_like_gunicorn(argv, environ, workers: int) -> None:
     assert configured_workers(argv, environ) == workers
 
 
-def test_memory_storage_with_several_workers_is_refused(monkeypatch) -> None:  # noqa: ANN001
+def test_memory_storage_with_several_workers_is_refused(monkeypatch) -> None:
     assert storage_problem("memory://", 1) is None
     assert storage_problem("redis://localhost:6379/0", 4) is None
     assert "redis://" in storage_problem("memory://", 2)
@@ -128,7 +128,7 @@ def test_memory_storage_with_several_workers_is_refused(monkeypatch) -> None:  #
         create_app(_config("sqlite://", RATELIMIT_ENABLED=True))
 
 
-def test_reset_requests_are_limited_per_account_and_keep_the_form(app, make_user) -> None:  # noqa: ANN001
+def test_reset_requests_are_limited_per_account_and_keep_the_form(app, make_user) -> None:
     user = make_user()
     for n in range(3):
         response = client_from(app, f"10.9.0.{n}").post("/auth/forgot", data={"email": user.email})
@@ -140,7 +140,7 @@ def test_reset_requests_are_limited_per_account_and_keep_the_form(app, make_user
     assert "Try again in" in soup.get_text()
 
 
-def test_confirmation_emails_are_limited_per_user(app, client, make_user, login) -> None:  # noqa: ANN001
+def test_confirmation_emails_are_limited_per_user(app, client, make_user, login) -> None:
     login(make_user(verified=False))
     for _ in range(5):
         assert client.post("/auth/verify/resend").status_code == 302

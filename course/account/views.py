@@ -18,7 +18,7 @@ from course.extensions import db
 bp = Blueprint("account", __name__)
 
 
-def _me():  # noqa: ANN202
+def _me():
     return current_user._get_current_object()  # type: ignore[attr-defined]
 
 

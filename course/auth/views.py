@@ -194,7 +194,7 @@ def _where() -> dict[str, str]:
     return {"ip": request.remote_addr or "", "agent": request.user_agent.string[:200]}
 
 
-def _sign_in(user, *, remember: bool) -> None:  # noqa: ANN001
+def _sign_in(user, *, remember: bool) -> None:
     """Start a device session for this request's browser."""
     sign_in(
         user,

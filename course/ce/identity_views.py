@@ -40,7 +40,7 @@ class IdentifiersForm(FlaskForm):
         if field.data and not npi_valid(field.data):
             raise ValidationError("Enter a valid 10-digit NPI: this one fails its check digit.")
 
-    def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
+    def validate(self, extra_validators=None) -> bool:
         """Month and day go together and must make a real date."""
         ok = super().validate(extra_validators)
         if self.birth_month.errors or self.birth_day.errors:

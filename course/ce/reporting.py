@@ -105,7 +105,7 @@ def cebroker_problems(row: ClaimRow) -> list[str]:
 PROBLEMS = {"pars": pars_problems, "cebroker": cebroker_problems}
 
 
-def _rows_stmt(course: Course):  # noqa: ANN202 - a Select of many columns
+def _rows_stmt(course: Course):
     return (
         select(
             Certificate.code,

@@ -149,5 +149,5 @@ def _mentions_article(q: QuestionEntry) -> bool:
     return bool(ARTICLE_RE.search(q.stem))
 
 
-def _count(questions: Sequence[QuestionEntry], test) -> int:  # noqa: ANN001
+def _count(questions: Sequence[QuestionEntry], test) -> int:
     return sum(1 for q in questions if test(q))

@@ -122,7 +122,7 @@ def _check_questions(
                 )
 
 
-def _question_texts(question):  # noqa: ANN001, ANN202
+def _question_texts(question):
     yield ("stem",), question.stem
     yield ("feedback",), question.feedback
     for i, option in enumerate(question.options):

@@ -49,7 +49,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _render_citation(self, tokens, idx, options, env) -> str:  # noqa: ANN001
+def _render_citation(self, tokens, idx, options, env) -> str:
     links = ", ".join(
         f'<a class="cite-link" href="#ref-{n}" aria-label="reference {n}">{n}</a>'
         for n in tokens[idx].meta["numbers"]

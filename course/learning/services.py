@@ -12,7 +12,7 @@ from course.extensions import db
 from course.models import Course, Enrollment, Module, ModuleProgress
 
 
-def _insert(model: type[db.Model]):  # noqa: ANN202
+def _insert(model: type[db.Model]):
     """Return a dialect insert that supports ON CONFLICT (SQLite and PostgreSQL)."""
     dialect = db.session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)

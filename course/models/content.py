@@ -25,7 +25,7 @@ class PublishStatus(enum.StrEnum):
     PUBLISHED = "published"
 
 
-def _enum(e: type[enum.Enum], length: int = 20):  # noqa: ANN202
+def _enum(e: type[enum.Enum], length: int = 20):
     return db.Enum(
         e, native_enum=False, length=length, values_callable=lambda x: [m.value for m in x]
     )

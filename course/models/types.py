@@ -12,7 +12,7 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect):  # noqa: ANN001
+    def process_bind_param(self, value: datetime | None, dialect):
         """Normalise to UTC before storing."""
         if value is None:
             return None
@@ -20,7 +20,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             raise ValueError("naive datetime given; use clock.now()")
         return value.astimezone(UTC)
 
-    def process_result_value(self, value: datetime | None, dialect):  # noqa: ANN001
+    def process_result_value(self, value: datetime | None, dialect):
         """Re-attach UTC to values read back from SQLite."""
         if value is None:
             return None

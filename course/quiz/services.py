@@ -86,7 +86,7 @@ def check_can_start(state: CourseState, quiz: Quiz, now: datetime) -> None:
         raise QuizError(f"You can try again after {ready:%H:%M} UTC (cooldown between attempts).")
 
 
-def _quiz_state(state: CourseState, quiz: Quiz):  # noqa: ANN202
+def _quiz_state(state: CourseState, quiz: Quiz):
     if quiz.kind == QuizKind.FINAL:
         return state.final
     module_state = state.state_for(quiz.module_id)

@@ -35,7 +35,7 @@ def _quiz_or_404(quiz_id: int) -> Quiz:
     return quiz
 
 
-def _state_for(quiz: Quiz):  # noqa: ANN202
+def _state_for(quiz: Quiz):
     states = load_course_states(current_user.id, quiz.course.slug)
     if not states:  # the course is not published: its quizzes are not open
         abort(404)
@@ -68,7 +68,7 @@ def overview(quiz_id: int) -> str:
     )
 
 
-def _start_blocker(state, quiz: Quiz, qstate) -> str | None:  # noqa: ANN001
+def _start_blocker(state, quiz: Quiz, qstate) -> str | None:
     """Why a new attempt cannot start now (passed, no attempts left, cooldown), or None."""
     if qstate is not None and qstate.open_attempt_id is not None:
         return None

@@ -65,7 +65,7 @@ class Reply:
 
 
 class _NoRedirect(HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def redirect_request(self, *args, **kwargs):
         return None
 
 
@@ -118,7 +118,7 @@ class Browser:
 def flask(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run a flask CLI command with the cluster's settings (as an operator would)."""
     full = {**os.environ, **cluster_env(), **(env or {}), "FLASK_APP": "wsgi.py"}
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [str(ROOT / ".venv" / "bin" / "flask"), *args],
         cwd=ROOT,
         env=full,

@@ -46,7 +46,7 @@ PASSWORD = "cluster horse battery staple"
 PORTS = {"a": "18101", "b": "18102"}
 
 
-def served_by(reply, instance: str) -> None:  # noqa: ANN001
+def served_by(reply, instance: str) -> None:
     """Assert that nginx sent the request to this instance."""
     assert reply.headers.get("X-Upstream-Addr", "").endswith(":" + PORTS[instance]), reply.headers
 
@@ -423,7 +423,7 @@ def test_stopping_an_instance_mid_run_loses_no_request_and_no_data(
             db.session.scalar(select(func.count()).select_from(Attempt)),
         )
     finally:
-        restart = subprocess.run(  # noqa: S603
+        restart = subprocess.run(
             ["bash", str(ROOT / "deploy" / "cluster" / "cluster.sh"), "start-web", "a"],
             capture_output=True,
             text=True,

@@ -31,7 +31,7 @@ def axe_source() -> str:
     return AXE_SCRIPT.read_text(encoding="utf-8")
 
 
-def audit(page, axe_source: str) -> list[str]:  # noqa: ANN001
+def audit(page, axe_source: str) -> list[str]:
     """Run axe on the current page; return serious and critical violations, described."""
     page.add_script_tag(content=axe_source)
     result = page.evaluate("(rules) => axe.run(document, rules)", RULES)

@@ -16,7 +16,7 @@ ROWS = {
 }
 
 
-def extend_world(world: dict, db, make_user) -> None:  # noqa: ANN001
+def extend_world(world: dict, db, make_user) -> None:
     """Add a module of a separate draft course, so publishing it never touches the real one."""
     course = Course(slug="matrix-draft-course", title="Matrix draft", status=PublishStatus.DRAFT)
     module = Module(

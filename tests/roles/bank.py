@@ -24,7 +24,7 @@ ROWS = {
 }
 
 
-def extend_world(world: dict, db, make_user) -> None:  # noqa: ANN001
+def extend_world(world: dict, db, make_user) -> None:
     """Point question URLs at a question the world's learner has attempted (never deletable)."""
     attempt = db.session.get(Attempt, world["attempt_id"])
     world["question_id"] = attempt.items[0].version.question_id

@@ -47,7 +47,7 @@ def _courses() -> list[Course]:
     )
 
 
-def _preview(text: str, fmt: str, form: ArticleCreateForm | None = None, status: int = 200):  # noqa: ANN202
+def _preview(text: str, fmt: str, form: ArticleCreateForm | None = None, status: int = 200):
     """Render the article preview with its create form (text and format sealed in a token)."""
     draft = read_article(text, fmt)
     if form is None:
@@ -76,7 +76,7 @@ def articles() -> str:
 
 @bp.route("/articles/preview", methods=["POST"])
 @staff_required
-def article_preview():  # noqa: ANN201
+def article_preview():
     """Preview the modules, references and skipped furniture of an article (staff)."""
     form = ArticleForm()
     if not form.validate_on_submit():
@@ -90,7 +90,7 @@ def article_preview():  # noqa: ANN201
 
 @bp.route("/articles/create", methods=["POST"])
 @staff_required
-def article_create():  # noqa: ANN201
+def article_create():
     """Create the previewed modules in a new draft course or an existing one (staff)."""
     form = ArticleCreateForm()
     try:
@@ -144,7 +144,7 @@ def _module_or_404(module_id: int) -> Module:
 
 @bp.route("/modules/<int:module_id>/edit", methods=["GET", "POST"])
 @staff_required
-def module_edit(module_id: int):  # noqa: ANN201
+def module_edit(module_id: int):
     """Edit a module; Preview re-renders the body without saving (instructors and admins)."""
     module = _module_or_404(module_id)
     form = ModuleForm(module)
@@ -171,7 +171,7 @@ def module_edit(module_id: int):  # noqa: ANN201
     return _editor(module, form, preview_html)
 
 
-def _editor(module: Module, form: ModuleForm, preview_html: str | None, status: int = 200):  # noqa: ANN202
+def _editor(module: Module, form: ModuleForm, preview_html: str | None, status: int = 200):
     page = render_template(
         "instructor/authoring/module_edit.html",
         module=module,

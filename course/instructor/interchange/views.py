@@ -94,7 +94,7 @@ def _render_form(form: ImportForm, status: int = 200) -> tuple[str, int]:
     return render_template("instructor/imports/form.html", form=form, courses=_courses()), status
 
 
-def _render_preview(text: str, settings: ImportSettings, plan: ImportPlan, status: int = 200):  # noqa: ANN202
+def _render_preview(text: str, settings: ImportSettings, plan: ImportPlan, status: int = 200):
     form = CommitForm(formdata=None)
     form.seal(
         {
@@ -124,7 +124,7 @@ def imports() -> tuple[str, int]:
 
 @bp.route("/import/preview", methods=["POST"])
 @staff_required
-def import_preview():  # noqa: ANN201
+def import_preview():
     """Parse the uploaded or pasted questions and preview the import (instructors, admins)."""
     form = _form()
     if not form.validate_on_submit():
@@ -146,7 +146,7 @@ def import_preview():  # noqa: ANN201
 
 @bp.route("/import/commit", methods=["POST"])
 @staff_required
-def import_commit():  # noqa: ANN201
+def import_commit():
     """Re-parse the signed preview text and import it in one transaction (instructors, admins)."""
     form = CommitForm()
     try:
