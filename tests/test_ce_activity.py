@@ -57,8 +57,8 @@ def test_learner_must_acknowledge_before_module_one(
         "sells ketamine training",
         "All relevant financial relationships listed for these individuals have been mitigated.",
         "not approved by the US Food and Drug Administration",
-        "Release date 2026-11-26",
-        "Expiry (termination) date 2029-11-25",
+        "Release date 26 November 2026",
+        "Expiry (termination) date 25 November 2029",
         "Not accredited.",
         "Enduring material, internet",
     ):
@@ -102,7 +102,7 @@ def test_course_page_shows_the_short_form(client, course_content, get_page) -> N
     page = get_page(f"/courses/{course_content.slug}")
     summary = page.find(attrs={"data-testid": "ce-summary"})
     text = " ".join(summary.get_text(" ").split())
-    assert "expires 2029-11-25" in text
+    assert "expires 25 November 2029" in text
     assert "Hours of participation (up to 1.75)" in text
     assert "not accredited" in text
 

@@ -109,7 +109,7 @@ def test_staff_home_lists_what_needs_attention(
     approvals = " ".join(page.find(attrs={"data-testid": "approvals"}).get_text(" ").split())
     assert "Queue Learner" in approvals
     watch = " ".join(page.find(attrs={"data-testid": "course-watch"}).get_text(" ").split())
-    assert "Disclosure expiring Marie Hasty: valid until 2027-11-26" in watch
+    assert "Disclosure expiring Marie Hasty: valid until 26 November 2027" in watch
 
     travel(monkeypatch, datetime(2029, 10, 1, tzinfo=UTC))
     watch = " ".join(

@@ -33,12 +33,10 @@ def invite_follow_ups() -> None:
     from course.models import Certificate, CertificateStatus, User
 
     now = clock.now()
-    learners = db.session.scalars(
-        select(User)
-        .join(Certificate, Certificate.user_id == User.id)
-        .where(Certificate.status == CertificateStatus.VALID)
-        .distinct()
-    ).all()
+    # DISTINCT over whole user rows fails on PostgreSQL (JSON columns have no equality), so
+    # select the learners whose ids hold a valid certificate instead.
+    holders = select(Certificate.user_id).where(Certificate.status == CertificateStatus.VALID)
+    learners = db.session.scalars(select(User).where(User.id.in_(holders)).order_by(User.id)).all()
     messages = [
         message
         for user in learners

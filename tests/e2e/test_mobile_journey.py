@@ -39,6 +39,10 @@ def open_menu(page: Page, expect: Callable[..., Any]) -> None:
     toggle = page.get_by_role("button", name="Menu")
     expect(toggle).to_be_visible()
     expect(toggle).to_have_attribute("aria-expanded", "false")
+    # The toggle works once Bootstrap's script has run; a click before that does nothing.
+    page.wait_for_function(
+        "() => window.bootstrap !== undefined && document.readyState === 'complete'"
+    )
     toggle.click()
     expect(toggle).to_have_attribute("aria-expanded", "true")
 
