@@ -7,6 +7,7 @@ text is XML-escaped; colours and fonts are SVG presentation attributes, not CSS 
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,6 +17,10 @@ SVG_NS = "http://www.w3.org/2000/svg"
 BAR = "#0b5563"
 INK = "#212529"
 AXIS = "#adb5bd"
+# 13 px text averages under 7.2 px a character, so 56 characters fit the 420 px funnel.
+FUNNEL_WIDTH = 420
+LABEL_CHARS = 56
+LINE = 16
 
 
 @dataclass(frozen=True)
@@ -32,9 +37,9 @@ def _esc(value: object) -> str:
     return str(escape(str(value)))
 
 
-def _short(text: str, limit: int = 32) -> str:
-    """Shorten a label to fit beside its bar; the bar's <title> keeps the full text."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def wrap_label(text: str, limit: int = LABEL_CHARS) -> list[str]:
+    """Break a label into lines of at most `limit` characters, never dropping any of it."""
+    return textwrap.wrap(text, limit, break_on_hyphens=False) or [""]
 
 
 def _frame(chart_id: str, title: str, desc: str, size: tuple[int, int], body: list[str]) -> Markup:
@@ -58,26 +63,35 @@ def _text(x: float, y: float, content: str, size: int = 13, anchor: str = "start
     )
 
 
+def _lines(x: float, y: float, lines: list[str], size: int = 13) -> str:
+    """A multi-line <text>: one <tspan> per line, LINE px apart."""
+    spans = "".join(
+        f'<tspan x="{x:g}" dy="{0 if i == 0 else LINE}">{_esc(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
+    return f'<text x="{x:g}" y="{y:g}" font-size="{size}" fill="{INK}">{spans}</text>'
+
+
 def funnel_svg(chart_id: str, title: str, bars: Sequence[Bar]) -> Markup:
-    """Horizontal bars, one per stage, scaled to the first (widest) stage."""
-    label_width, bar_width, row, pad = 240, 320, 30, 8
-    size = (label_width + bar_width + 70, pad * 2 + row * max(len(bars), 1))
+    """Horizontal bars, one per stage, each under its whole (wrapped) label, scaled to the top."""
+    bar_width, bar_height, pad, gap = 320, 18, 8, 12
     top = max((b.value for b in bars), default=0) or 1
     first = bars[0].value if bars else 0
-    body = []
-    for i, bar in enumerate(bars):
-        y = pad + i * row
+    body, y = [], pad
+    for bar in bars:
         width = round(bar_width * bar.value / top, 1)
         share = f" ({round(100 * bar.value / first)}% of {bars[0].label.lower()})" if first else ""
         tooltip = f"{bar.label}: {bar.value} learner{'s' if bar.value != 1 else ''}{share}"
+        lines = wrap_label(bar.label)
+        bar_y = y + LINE * len(lines) + 2
         body.append(
             f'<g class="chart-bar"><title>{_esc(tooltip + bar.detail)}</title>'
-            + _text(label_width - 8, y + 19, _short(bar.label), anchor="end")
-            + f'<rect x="{label_width}" y="{y + 5}" width="{width:g}" height="{row - 10}"'
-            f' fill="{BAR}" rx="2"/>'
-            + _text(label_width + width + 6, y + 19, str(bar.value))
-            + "</g>"
+            + _lines(0, y + 12, lines)
+            + f'<rect x="0" y="{bar_y}" width="{width:g}" height="{bar_height}"'
+            f' fill="{BAR}" rx="2"/>' + _text(width + 6, bar_y + 14, str(bar.value)) + "</g>"
         )
+        y = bar_y + bar_height + gap
+    size = (FUNNEL_WIDTH, max(y - gap + pad, pad * 2 + 30))
     desc = "; ".join(f"{b.label}: {b.value}" for b in bars) or "No data."
     return _frame(chart_id, title, desc, size, body)
 

@@ -50,12 +50,12 @@ def mastery(slug: str) -> str:
 
 
 def _filter_form() -> tuple[CohortFilterForm, cohort_svc.Cohort | None, bool]:
-    """Bind the filters from the query string; pick the first course when none is named."""
-    courses = db.session.scalars(select(Course).order_by(Course.title, Course.id)).all()
+    """Bind the filters from the query string; pick the busiest course when none is named."""
+    courses = list(db.session.scalars(select(Course).order_by(Course.title, Course.id)))
     form = CohortFilterForm(request.args)
     form.course.choices = [SelectChoice(c.slug, c.title) for c in courses]
-    if not form.course.data and courses:
-        form.course.data = courses[0].slug
+    if not form.course.data and (busiest := cohort_svc.busiest_course(courses)):
+        form.course.data = busiest.slug
     valid = form.validate()
     course = next((c for c in courses if c.slug == form.course.data), None)
     return form, (cohort_svc.cohort_for(course) if course else None), valid
