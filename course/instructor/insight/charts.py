@@ -28,7 +28,17 @@ class Bar:
     """One bar: its label, its value and optional extra words for its tooltip."""
 
     label: str
-    value: int
+    value: float
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class PercentBar:
+    """One bar of a 0-100% chart: None means no figure; note follows the value (", n=7")."""
+
+    label: str
+    percent: float | None
+    note: str = ""
     detail: str = ""
 
 
@@ -72,28 +82,58 @@ def _lines(x: float, y: float, lines: list[str], size: int = 13) -> str:
     return f'<text x="{x:g}" y="{y:g}" font-size="{size}" fill="{INK}">{spans}</text>'
 
 
-def funnel_svg(chart_id: str, title: str, bars: Sequence[Bar]) -> Markup:
-    """Horizontal bars, one per stage, each under its whole (wrapped) label, scaled to the top."""
+@dataclass(frozen=True)
+class _Row:
+    label: str
+    value: float
+    shown: str
+    tooltip: str
+
+
+def _hbars(rows: Sequence[_Row], top: float) -> tuple[list[str], int]:
+    """Rows of horizontal bars, each under its whole wrapped label; returns them and the height."""
     bar_width, bar_height, pad, gap = 320, 18, 8, 12
-    top = max((b.value for b in bars), default=0) or 1
-    first = bars[0].value if bars else 0
     body, y = [], pad
-    for bar in bars:
-        width = round(bar_width * bar.value / top, 1)
-        share = f" ({round(100 * bar.value / first)}% of {bars[0].label.lower()})" if first else ""
-        tooltip = f"{bar.label}: {bar.value} learner{'s' if bar.value != 1 else ''}{share}"
-        lines = wrap_label(bar.label)
+    for row in rows:
+        width = round(bar_width * row.value / (top or 1), 1)
+        lines = wrap_label(row.label)
         bar_y = y + LINE * len(lines) + 2
         body.append(
-            f'<g class="chart-bar"><title>{_esc(tooltip + bar.detail)}</title>'
+            f'<g class="chart-bar"><title>{_esc(row.tooltip)}</title>'
             + _lines(0, y + 12, lines)
             + f'<rect x="0" y="{bar_y}" width="{width:g}" height="{bar_height}"'
-            f' fill="{BAR}" rx="2"/>' + _text(width + 6, bar_y + 14, str(bar.value)) + "</g>"
+            f' fill="{BAR}" rx="2"/>' + _text(width + 6, bar_y + 14, row.shown) + "</g>"
         )
         y = bar_y + bar_height + gap
-    size = (FUNNEL_WIDTH, max(y - gap + pad, pad * 2 + 30))
-    desc = "; ".join(f"{b.label}: {b.value}" for b in bars) or "No data."
-    return _frame(chart_id, title, desc, size, body)
+    return body, max(y - gap + pad, pad * 2 + 30)
+
+
+def funnel_svg(chart_id: str, title: str, bars: Sequence[Bar]) -> Markup:
+    """Horizontal bars, one per stage, each under its whole (wrapped) label, scaled to the top."""
+    first = bars[0].value if bars else 0
+    rows = []
+    for bar in bars:
+        share = f" ({round(100 * bar.value / first)}% of {bars[0].label.lower()})" if first else ""
+        people = f"{bar.value:g} learner{'s' if bar.value != 1 else ''}"
+        rows.append(
+            _Row(
+                bar.label, bar.value, f"{bar.value:g}", f"{bar.label}: {people}{share}{bar.detail}"
+            )
+        )
+    body, height = _hbars(rows, max((b.value for b in bars), default=0))
+    desc = "; ".join(f"{b.label}: {b.value:g}" for b in bars) or "No data."
+    return _frame(chart_id, title, desc, (FUNNEL_WIDTH, height), body)
+
+
+def percent_svg(chart_id: str, title: str, bars: Sequence[PercentBar]) -> Markup:
+    """Horizontal bars on a 0-100% scale; a bar without a figure reads "no responses"."""
+    rows = []
+    for bar in bars:
+        shown = "no responses" if bar.percent is None else f"{bar.percent:.1f}%{bar.note}"
+        rows.append(_Row(bar.label, bar.percent or 0, shown, f"{bar.label}: {shown}{bar.detail}"))
+    body, height = _hbars(rows, 100)
+    desc = "; ".join(f"{r.label}: {r.shown}" for r in rows) or "No data."
+    return _frame(chart_id, title, desc, (FUNNEL_WIDTH, height), body)
 
 
 def histogram_svg(chart_id: str, title: str, counts: Sequence[int], axis: str) -> Markup:
