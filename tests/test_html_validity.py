@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from course.auth.tokens import WELCOME, make_token
 from course.models import Role
 from tests.quizkit import module_quiz, open_module, start, submit
 
@@ -84,6 +85,9 @@ def test_key_pages_are_valid_html(client, course_content, make_user, login, tmp_
         "/admin/users/new",
     ):
         pages[path] = client.get(path).get_data(as_text=True)
+    pages["welcome"] = client.get(f"/auth/welcome/{make_token(learner, WELCOME)}").get_data(
+        as_text=True
+    )
     article = (Path(__file__).parent / "content" / "articles" / "markdown.md").read_bytes()
     upload = {"source_file": (io.BytesIO(article), "markdown.md"), "fmt": "auto"}
     pages["article preview"] = client.post("/instructor/articles/preview", data=upload).get_data(
