@@ -140,10 +140,15 @@ def test_mastery_chart_is_an_accessible_svg_matching_the_table(answered, staff, 
     assert svg.find(f"{SVG}title").text == "Mastery by learning objective"
     groups = [g for g in svg.iter(f"{SVG}g") if g.get("class") == "chart-bar"]
     labels = [" ".join(t.text for t in g.find(f"{SVG}text").iter(f"{SVG}tspan")) for g in groups]
-    assert labels == [f"M1: {OBJECTIVES[0]}", f"M1: {OBJECTIVES[1]}"]
+    note = " (n=10, small sample)"
+    assert labels == [f"M1: {OBJECTIVES[0]}{note}", f"M1: {OBJECTIVES[1]}{note}"]
+    shown = [g.findall(f"{SVG}text")[1].text for g in groups]
+    assert shown == ["60.0%", "40.0%"]  # short enough to fit beside the bar
     # objective 1 mean share: L1 1, L2 .5, L3 .5, L4 .5, L5 .5 = .6; objective 2: .5, 1, .5, 0, 0
-    widths = [float(g.find(f"{SVG}rect").get("width")) for g in groups]
-    assert widths == [192.0, 128.0]  # 60% and 40% of the 320 px scale
+    tracks = [g.find(f"{SVG}rect[@class='chart-track']").get("width") for g in groups]
+    assert tracks == ["320", "320"]  # the pale full-length track marks 100%
+    bars = [r for g in groups for r in g.findall(f"{SVG}rect") if r.get("class") is None]
+    assert [float(r.get("width")) for r in bars] == [192.0, 128.0]  # 60% and 40% of 320 px
     desc = svg.find(f"{SVG}desc").text
     assert desc == (
         f"M1: {OBJECTIVES[0]}: 60.0% (n=10, small sample); "

@@ -17,6 +17,7 @@ SVG_NS = "http://www.w3.org/2000/svg"
 BAR = "#0b5563"
 INK = "#212529"
 AXIS = "#adb5bd"
+TRACK = "#e9ecef"
 # 13 px text averages under 7.2 px a character, so 56 characters fit the 420 px funnel.
 FUNNEL_WIDTH = 420
 LABEL_CHARS = 56
@@ -90,19 +91,30 @@ class _Row:
     tooltip: str
 
 
-def _hbars(rows: Sequence[_Row], top: float) -> tuple[list[str], int]:
-    """Rows of horizontal bars, each under its whole wrapped label; returns them and the height."""
+def _hbars(rows: Sequence[_Row], top: float, track: bool = False) -> tuple[list[str], int]:
+    """Rows of horizontal bars, each under its whole wrapped label; returns them and the height.
+
+    With ``track``, a pale full-length bar behind each one shows the scale's end (100%).
+    """
     bar_width, bar_height, pad, gap = 320, 18, 8, 12
     body, y = [], pad
     for row in rows:
         width = round(bar_width * row.value / (top or 1), 1)
         lines = wrap_label(row.label)
         bar_y = y + LINE * len(lines) + 2
+        behind = (
+            f'<rect class="chart-track" x="0" y="{bar_y}" width="{bar_width}"'
+            f' height="{bar_height}" fill="{TRACK}" rx="2"/>'
+            if track
+            else ""
+        )
+        value_x = (bar_width if track else width) + 6
         body.append(
             f'<g class="chart-bar"><title>{_esc(row.tooltip)}</title>'
             + _lines(0, y + 12, lines)
+            + behind
             + f'<rect x="0" y="{bar_y}" width="{width:g}" height="{bar_height}"'
-            f' fill="{BAR}" rx="2"/>' + _text(width + 6, bar_y + 14, row.shown) + "</g>"
+            f' fill="{BAR}" rx="2"/>' + _text(value_x, bar_y + 14, row.shown) + "</g>"
         )
         y = bar_y + bar_height + gap
     return body, max(y - gap + pad, pad * 2 + 30)
@@ -126,14 +138,18 @@ def funnel_svg(chart_id: str, title: str, bars: Sequence[Bar]) -> Markup:
 
 
 def percent_svg(chart_id: str, title: str, bars: Sequence[PercentBar]) -> Markup:
-    """Horizontal bars on a 0-100% scale; a bar without a figure reads "no responses"."""
-    rows = []
+    """Horizontal bars on a 0-100% scale; a bar without a figure reads "no responses".
+
+    The note (", n=7") joins the wrapped label, so the figure beside the bar stays short enough
+    to fit inside the chart.
+    """
+    rows, words = [], []
     for bar in bars:
-        shown = "no responses" if bar.percent is None else f"{bar.percent:.1f}%{bar.note}"
-        rows.append(_Row(bar.label, bar.percent or 0, shown, f"{bar.label}: {shown}{bar.detail}"))
-    body, height = _hbars(rows, 100)
-    desc = "; ".join(f"{r.label}: {r.shown}" for r in rows) or "No data."
-    return _frame(chart_id, title, desc, (FUNNEL_WIDTH, height), body)
+        shown = "no responses" if bar.percent is None else f"{bar.percent:.1f}%"
+        words.append(f"{bar.label}: {shown}{bar.note}")
+        rows.append(_Row(bar.label + bar.note, bar.percent or 0, shown, words[-1] + bar.detail))
+    body, height = _hbars(rows, 100, track=True)
+    return _frame(chart_id, title, "; ".join(words) or "No data.", (FUNNEL_WIDTH, height), body)
 
 
 def histogram_svg(chart_id: str, title: str, counts: Sequence[int], axis: str) -> Markup:

@@ -62,7 +62,7 @@ def mastery(slug: str) -> str:
         PercentBar(
             f"M{r.module.position}: {r.label}" if r.module else r.label,
             None if r.mastery is None else r.mastery * 100,
-            f" (n={r.responses}{', small sample' if r.caution else ''})",
+            f" (n={r.responses}{', small sample' if r.caution else ''})" if r.responses else "",
         )
         for r in objectives
     ]
