@@ -13,34 +13,18 @@ from sqlalchemy import select
 
 from course import clock
 from course.models import AuditEntry, Role, User
-from tests.smtpkit import Inbox, SMTPServer, free_port, link, parts
+from tests.smtpkit import inbox, link, parts, smtp_app_config, smtp_port
 
 NEW_PASSWORD = "a first passphrase of my own"
 BASE = "https://practicum.example.org"
 
 
-@pytest.fixture
-def smtp_port() -> int:
-    return free_port()
-
-
-@pytest.fixture
-def inbox(smtp_port: int):
-    box = Inbox()
-    server = SMTPServer(smtp_port, box)
-    server.start()
-    yield box
-    server.stop()
+__all__ = ["inbox", "smtp_port"]  # fixtures, imported for use here
 
 
 @pytest.fixture
 def app_config(smtp_port: int) -> dict[str, object]:
-    return {
-        "MAIL_BACKEND": "smtp",
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": smtp_port,
-        "PUBLIC_BASE_URL": BASE,
-    }
+    return smtp_app_config(smtp_port, BASE)
 
 
 def _create(client, make_user, login, email: str = "Dana@Example.org"):

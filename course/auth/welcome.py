@@ -8,15 +8,11 @@ Opening it proves the address, so the address is confirmed too.
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from course import clock
-from course.admin.services import record_audit
-from course.auth.account import reset_password as set_new_password
 from course.auth.forms import ResetPasswordForm
-from course.auth.passwords import password_problems
-from course.auth.sessions import sign_out
+from course.auth.recovery import choose_password
 from course.auth.throttle import reset_per_ip
 from course.auth.tokens import WELCOME, read_token
 from course.auth.views import _sign_in, bp
@@ -37,24 +33,15 @@ def welcome(token: str) -> str | Response | tuple[str, int]:
         return render_template("auth/link_invalid.html", message=BAD_WELCOME), 400
     user, _ = found
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        problems = password_problems(form.password.data, email=user.email, full_name=user.full_name)
-        if not problems:
-            set_new_password(user, form.password.data)
-            user.email_verified_at = user.email_verified_at or clock.now()
-            record_audit(user, "auth.first_password", "user", user.id)
-            if current_user.is_authenticated:
-                sign_out(current_user._get_current_object())
-            if user.mfa_enabled:  # not for a new account, but never skip a second step
-                db.session.commit()
-                flash("Password set. Sign in to continue.", "success")
-                return redirect(url_for("auth.login"))
-            _sign_in(user, remember=False)
+    if form.validate_on_submit() and choose_password(user, form, "auth.first_password"):
+        user.email_verified_at = user.email_verified_at or clock.now()
+        if user.mfa_enabled:  # not for a new account, but never skip a second step
             db.session.commit()
-            flash(
-                f"Welcome, {user.full_name}: your password is set and you are signed in.", "success"
-            )
-            return redirect(url_for("learning.dashboard"))
-        form.password.errors.extend(problems)
+            flash("Password set. Sign in to continue.", "success")
+            return redirect(url_for("auth.login"))
+        _sign_in(user, remember=False)
+        db.session.commit()
+        flash(f"Welcome, {user.full_name}: your password is set and you are signed in.", "success")
+        return redirect(url_for("learning.dashboard"))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/welcome.html", form=form, token=token, user=user), status
