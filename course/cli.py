@@ -81,6 +81,8 @@ def sync_command(modules_dir: Path | None, quiz_dir: Path | None) -> None:
         click.echo(f"changed   {label}")
     for label in report.unpublished:
         click.echo(f"unpublished {label}")
+    for label in report.rerendered:
+        click.echo(f"re-rendered {label}")
     click.echo(f"Synced: {report.summary()}.")
 
 

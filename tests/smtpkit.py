@@ -8,9 +8,11 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
+import pytest
 from aiosmtpd.controller import Controller
 
 
@@ -80,3 +82,29 @@ class SMTPServer:
         if self.controller is not None:
             self.controller.stop()
             self.controller = None
+
+
+@pytest.fixture
+def smtp_port() -> int:
+    """A free port for the test's SMTP server (import with `inbox` into a test module)."""
+    return free_port()
+
+
+@pytest.fixture
+def inbox(smtp_port: int) -> Iterator[Inbox]:
+    """A real SMTP server on `smtp_port` for the test; yields what it received."""
+    box = Inbox()
+    server = SMTPServer(smtp_port, box)
+    server.start()
+    yield box
+    server.stop()
+
+
+def smtp_app_config(port: int, base_url: str) -> dict[str, object]:
+    """App config sending mail over SMTP to the test server, with absolute links to base_url."""
+    return {
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": port,
+        "PUBLIC_BASE_URL": base_url,
+    }

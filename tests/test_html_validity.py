@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from course.auth.tokens import WELCOME, make_token
 from course.models import Role
 from tests.quizkit import module_quiz, open_module, start, submit
 
@@ -68,6 +70,10 @@ def test_key_pages_are_valid_html(client, course_content, make_user, login, tmp_
         "/instructor/import",
         "/instructor/cohort",
         f"/instructor/quizzes/{quiz.id}/analysis",
+        f"/instructor/quizzes/{quiz.id}/analysis?sort=-facility",
+        f"/instructor/quizzes/{quiz.id}/analysis?sort=bogus",
+        f"/instructor/courses/{course_content.slug}/mastery",
+        "/instructor/cohort?enrolled_from=31/01/2026",
         "/instructor/questions/1/edit",
         "/admin/",
         "/admin/certificates",
@@ -79,6 +85,14 @@ def test_key_pages_are_valid_html(client, course_content, make_user, login, tmp_
         "/admin/users/new",
     ):
         pages[path] = client.get(path).get_data(as_text=True)
+    pages["welcome"] = client.get(f"/auth/welcome/{make_token(learner, WELCOME)}").get_data(
+        as_text=True
+    )
+    article = (Path(__file__).parent / "content" / "articles" / "markdown.md").read_bytes()
+    upload = {"source_file": (io.BytesIO(article), "markdown.md"), "fmt": "auto"}
+    pages["article preview"] = client.post("/instructor/articles/preview", data=upload).get_data(
+        as_text=True
+    )
     files = {}
     for n, (path, html) in enumerate(pages.items()):
         target = tmp_path / f"page{n:02d}.html"

@@ -208,16 +208,21 @@ def test_item_analysis_figures_match_the_hand_worked_values(
     assert kr20.get_text() == "0.267"
 
 
-def test_statistics_wait_for_twenty_attempts(db, exam, make_user, staff, get_page) -> None:
+def test_small_samples_are_shown_with_a_caution(db, exam, make_user, staff, get_page) -> None:
     for user, picks in zip(learners(make_user, 5), CHOICES, strict=True):
         take(db, user.id, exam, picks)
     soup = get_page(f"/instructor/quizzes/{exam.id}/analysis")
     assert insight_services.MIN_ATTEMPTS == 20
     assert soup.select_one("[data-testid=min-attempts]").get_text() == "20"
-    notes = [p.get_text(" ", strip=True) for p in soup.select(".not-enough")]
-    assert notes == ["Statistics withheld: not enough attempts (5 of 20)."] * 4
-    assert not soup.select("[data-stat=facility]")
-    assert "not enough attempts (5 of 20)" in soup.select_one("#kr20").get_text(" ", strip=True)
+    assert not soup.select(".not-enough")
+    rows = sections(soup)
+    assert [figure(rows[k], "facility") for k in rows][:2] == ["1.000000", "0.200000"]
+    for section in rows.values():
+        caution = section.select_one(".small-sample").get_text(" ", strip=True)
+        assert caution == "Based on 5 responses: treat with caution."
+    kr20 = soup.select_one("#kr20").get_text(" ", strip=True)
+    assert "0.267" in kr20
+    assert "Based on 5 responses: treat with caution." in kr20
 
 
 def test_versions_are_separate_rows(db, exam, make_user, staff, get_page, monkeypatch) -> None:
@@ -235,7 +240,8 @@ def test_versions_are_separate_rows(db, exam, make_user, staff, get_page, monkey
     assert rows["q4 v1"].find(attrs={"data-stat": "attempts"}).get_text() == "3"
     assert figure(rows["q4 v1"], "facility") == "0.666667"
     assert "reworded" in rows["q4 v2"].get_text()
-    assert "not enough attempts (2 of 3)" in rows["q4 v2"].get_text(" ", strip=True)
+    assert "Based on 2 responses: treat with caution." in rows["q4 v2"].get_text(" ", strip=True)
+    assert rows["q4 v1"].select_one(".small-sample") is None  # 3 responses, threshold 3
     # q1 v1 was in every attempt.
     assert rows["q1 v1"].find(attrs={"data-stat": "attempts"}).get_text() == "5"
 

@@ -26,7 +26,8 @@ def test_funnel_escapes_hostile_labels_and_stays_wellformed() -> None:
     assert root.find(f"{SVG}desc").text == f"Enrolled: 8; {hostile}: 2"
     second = bars(root)[1]
     assert second.find(f"{SVG}title").text == f"{hostile}: 2 learners (25% of enrolled)"
-    assert second.find(f"{SVG}text").text.endswith("…")  # long labels are shortened
+    label = second.find(f"{SVG}text")
+    assert " ".join(t.text for t in label.iter(f"{SVG}tspan")) == hostile  # wrapped, never cut
     assert [r.get("width") for r in root.iter(f"{SVG}rect")] == ["320", "80"]
     assert all(el.get("style") is None for el in root.iter())
 

@@ -26,6 +26,7 @@ ACTIONS = {
     "user.deactivate": "Account deactivated",
     "user.reactivate": "Account reactivated",
     "user.create": "Account created",
+    "auth.first_password": "First password set",
     "user.export": "Personal data exported",
     "user.close": "Account closed",
     "ce.edit": "CE information edited",

@@ -18,7 +18,7 @@ from course.admin.users import (
     valid_certificates,
 )
 from course.admin.views import acting_admin, bp, page_number
-from course.auth.account import reset_message
+from course.auth.account import reset_message, welcome_message
 from course.auth.mfa import reset_mfa
 from course.auth.sessions import revoke_all
 from course.auth.stepup import step_up_required
@@ -127,12 +127,12 @@ def set_status(user_id: int) -> Response | tuple[str, int]:
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @admin_required
-def create() -> str | tuple[str, int]:
-    """Create an account; show its one-time temporary password once (admins)."""
+def create() -> str | Response | tuple[str, int]:
+    """Create an account and email its owner a link to set their password (admins)."""
     form = NewUserForm()
     if form.validate_on_submit():
         try:
-            user, temporary = create_account(
+            user = create_account(
                 acting_admin(),
                 email=form.email.data,
                 full_name=form.full_name.data,
@@ -144,7 +144,13 @@ def create() -> str | tuple[str, int]:
             form.email.errors.append(str(exc))
         else:
             db.session.commit()
-            return render_template("admin/user_created.html", user=user, temporary=temporary)
+            queue(welcome_message(user))
+            flash(
+                f"Account created. We have emailed {user.email} a link to set their password; "
+                "it works once, within seven days.",
+                "success",
+            )
+            return redirect(url_for("admin.user", user_id=user.id))
     status = 400 if form.is_submitted() else 200
     return render_template("admin/user_new.html", form=form), status
 

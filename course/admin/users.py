@@ -93,17 +93,22 @@ def email_taken(email: str) -> bool:
     return db.session.scalar(select(User.id).where(User.email == email.strip().lower())) is not None
 
 
-def create_account(
-    actor: User, *, email: str, full_name: str, profession: str, role: Role
-) -> tuple[User, str]:
-    """Create an account with a one-time temporary password (audited); return both."""
+def create_account(actor: User, *, email: str, full_name: str, profession: str, role: Role) -> User:
+    """Create an account (audited) whose password nobody knows: the owner sets it by email.
+
+    The random password is discarded at once; the first-sign-in link (course.auth.welcome)
+    replaces it. No admin ever sees or passes on a password.
+    """
     if email_taken(email):
         raise AdminError("An account with this email already exists.")
-    temporary = secrets.token_urlsafe(12)
     user = create_user(
-        email=email, password=temporary, full_name=full_name, role=role, profession=profession
+        email=email,
+        password=secrets.token_urlsafe(32),
+        full_name=full_name,
+        role=role,
+        profession=profession,
     )
     record_audit(
         actor, "user.create", "user", user.id, details={"email": user.email, "role": role.value}
     )
-    return user, temporary
+    return user

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from course import clock
 from course.auth.passwords import hash_password
 from course.auth.sessions import revoke_all
-from course.auth.tokens import RESET, VERIFY, make_token
+from course.auth.tokens import RESET, VERIFY, WELCOME, make_token
 from course.extensions import db
 from course.mail import compose
 from course.models import User
@@ -31,6 +31,14 @@ def reset_message(user: User) -> dict[str, Any]:
     url = public_url("auth.reset_password", token=make_token(user, RESET))
     return compose(
         user.email, "password_reset", "reset your password", name=user.full_name, url=url
+    )
+
+
+def welcome_message(user: User) -> dict[str, Any]:
+    """The first-sign-in email of an admin-created account: set a password (7 days, once)."""
+    url = public_url("auth.welcome", token=make_token(user, WELCOME))
+    return compose(
+        user.email, "welcome", "set your password", name=user.full_name, url=url, email=user.email
     )
 
 

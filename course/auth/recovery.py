@@ -28,6 +28,7 @@ from course.auth.tokens import RESET, VERIFY, read_token
 from course.auth.views import bp
 from course.extensions import db
 from course.mail import queue
+from course.models import User
 
 SENT = (
     "If an account exists for that address, we have sent it a link to choose a new password. "
@@ -60,19 +61,29 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
         return render_template("auth/link_invalid.html", message=BAD_LINK), 400
     user, _ = found
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        problems = password_problems(form.password.data, email=user.email, full_name=user.full_name)
-        if not problems:
-            revoked = set_new_password(user, form.password.data)
-            record_audit(user, "auth.password_reset", "user", user.id, details={"revoked": revoked})
-            if current_user.is_authenticated:
-                sign_out(current_user._get_current_object())
-            db.session.commit()
-            flash("Password changed. Every device has been signed out; sign in again.", "success")
-            return redirect(url_for("auth.login"))
-        form.password.errors.extend(problems)
+    if form.validate_on_submit() and choose_password(user, form, "auth.password_reset"):
+        db.session.commit()
+        flash("Password changed. Every device has been signed out; sign in again.", "success")
+        return redirect(url_for("auth.login"))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/reset.html", form=form, token=token), status
+
+
+def choose_password(user: User, form: ResetPasswordForm, action: str) -> bool:
+    """Set the form's new password for `user` from an emailed link (audited as `action`).
+
+    Every session of theirs is revoked and this browser is signed out of whoever it was. On
+    a weak password, the form gets the reasons and False is returned; the caller commits.
+    """
+    problems = password_problems(form.password.data, email=user.email, full_name=user.full_name)
+    if problems:
+        form.password.errors.extend(problems)
+        return False
+    revoked = set_new_password(user, form.password.data)
+    record_audit(user, action, "user", user.id, details={"revoked": revoked})
+    if current_user.is_authenticated:
+        sign_out(current_user._get_current_object())
+    return True
 
 
 @bp.route("/verify/<token>", methods=["GET", "POST"])

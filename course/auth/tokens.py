@@ -2,7 +2,8 @@
 
 A token is signed with SECRET_KEY (itsdangerous) and names the user, the purpose, when it
 was made (read from clock.now(), the only clock) and a fingerprint of the state it may
-change: the password hash for a reset (so it works once: the reset changes the hash), the
+change: the password hash for a reset or a first sign-in (so it works once: setting the
+password changes the hash), the
 address for a verification (so it confirms exactly that address, and dies when the address
 changes). Nothing is stored.
 """
@@ -21,7 +22,8 @@ from course.models import User
 
 RESET = "password-reset"
 VERIFY = "verify-email"
-LIFETIMES = {RESET: timedelta(hours=1), VERIFY: timedelta(days=7)}
+WELCOME = "first-sign-in"  # an admin-created account's "set your password" link
+LIFETIMES = {RESET: timedelta(hours=1), VERIFY: timedelta(days=7), WELCOME: timedelta(days=7)}
 
 
 def _serializer(purpose: str) -> URLSafeSerializer:
@@ -33,7 +35,7 @@ def _fingerprint(value: str) -> str:
 
 
 def _state(user: User, purpose: str, email: str) -> str:
-    return _fingerprint(user.password_hash if purpose == RESET else email)
+    return _fingerprint(user.password_hash if purpose in (RESET, WELCOME) else email)
 
 
 def make_token(user: User, purpose: str, email: str | None = None) -> str:

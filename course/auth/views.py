@@ -280,4 +280,4 @@ def too_many(exc: HTTPException) -> tuple[str, int, dict[str, str]]:
 
 
 # The recovery and MFA routes attach to this blueprint from their own modules.
-from course.auth import mfa_views, recovery  # noqa: E402, F401
+from course.auth import mfa_views, recovery, welcome  # noqa: E402, F401

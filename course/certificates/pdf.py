@@ -208,7 +208,7 @@ def _course(c: Canvas, snap: Mapping[str, Any], top: float) -> float:
     return y
 
 
-def _footer(c: Canvas, snap: Mapping[str, Any], verify_url: str) -> None:
+def _footer(c: Canvas, snap: Mapping[str, Any], verify_url: str, tz: str | None) -> None:
     """Draw signature, code, issuer, QR code and the verification URL."""
     c.setFillColor(INK)
     c.setStrokeColor(INK)
@@ -230,7 +230,7 @@ def _footer(c: Canvas, snap: Mapping[str, Any], verify_url: str) -> None:
     c.setFont(SANS_BOLD, 12)
     c.drawCentredString(cx, 97, str(snap["code"]))
     c.setFont(SANS, 8.5)
-    issued = f"Issued {human_date(str(snap['issued_at']))}"
+    issued = f"Issued {human_date(str(snap['issued_at']), tz)}"  # the holder's calendar day
     c.drawCentredString(cx, 84, _fit(issued, SANS, 8.5, 220))
 
     draw_qr(c, verify_url, PAGE_W - MARGIN - QR_SIZE + 8, 62, QR_SIZE)
@@ -261,9 +261,13 @@ def _status(c: Canvas, note: str) -> None:
 
 
 def render_certificate_pdf(
-    snapshot: Mapping[str, Any], verify_url: str, *, status_note: str | None = None
+    snapshot: Mapping[str, Any],
+    verify_url: str,
+    *,
+    status_note: str | None = None,
+    tz: str | None = None,
 ) -> bytes:
-    """Render a certificate snapshot and its verification URL to PDF bytes."""
+    """Render a snapshot and its verification URL to PDF bytes; issue date in the holder's tz."""
     register_fonts()
     buf = io.BytesIO()
     c = Canvas(buf, pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1, initialFontName=SANS)
@@ -283,7 +287,7 @@ def render_certificate_pdf(
     _line(c, "This certifies that", SANS, 13, y - 26, MUTED)
     y = _recipient(c, snapshot, y - 40)
     _course(c, snapshot, y - 10)
-    _footer(c, snapshot, verify_url)
+    _footer(c, snapshot, verify_url, tz)
     if status_note:
         _status(c, status_note)
     c.showPage()

@@ -174,9 +174,9 @@ STATUS_NOTES = {CertificateStatus.REVOKED: "REVOKED", CertificateStatus.SUPERSED
 
 
 @lru_cache(maxsize=256)
-def certificate_pdf(code: str, snapshot_json: str, verify_url: str, note: str | None) -> bytes:
-    """Render a certificate PDF once per (snapshot, URL, status): the snapshot never changes."""
-    return render_certificate_pdf(json.loads(snapshot_json), verify_url, status_note=note)
+def certificate_pdf(code: str, snap_json: str, url: str, note: str | None, tz: str | None) -> bytes:
+    """Render a certificate PDF once per (snapshot, URL, status, holder's time zone)."""
+    return render_certificate_pdf(json.loads(snap_json), url, status_note=note, tz=tz)
 
 
 @bp.route("/certificates/<code>/certificate.pdf")
@@ -189,6 +189,7 @@ def download(code: str) -> Response:
         json.dumps(certificate.snapshot, sort_keys=True),
         public_url("certificates.verify", code=certificate.code),
         STATUS_NOTES.get(certificate.status),
+        certificate.user.time_zone,  # the holder's, so an admin's copy is the same document
     )
     response = Response(pdf, mimetype="application/pdf")
     filename = f"certificate-{certificate.code}.pdf"

@@ -235,8 +235,10 @@ def parse_article(text: str, *, fmt: str | None = None) -> ArticleDraft:
         raise ArticleError(first + 1, "no sections found: everything left was furniture")
     title = lines[first].strip() if not markdown else md_title
     if title is None:
-        notes.warn(first + 1, "no '#' title; used the first section title")
-        title = parts[0].title
+        title = next((p.title for p in parts if p.headed), parts[0].title)
+        notes.warn(
+            first + 1, f"no '#' title line; titled the course after the first heading {title!r}"
+        )
     sections = _sections(parts, refs, notes)
     return ArticleDraft(title, sections, refs, sorted(notes.skipped), sorted(notes.warnings))
 

@@ -4,8 +4,9 @@ FURNITURE_RULES, matched per line with curly quotes and dashes folded. Scope "li
 line, "block" its paragraph, "rest" everything after it (an author box or related-links list ends
 the article). Two structural rules complete them: a paragraph with two or more byline, date or
 image lines and no more other lines than those is a masthead, so its other lines (the standfirst)
-go too; a single short line (<= 8 words) just above a newsletter block is its teaser and goes too
-(a real heading placed right above a sign-up box would be lost the same way). Closing promotions
+go too; a single short line (<= 8 words) directly above a newsletter block (no dropped furniture
+in between) is its teaser and goes too, unless it is the Markdown ``#`` title (a real section
+heading placed right above a sign-up box would still be lost the same way). Closing promotions
 ("check out our ... course") are dropped as furniture: they sell, they do not teach.
 """
 
@@ -115,7 +116,7 @@ def _is_teaser(block: _Block) -> bool:
 
 
 def _filter_block(
-    block: _Block, code: set[int], kept: list[_Block], notes: _Notes
+    block: _Block, code: set[int], kept: list[_Block], notes: _Notes, adjacent: bool
 ) -> tuple[Lines, bool]:
     """Drop furniture lines from one block; return the kept lines and whether to stop there."""
     keep: Lines = []
@@ -128,7 +129,7 @@ def _filter_block(
             notes.skip([(no, text)], rule.name)
             hits += rule.name in _MASTHEAD
         elif rule.scope == "block":
-            if rule.name == "newsletter" and kept and _is_teaser(kept[-1]):
+            if rule.name == "newsletter" and adjacent and _is_teaser(kept[-1]):
                 notes.skip(kept.pop().lines, "newsletter teaser")
             notes.skip([*keep, *block.lines[i:]], rule.name)
             return [], False
@@ -144,10 +145,15 @@ def _filter_block(
 def _drop_furniture(blocks: list[_Block], code: set[int], notes: _Notes) -> list[_Block]:
     """Apply FURNITURE_RULES to every block, plus the masthead and teaser rules."""
     kept: list[_Block] = []
+    previous: _Block | None = None
     for k, block in enumerate(blocks):
-        keep, stop = _filter_block(block, code, kept, notes)
+        # The teaser candidate is the block just above (nothing dropped between), not the '#' title.
+        adjacent = bool(kept) and kept[-1] is previous and previous.level != 1
+        keep, stop = _filter_block(block, code, kept, notes, adjacent)
+        previous = None
         if keep:
-            kept.append(_Block(keep, block.level))
+            previous = _Block(keep, block.level)
+            kept.append(previous)
         if stop:
             for rest in blocks[k + 1 :]:
                 notes.skip(rest.lines, "after author box or related links")

@@ -37,12 +37,14 @@ class SyncReport:
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     unpublished: list[str] = field(default_factory=list)
+    rerendered: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line of counts."""
         return (
             f"{len(self.added)} added, {len(self.changed)} changed, "
-            f"{len(self.unchanged)} unchanged, {len(self.unpublished)} unpublished"
+            f"{len(self.unchanged)} unchanged, {len(self.unpublished)} unpublished, "
+            f"{len(self.rerendered)} re-rendered"
         )
 
 
@@ -65,8 +67,25 @@ def sync_bundle(bundle: ContentBundle) -> SyncReport:
         for entry in bundle.final.data.questions:
             _sync_question(course, None, entry, report)
     course.content_version = digest(sorted(bundle.texts.items()))[:12]
+    report.rerendered = rerender_stale_modules()
     db.session.flush()
     return report
+
+
+def rerender_stale_modules() -> list[str]:
+    """Re-render every module whose stored HTML differs from what the renderer makes today.
+
+    A renderer change (e.g. citation links gaining aria-label="reference 12") would otherwise
+    reach a module only when its text next changes. Modules drafted in the web editor count
+    too. Returns "course/module" labels of those rewritten; the caller commits.
+    """
+    stale = []
+    for module in db.session.scalars(select(Module).order_by(Module.course_id, Module.position)):
+        html = render_markdown(module.body_md or "")
+        if module.body_html != html:
+            module.body_html = html
+            stale.append(f"module {module.course.slug}/{module.slug}")
+    return stale
 
 
 def _track(report: SyncReport, label: str, before: str | None, after: str) -> bool:

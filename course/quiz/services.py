@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from course.dates import human_datetime, human_time, zone
 from course.extensions import db
 from course.learning.progress import CourseState, load_course_states
 from course.learning.services import complete_module, mark_course_complete
@@ -37,6 +38,25 @@ DEADLINE_GRACE = timedelta(seconds=5)
 
 class QuizError(Exception):
     """A rule stops the learner (no attempts left, cooldown, locked); the message says why."""
+
+    def wording(self, tz: str | None, now: datetime) -> str:
+        """The message for a reader in time zone ``tz`` (only a cooldown names a time)."""
+        return str(self)
+
+
+class CooldownError(QuizError):
+    """The cooldown between attempts has not passed; ``ready_at`` is when it does (UTC)."""
+
+    def __init__(self, ready_at: datetime) -> None:
+        self.ready_at = ready_at
+        super().__init__(self.wording(None, ready_at))
+
+    def wording(self, tz: str | None, now: datetime) -> str:
+        """'after 17:46 CET', with the date too when that is not today in the reader's zone."""
+        local = zone(tz)
+        same_day = self.ready_at.astimezone(local).date() == now.astimezone(local).date()
+        when = human_time(self.ready_at, tz) if same_day else human_datetime(self.ready_at, tz)
+        return f"You can try again after {when} (cooldown between attempts)."
 
 
 def option_token(attempt: Attempt, item: AttemptItem, key: str) -> str:
@@ -82,8 +102,7 @@ def check_can_start(state: CourseState, quiz: Quiz, now: datetime) -> None:
         raise QuizError("You have used all your attempts for this quiz.")
     cooldown = timedelta(minutes=int(quiz.settings.get("cooldown_minutes") or 0))
     if cooldown and qstate.last_submitted_at and now < qstate.last_submitted_at + cooldown:
-        ready = qstate.last_submitted_at + cooldown
-        raise QuizError(f"You can try again after {ready:%H:%M} UTC (cooldown between attempts).")
+        raise CooldownError(qstate.last_submitted_at + cooldown)
 
 
 def _quiz_state(state: CourseState, quiz: Quiz):

@@ -24,6 +24,7 @@ from course.quiz.services import (
     start_attempt,
 )
 from course.quiz.view_models import review_items, take_items
+from course.web import reader_time_zone
 
 bp = Blueprint("quiz", __name__)
 
@@ -72,10 +73,11 @@ def _start_blocker(state, quiz: Quiz, qstate) -> str | None:
     """Why a new attempt cannot start now (passed, no attempts left, cooldown), or None."""
     if qstate is not None and qstate.open_attempt_id is not None:
         return None
+    now = clock.now()
     try:
-        check_can_start(state, quiz, clock.now())
+        check_can_start(state, quiz, now)
     except QuizError as exc:
-        return str(exc)
+        return exc.wording(reader_time_zone(), now)
     return None
 
 
@@ -86,12 +88,13 @@ def start(quiz_id: int) -> Response:
     quiz = _quiz_or_404(quiz_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
+    now = clock.now()
     try:
-        attempt = start_attempt(current_user.id, quiz, clock.now())
+        attempt = start_attempt(current_user.id, quiz, now)
         db.session.commit()
     except QuizError as exc:
         db.session.rollback()
-        flash(str(exc), "warning")
+        flash(exc.wording(reader_time_zone(), now), "warning")
         return redirect(url_for("quiz.overview", quiz_id=quiz.id))
     return redirect(url_for("quiz.take", attempt_id=attempt.id))
 

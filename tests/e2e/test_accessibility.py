@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from course.auth.services import create_user
+from course.auth.tokens import WELCOME, make_token
 from course.models import Course, Quiz, Role
 from tests.e2e.conftest import PASSWORD, LiveServer, browser_required
 
@@ -53,8 +54,12 @@ def test_key_pages_pass_axe(browser: Browser, live_server: LiveServer, axe_sourc
             full_name="Ada Access",
             role=Role.ADMIN,
         )
+        newcomer = create_user(
+            email="a11y-newcomer@example.org", password=PASSWORD, full_name="Nia Newcomer"
+        )
         session.commit()
         slug, module_slug, quiz_id = course.slug, course.modules[0].slug, quiz.id
+        welcome = make_token(newcomer, WELCOME)  # an admin-created account's first sign-in
     # The CSP forbids injected scripts; the audit context alone bypasses it.
     context = browser.new_context(base_url=live_server.url, bypass_csp=True)
     page = context.new_page()
@@ -78,6 +83,11 @@ def test_key_pages_pass_axe(browser: Browser, live_server: LiveServer, axe_sourc
             "/instructor/import",
             "/instructor/cohort",
             f"/instructor/quizzes/{quiz_id}/analysis",
+            f"/instructor/quizzes/{quiz_id}/analysis?sort=-facility",
+            f"/instructor/quizzes/{quiz_id}/analysis?sort=bogus",
+            f"/instructor/courses/{slug}/mastery",
+            "/instructor/cohort?enrolled_from=31/01/2026",
+            f"/auth/welcome/{welcome}",
             "/admin/certificates",
             "/admin/audit",
             "/admin/users",

@@ -15,6 +15,7 @@ ROWS: dict[str, tuple[str, object, object, object, object]] = {
     "auth.forgot_password": ("GET", 200, 200, 200, 200),
     "auth.reset_password": ("GET", 400, 400, 400, 400),
     "auth.verify_email": ("GET", 400, 400, 400, 400),
+    "auth.welcome": ("GET", 400, 400, 400, 400),
     "auth.resend_verification": ("POST", "login", 302, 302, 302),
     "auth.change_email": ("POST", "login", 400, 400, 400),
     # MFA: nobody is half signed in here, so the challenge sends everyone to sign in.

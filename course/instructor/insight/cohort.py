@@ -100,6 +100,26 @@ def cohort_for(course: Course) -> Cohort:
     )
 
 
+def busiest_course(courses: list[Course]) -> Course | None:
+    """The course with the most enrolled learners; ties go to a published one, then list order.
+
+    The report opens on it, so an instructor lands on real figures, not an empty draft.
+    """
+    counts = dict(
+        db.session.execute(
+            select(Enrollment.course_id, func.count())
+            .join(User, User.id == Enrollment.user_id)
+            .where(User.role == Role.LEARNER)
+            .group_by(Enrollment.course_id)
+        ).all()
+    )
+    ranked = sorted(
+        enumerate(courses),
+        key=lambda ic: (-counts.get(ic[1].id, 0), ic[1].status != PublishStatus.PUBLISHED, ic[0]),
+    )
+    return ranked[0][1] if ranked else None
+
+
 def _like(text: str) -> str:
     """A LIKE pattern matching `text` anywhere, with its own wildcards taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

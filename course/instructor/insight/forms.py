@@ -12,7 +12,11 @@ from wtforms.validators import Length, NumberRange, Optional, StopValidation, Va
 from course.instructor.insight.cohort import STATES, CohortFilters
 from course.models import PROFESSIONS
 
-DATE_HINT = "Enter the date as YYYY-MM-DD, for example 2026-01-31."
+DATE_HINT = "Enter the date as YYYY-MM-DD, for example 2026-01-31, or pick it in the calendar."
+# The inputs are <input type="date">: browsers show their own date format and a calendar, and
+# send YYYY-MM-DD, so the help text describes the picker rather than one typed format.
+FROM_HELP = "Pick a day in the calendar (your browser shows dates in its own format)."
+TO_HELP = "Pick a day in the calendar; learners enrolled on that day are included."
 
 
 def strip(value: str | None) -> str | None:
@@ -25,7 +29,7 @@ def parse_day(text: str) -> date:
     try:
         day = datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:
-        raise ValueError(DATE_HINT) from None
+        raise ValueError(f"{DATE_HINT[:-1]}; “{text[:40]}” is not a date.") from None
     if not 1900 <= day.year <= 2100:
         raise ValueError("Enter a year between 1900 and 2100.")
     return day
@@ -35,15 +39,21 @@ class DayField(StringField):
     """A calendar date typed as YYYY-MM-DD (or picked in the browser); `.day` holds it."""
 
     day: date | None = None
+    invalid = False
 
     def pre_validate(self, form: FlaskForm) -> None:
         """Parse the text, stopping validation with a readable message when it is not a date."""
-        self.day = None
+        self.day, self.invalid = None, False
         if self.data:
             try:
                 self.day = parse_day(self.data)
             except ValueError as exc:
+                self.invalid = True
                 raise StopValidation(str(exc)) from exc
+
+    def _value(self) -> str:
+        # A date input may only hold a real YYYY-MM-DD; the message quotes the bad text.
+        return "" if self.invalid else super()._value()
 
 
 class CohortFilterForm(FlaskForm):
@@ -51,6 +61,9 @@ class CohortFilterForm(FlaskForm):
 
     class Meta:
         csrf = False  # a GET filter form changes nothing
+
+    FROM_HELP = FROM_HELP
+    TO_HELP = TO_HELP
 
     course = SelectField("Course")
     profession = SelectField(

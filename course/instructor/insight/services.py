@@ -35,10 +35,18 @@ from course.psychometrics import (
     kr20,
 )
 
-# Statistics are withheld until an item (question version) has this many submitted attempts.
+# Figures resting on fewer responses than this are shown with a small-sample caution (they are
+# never withheld: with 5-of-10 draws, 28 attempts give each item only about 14 responses).
 MIN_ATTEMPTS = 20
 # An item counts as answered "fully correctly" when it earned its whole mark.
 FULL_MARK = 1 - 1e-9
+
+
+def small_sample_caution(n: int) -> str | None:
+    """The worded caution for a figure based on fewer than MIN_ATTEMPTS responses, else None."""
+    if n >= MIN_ATTEMPTS:
+        return None
+    return f"Based on {n} response{'s' if n != 1 else ''}: treat with caution."
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,11 @@ class VersionReport:
         """Question id and version number, e.g. 'anx-01 v2'."""
         return f"{self.uid} v{self.version.number}"
 
+    @property
+    def caution(self) -> str | None:
+        """The small-sample caution for this version's figures, if it needs one."""
+        return small_sample_caution(self.stats.attempts)
+
 
 @dataclass(frozen=True)
 class ItemAnalysis:
@@ -75,6 +88,11 @@ class ItemAnalysis:
     def is_final(self) -> bool:
         """KR-20 is reported for the final exam only."""
         return self.quiz.kind == QuizKind.FINAL
+
+    @property
+    def kr20_caution(self) -> str | None:
+        """The small-sample caution for KR-20, if it needs one."""
+        return small_sample_caution(self.kr20_attempts)
 
 
 def _items_stmt(quiz_id: int) -> Select:
@@ -150,11 +168,11 @@ def item_analysis(quiz: Quiz) -> ItemAnalysis:
         )
         for vid in order
     ]
-    report = item_report(responses, specs, totals=totals, min_attempts=minimum)
+    report = item_report(responses, specs, totals=totals, min_attempts=1)
     reports = [VersionReport(versions[s.item_id], uids[s.item_id], s) for s in report.items]
     reliability, kr_rows = (None, 0)
     if quiz.kind == QuizKind.FINAL:
-        reliability, kr_rows = _reliability(scored, minimum)
+        reliability, kr_rows = _reliability(scored, 2)
     return ItemAnalysis(quiz, len(scores), minimum, reports, reliability, kr_rows)
 
 
@@ -167,6 +185,11 @@ class MasteryRow:
     mastery: float | None
     learners: int
     responses: int
+
+    @property
+    def caution(self) -> str | None:
+        """The small-sample caution, when there are responses but fewer than MIN_ATTEMPTS."""
+        return small_sample_caution(self.responses) if self.responses else None
 
 
 Tally = dict[int, list[int]]  # learner id -> [fully correct, answered]

@@ -16,8 +16,9 @@ from course.dbsetup import write_transaction
 from course.extensions import db
 from course.instructor import bp
 from course.instructor.insight import cohort as cohort_svc
+from course.instructor.insight import item_table as items
 from course.instructor.insight import services as svc
-from course.instructor.insight.charts import Bar, funnel_svg, histogram_svg
+from course.instructor.insight.charts import Bar, PercentBar, funnel_svg, histogram_svg, percent_svg
 from course.instructor.insight.forms import CohortFilterForm
 from course.models import Course, CourseEvaluation, Quiz, User
 from course.permissions import staff_required
@@ -27,13 +28,26 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 @bp.route("/quizzes/<int:quiz_id>/analysis")
 @staff_required
-def item_analysis(quiz_id: int) -> str:
-    """Show facility, discrimination and distractors per question version (staff)."""
+def item_analysis(quiz_id: int) -> Response:
+    """Show every question version in a sortable table, then its details (staff)."""
     quiz = db.session.get(Quiz, quiz_id)
     if quiz is None:
         abort(404)
+    problem, status = None, 200
+    try:
+        sort = items.parse_sort(request.args.get("sort"))
+    except items.SortProblem as exc:
+        problem, status, sort = str(exc), 400, items.parse_sort(None)
     analysis = svc.item_analysis(quiz)
-    return render_template("instructor/insight/item_analysis.html", analysis=analysis)
+    html = render_template(
+        "instructor/insight/item_analysis.html",
+        analysis=analysis,
+        reports=items.sort_reports(analysis.versions, sort),
+        sort=sort,
+        columns={name: label for name, (label, _) in items.SORTS.items()},
+        sort_problem=problem,
+    )
+    return Response(html, status=status)
 
 
 @bp.route("/courses/<slug>/mastery")
@@ -44,18 +58,31 @@ def mastery(slug: str) -> str:
     if course is None:
         abort(404)
     objectives, tags = svc.mastery(course)
+    bars = [
+        PercentBar(
+            f"M{r.module.position}: {r.label}" if r.module else r.label,
+            None if r.mastery is None else r.mastery * 100,
+            f" (n={r.responses}{', small sample' if r.caution else ''})" if r.responses else "",
+        )
+        for r in objectives
+    ]
     return render_template(
-        "instructor/insight/mastery.html", course=course, objectives=objectives, tags=tags
+        "instructor/insight/mastery.html",
+        course=course,
+        objectives=objectives,
+        tags=tags,
+        chart=percent_svg("mastery-chart", "Mastery by learning objective", bars),
+        min_attempts=svc.MIN_ATTEMPTS,
     )
 
 
 def _filter_form() -> tuple[CohortFilterForm, cohort_svc.Cohort | None, bool]:
-    """Bind the filters from the query string; pick the first course when none is named."""
-    courses = db.session.scalars(select(Course).order_by(Course.title, Course.id)).all()
+    """Bind the filters from the query string; pick the busiest course when none is named."""
+    courses = list(db.session.scalars(select(Course).order_by(Course.title, Course.id)))
     form = CohortFilterForm(request.args)
     form.course.choices = [SelectChoice(c.slug, c.title) for c in courses]
-    if not form.course.data and courses:
-        form.course.data = courses[0].slug
+    if not form.course.data and (busiest := cohort_svc.busiest_course(courses)):
+        form.course.data = busiest.slug
     valid = form.validate()
     course = next((c for c in courses if c.slug == form.course.data), None)
     return form, (cohort_svc.cohort_for(course) if course else None), valid
