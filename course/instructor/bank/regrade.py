@@ -142,8 +142,9 @@ def _credit_pass(attempt: Attempt) -> None:
         mark_course_complete(attempt.user_id, quiz.course_id)
 
 
-def apply_regrade(question: Question, token: str, actor_id: int) -> RegradePlan:
-    """Apply the dry run the instructor confirmed; the items keep pointing at the version seen."""
+def apply_regrade(question: Question, token: str | None, actor_id: int) -> RegradePlan:
+    """Apply the dry run the instructor confirmed (`token`: the fingerprint it showed); the
+    items keep pointing at the version seen."""
     plan = regrade_plan(question)
     if not plan.changes:
         raise BankError("Nothing to regrade: no past result would change.")

@@ -13,7 +13,7 @@ from course.extensions import db
 from course.instructor import bp
 from course.instructor.bank.regrade import apply_regrade, regrade_plan
 from course.instructor.bank.services import BankError, version_usage
-from course.instructor.bank.settings_forms import QuizSettingsForm, RegradeForm
+from course.instructor.bank.settings_forms import QuizSettingsForm
 from course.instructor.bank.views import load_question
 from course.instructor.bank.yaml_io import (
     SettingsInvalid,
@@ -22,9 +22,12 @@ from course.instructor.bank.yaml_io import (
     version_diff,
     version_text,
 )
+from course.instructor.preview import CommitForm, TokenProblem
 from course.models import Quiz, User
 from course.permissions import staff_required
 from course.quiz.services import question_pool
+
+REGRADE_SALT = "instructor-regrade"
 
 
 @bp.route("/questions/<int:question_id>/history")
@@ -54,7 +57,13 @@ def question_regrade(question_id: int) -> str:
     """Dry run: list whose results would change on the current key; changes nothing (staff)."""
     question = load_question(question_id)
     plan = regrade_plan(question)
-    form = RegradeForm(formdata=None, token=plan.token)
+    form = CommitForm(formdata=None)
+    form.seal(
+        {"question_id": question.id},
+        salt=REGRADE_SALT,
+        user_id=current_user.id,
+        fingerprint=plan.token,
+    )
     return render_template("instructor/bank/regrade.html", question=question, plan=plan, form=form)
 
 
@@ -63,13 +72,16 @@ def question_regrade(question_id: int) -> str:
 def question_regrade_apply(question_id: int) -> Response:
     """Apply the confirmed dry run, update scores and pass states, and audit it (staff)."""
     question = load_question(question_id)
-    form = RegradeForm()
+    form = CommitForm()
     if not form.validate_on_submit():
         flash("Confirm the regrade from its dry run.", "warning")
         return redirect(url_for("instructor.question_regrade", question_id=question.id))
     try:
-        plan = apply_regrade(question, form.token.data, current_user.id)
-    except BankError as exc:
+        sealed = form.open(REGRADE_SALT, user_id=current_user.id)
+        if sealed.data.get("question_id") != question.id:
+            raise TokenProblem("This dry run was for another question: check this one's dry run.")
+        plan = apply_regrade(question, sealed.fingerprint, current_user.id)
+    except (BankError, TokenProblem) as exc:
         db.session.rollback()
         flash(str(exc), "warning")
         return redirect(url_for("instructor.question_regrade", question_id=question.id))

@@ -5,9 +5,6 @@ Version history, regrade and quiz settings live in bank.regrade_views.
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -31,11 +28,14 @@ from course.instructor.bank.services import (
     update_question,
     version_usage,
 )
-from course.instructor.bank.settings_forms import CommitForm, ImportForm
+from course.instructor.bank.settings_forms import ImportForm
 from course.instructor.bank.yaml_io import ImportInvalid, apply_import, export_module, plan_import
+from course.instructor.preview import CommitForm, PreviewChanged, TokenProblem
 from course.models import Course, Question, Quiz
 from course.permissions import staff_required
 from course.quiz.types import REGISTRY
+
+YAML_SALT = "instructor-yaml-import"
 
 
 def _course(required: bool = True) -> Course | None:
@@ -247,16 +247,20 @@ def _commit_import(course: Course, upload: ImportForm) -> str | Response:
     commit = CommitForm(prefix="commit")
     try:
         if not commit.validate_on_submit():
-            raise ValueError
-        text = base64.b64decode(commit.payload.data, validate=True).decode("utf-8")
-    except (ValueError, binascii.Error):
-        flash("The import preview is missing or damaged; upload the file again.", "warning")
-        return redirect(url_for("instructor.bank_import", course=course.slug))
-    try:
-        plan = plan_import(course, text)
-        if plan.token != commit.token.data:
-            raise ImportInvalid([(1, "the bank changed since the preview; upload the file again")])
+            raise TokenProblem("The form expired: upload the file again.")
+        sealed = commit.open(YAML_SALT, user_id=current_user.id)
+        if sealed.data.get("course_id") != course.id:
+            raise TokenProblem("This preview was for another course: upload the file again.")
+        plan = plan_import(course, str(sealed.data.get("text", "")))
+        sealed.confirm(plan.token, "The bank changed since the preview: upload the file again.")
         apply_import(course, plan, current_user.id)
+    except PreviewChanged as exc:
+        db.session.rollback()
+        return _import_page(course, upload, problems=[(1, str(exc))])
+    except TokenProblem as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+        return _import_page(course, upload)
     except ImportInvalid as exc:
         db.session.rollback()
         return _import_page(course, upload, problems=exc.problems)
@@ -274,7 +278,7 @@ def bank_import() -> str | Response:
     """Upload a quizzes/ YAML file, preview what changes, then commit atomically (staff)."""
     course = _course()
     upload = ImportForm(prefix="upload")
-    if request.method == "POST" and "commit-payload" in request.form:
+    if request.method == "POST" and "commit-token" in request.form:
         return _commit_import(course, upload)
     if not upload.validate_on_submit():
         return _import_page(course, upload)
@@ -286,6 +290,11 @@ def bank_import() -> str | Response:
         return _import_page(course, upload)
     except ImportInvalid as exc:
         return _import_page(course, upload, problems=exc.problems)
-    payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
-    commit = CommitForm(formdata=None, prefix="commit", payload=payload, token=plan.token)
+    commit = CommitForm(formdata=None, prefix="commit")
+    commit.seal(
+        {"text": text, "course_id": course.id},
+        salt=YAML_SALT,
+        user_id=current_user.id,
+        fingerprint=plan.token,
+    )
     return _import_page(course, upload, plan=plan, commit=commit)

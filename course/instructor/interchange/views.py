@@ -6,7 +6,7 @@ interchange.mapping, and the commit in interchange.services.
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +24,7 @@ from course.instructor.interchange.services import (
     commit_plan,
     plan_import,
 )
-from course.instructor.preview import CommitForm, TokenProblem
+from course.instructor.preview import CommitForm, PreviewChanged, TokenProblem
 from course.models import Course, Module, Question, QuestionStatus
 from course.permissions import staff_required
 from course.quiz.types import get_type
@@ -103,11 +103,10 @@ def _render_preview(text: str, settings: ImportSettings, plan: ImportPlan, statu
             "course_id": settings.course_id,
             "category_mode": settings.category_mode,
             "default_module_id": settings.default_module_id,
-            "fingerprint": plan.fingerprint,
-            "user": current_user.id,
         },
-        current_app.secret_key,
-        SALT,
+        salt=SALT,
+        user_id=current_user.id,
+        fingerprint=plan.fingerprint,
     )
     page = render_template(
         "instructor/imports/preview.html", plan=plan, settings=settings, form=form
@@ -152,19 +151,21 @@ def import_commit():
     try:
         if not form.validate_on_submit():
             raise TokenProblem("The form expired: upload the text again.")
-        data = form.unseal(current_app.secret_key, SALT)
-        if data.get("user") != current_user.id:
-            raise TokenProblem("This preview belongs to another user: upload the text again.")
+        sealed = form.open(SALT, user_id=current_user.id)
+        data = sealed.data
         text = data["text"]
         settings = ImportSettings(
             data["fmt"], data["course_id"], data["category_mode"], data["default_module_id"]
         )
         plan = plan_import(text, settings)
-        if plan.ok and plan.fingerprint != data["fingerprint"]:
-            flash("The question bank changed since your preview: check it again.", "warning")
-            return _render_preview(text, settings, plan, 409)
+        if plan.ok:
+            sealed.confirm(plan.fingerprint, "The question bank changed since your preview.")
         outcome = commit_plan(plan, current_user.id, settings.fmt)
         db.session.commit()
+    except PreviewChanged as exc:
+        db.session.rollback()
+        flash(f"{exc} Check the new preview and import again.", "warning")
+        return _render_preview(text, settings, plan, 409)
     except (ImportProblem, TokenProblem) as exc:
         db.session.rollback()
         flash(str(exc), "danger")
