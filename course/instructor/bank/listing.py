@@ -8,8 +8,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import groupby
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 
 from course.content.schema import TAGS
 from course.extensions import db
@@ -29,6 +30,7 @@ from course.quiz.types import REGISTRY
 
 MIN_ATTEMPTS = 20  # below this many submitted responses, statistics show as "n/a"
 PAGE_SIZE = 50
+MAX_QUERY = 200  # characters of search text kept
 FLAGS = ("any", TOO_HARD, TOO_EASY, LOW_DISCRIMINATION, "n/a")
 
 
@@ -61,6 +63,7 @@ class BankFilters:
     qtype: str = ""
     status: str = ""
     flag: str = ""
+    query: str = ""  # words that must each appear in the id or the stem (any case)
 
 
 def filters_from_args(course: Course, args: Mapping[str, str]) -> BankFilters:
@@ -72,6 +75,7 @@ def filters_from_args(course: Course, args: Mapping[str, str]) -> BankFilters:
         qtype=args.get("type", "") if args.get("type") in REGISTRY else "",
         status=args.get("status", "") if args.get("status") in set(QuestionStatus) else "",
         flag=args.get("flag", "") if args.get("flag") in FLAGS else "",
+        query=" ".join((args.get("q") or "").split())[:MAX_QUERY],
     )
 
 
@@ -171,6 +175,13 @@ def list_questions(course: Course, filters: BankFilters) -> list[BankRow]:
         stmt = stmt.where(Question.status == QuestionStatus(filters.status))
     if filters.qtype:
         stmt = stmt.where(QuestionVersion.qtype.in_([filters.qtype]))
+    for word in filters.query.lower().split():
+        stmt = stmt.where(
+            or_(
+                func.lower(Question.uid).contains(word, autoescape=True),
+                func.lower(QuestionVersion.stem).contains(word, autoescape=True),
+            )
+        )
     rows = db.session.execute(stmt).all()
     usage, stats = usage_counts(course.id), current_stats(course.id)
     rows = sorted(rows, key=lambda r: (r[2] is None, r[2] or 0, r[0].uid))
@@ -181,3 +192,12 @@ def list_questions(course: Course, filters: BankFilters) -> list[BankRow]:
             continue
         out.append(BankRow(question, version, usage.get(question.id, 0), stat))
     return out
+
+
+def group_by_module(rows: list[BankRow]) -> list[tuple[Module | None, list[BankRow]]]:
+    """Split rows (already in module order) into runs per module; None is the final exam."""
+    return [
+        (group[0].question.module, group)
+        for _, run in groupby(rows, key=lambda row: row.question.module_id)
+        if (group := list(run))
+    ]
