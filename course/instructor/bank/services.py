@@ -7,6 +7,8 @@ Plain functions with explicit arguments; they flush but never commit (the view c
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import func, select
@@ -130,14 +132,49 @@ def delete_question(question: Question, actor_id: int) -> None:
     db.session.flush()
 
 
+NUMBERED = re.compile(r"^(?P<prefix>.+?)(?P<sep>-?)(?P<number>\d+)$")
+
+
+def _style(uid: str) -> tuple[str, str, int] | None:
+    """(prefix, separator, zero-padded width or 0) of a numbered id like contra-7; else None."""
+    match = NUMBERED.match(uid)
+    if match is None:
+        return None
+    digits = match["number"]
+    width = len(digits) if digits.startswith("0") and len(digits) > 1 else 0
+    return match["prefix"], match["sep"], width
+
+
 def next_uid(course: Course, module: Module | None) -> str:
-    """Return an unused question ID derived from the module slug (e.g. anxiety-12)."""
-    prefix = (module.slug if module else "final")[:40].rstrip("-")
-    taken = set(db.session.scalars(select(Question.uid).where(Question.course_id == course.id)))
-    number = len(taken) + 1
-    while f"{prefix}-{number}" in taken:
+    """Return an unused id in the style of the module's pool (contra-1..10 gives contra-11).
+
+    The most common numbered style in the pool wins (ties: the newest question's); a pool
+    without numbered ids gets the module slug (final for the final-exam pool). The number
+    follows the highest one of that style anywhere in the course, skipping taken ids.
+    """
+    rows = db.session.execute(
+        select(Question.uid, Question.module_id)
+        .where(Question.course_id == course.id)
+        .order_by(Question.id)
+    ).all()
+    taken = {uid for uid, _ in rows}
+    module_id = module.id if module else None
+    styles = [style for uid, mid in rows if mid == module_id and (style := _style(uid))]
+    counts = Counter(styles)
+    if counts:
+        best = max(counts.values())
+        prefix, sep, width = next(s for s in reversed(styles) if counts[s] == best)
+    else:
+        prefix, sep, width = (module.slug if module else "final")[:40].rstrip("-"), "-", 0
+    numbers = [
+        int(match["number"])
+        for uid in taken
+        if (match := NUMBERED.match(uid)) and (match["prefix"], match["sep"]) == (prefix, sep)
+    ]
+    number = max(numbers, default=0) + 1
+    while (uid := f"{prefix}{sep}{number:0{width}d}") in taken:
         number += 1
-    return f"{prefix}-{number}"
+    return uid
 
 
 def version_usage(question_id: int) -> dict[int, int]:

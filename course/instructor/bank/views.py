@@ -130,6 +130,7 @@ def _editor(form: QuestionForm, question: Question | None) -> str | Response:
             current.stem, current.options, current.references, qtype=current.qtype
         )
     usage = version_usage(question.id) if question else {}
+    suggested = None if question else next_uid(form.course, form.module_obj)
     return render_template(
         "instructor/bank/edit.html",
         form=form,
@@ -138,6 +139,7 @@ def _editor(form: QuestionForm, question: Question | None) -> str | Response:
         warnings=warnings,
         used=sum(usage.values()),
         max_options=MAX_OPTIONS,
+        suggested_uid=suggested,
     )
 
 
