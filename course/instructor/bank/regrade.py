@@ -105,8 +105,11 @@ def _needs_regrade(item: AttemptItem, target: QuestionVersion) -> bool:
 
 
 def regrade_plan(question: Question) -> RegradePlan:
-    """Dry run: regrade older-version and invalid responses on the current key, changing nothing."""
-    target = question.current
+    """Dry run: regrade older-version and invalid responses on the live key, changing nothing.
+
+    The live version is the one learners get: a draft version waiting to be published is not
+    a key anyone has been graded on yet."""
+    target = question.live
     stmt = (
         select(AttemptItem)
         .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)

@@ -1,4 +1,4 @@
-"""Question bank: version history, regrade (dry run, then apply) and quiz settings (staff).
+"""Question bank: regrade (dry run, then apply) and quiz settings (staff).
 
 Routes on the instructor blueprint; course/instructor/bank.py imports this module.
 """
@@ -7,48 +7,20 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from course.extensions import db
 from course.instructor import bp
 from course.instructor.bank.regrade import apply_regrade, regrade_plan
-from course.instructor.bank.services import BankError, version_usage
+from course.instructor.bank.services import BankError
 from course.instructor.bank.settings_forms import QuizSettingsForm
 from course.instructor.bank.views import load_question
-from course.instructor.bank.yaml_io import (
-    SettingsInvalid,
-    check_quiz_settings,
-    save_quiz_settings,
-    version_diff,
-    version_text,
-)
+from course.instructor.bank.yaml_io import SettingsInvalid, check_quiz_settings, save_quiz_settings
 from course.instructor.preview import CommitForm, TokenProblem
-from course.models import Quiz, User
+from course.models import Quiz
 from course.permissions import staff_required
 from course.quiz.services import question_pool
 
 REGRADE_SALT = "instructor-regrade"
-
-
-@bp.route("/questions/<int:question_id>/history")
-@staff_required
-def question_history(question_id: int) -> str:
-    """Show every version with a diff against the one before (staff)."""
-    question = load_question(question_id)
-    versions = question.versions
-    diffs = [version_diff(a, b) for a, b in zip(versions, versions[1:], strict=False)]
-    rows = list(zip(versions, [None, *diffs], strict=True))[::-1]
-    ids = {v.created_by_id for v in versions if v.created_by_id}
-    names = db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids)))
-    authors = {user_id: name for user_id, name in names}
-    return render_template(
-        "instructor/bank/history.html",
-        question=question,
-        rows=rows,
-        usage=version_usage(question.id),
-        authors=authors,
-        text_of=version_text,
-    )
 
 
 @bp.route("/questions/<int:question_id>/regrade")

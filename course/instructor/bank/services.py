@@ -35,7 +35,20 @@ from course.models import (
     QuestionStatus,
     QuestionVersion,
 )
-from course.quiz.versions import add_version, question_payload
+from course.quiz.versions import add_version, publish_latest, question_payload
+
+# The QuestionVersion columns that make up its content (the payload question_payload returns).
+VERSIONED = (
+    "qtype",
+    "stem",
+    "options",
+    "feedback",
+    "objective",
+    "tags",
+    "references",
+    "difficulty",
+    "vignette",
+)
 
 
 class BankError(Exception):
@@ -82,9 +95,18 @@ def create_question(
 
 
 def update_question(
-    question: Question, module: Module | None, payload: dict[str, Any], actor_id: int
+    question: Question,
+    module: Module | None,
+    payload: dict[str, Any],
+    actor_id: int,
+    *,
+    hold_published: bool = False,
 ) -> QuestionVersion | None:
-    """Add a version when the content changed (versions are never edited); None if unchanged."""
+    """Add a version when the content changed (versions are never edited); None if unchanged.
+
+    hold_published: on a published question the new version waits as a draft version, and
+    learners keep the live one until it is published (the editor's rule; imports go live).
+    """
     moved = (module.id if module else None) != question.module_id
     if moved:
         question.module = module
@@ -93,9 +115,28 @@ def update_question(
         if moved:
             audit_question(question, "edit", actor_id, moved_to=module.slug if module else None)
         return None
-    version = add_version(question, payload, content_hash, actor_id)
+    live = not (hold_published and question.status == QuestionStatus.PUBLISHED)
+    version = add_version(question, payload, content_hash, actor_id, live=live)
     db.session.flush()
-    audit_question(question, "edit", actor_id, version=version.number)
+    details = {} if live else {"draft": True, "live_version": question.live_number}
+    audit_question(question, "edit", actor_id, version=version.number, **details)
+    return version
+
+
+def restore_version(question: Question, number: int, actor_id: int) -> QuestionVersion:
+    """Copy an old version's content into a new version (a draft version if published)."""
+    old = next((v for v in question.versions if v.number == number), None)
+    if old is None:
+        raise BankError(f"{question.uid} has no version {number}.")
+    payload = {name: getattr(old, name) for name in VERSIONED}
+    if digest(payload) == question.current.content_hash:
+        raise BankError(f"Version {number} is already the newest content: nothing to restore.")
+    live = question.status != QuestionStatus.PUBLISHED
+    version = add_version(question, payload, digest(payload), actor_id, live=live)
+    db.session.flush()
+    audit_question(
+        question, "restore_version", actor_id, from_version=number, version=version.number
+    )
     return version
 
 
@@ -108,12 +149,20 @@ TRANSITIONS = {
 
 
 def change_status(question: Question, action: str, actor_id: int) -> QuestionStatus:
-    """Publish a draft, retire a draft or published question, or restore a retired one."""
+    """Publish a draft (or a published question's waiting draft version), retire a draft or
+    published question, or restore a retired one."""
     allowed, target, done = TRANSITIONS[action]
+    if action == "publish" and question.pending_draft:
+        live = question.live_number
+        publish_latest(question)
+        audit_question(question, "publish", actor_id, version=question.latest_number, replaced=live)
+        return question.status
     if question.status not in allowed:
         raise BankError(f"A {question.status.value} question cannot be {done}.")
     before = question.status.value
     question.status = target
+    if target != QuestionStatus.RETIRED:
+        publish_latest(question)  # a (re)published or restored question serves its newest
     audit_question(question, action, actor_id, before=before, after=target.value)
     return target
 

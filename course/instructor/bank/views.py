@@ -103,8 +103,15 @@ def _save(form: QuestionForm, question: Question | None) -> Response | None:
         question = create_question(form.course, form.module_obj, uid, payload, current_user.id)
         message = f"Question {uid} created as a draft (version 1)."
     else:
-        version = update_question(question, form.module_obj, payload, current_user.id)
+        version = update_question(
+            question, form.module_obj, payload, current_user.id, hold_published=True
+        )
         message = f"Saved as version {version.number}." if version else "Nothing changed."
+        if version is not None and question.pending_draft:
+            message = (
+                f"Saved as draft version {version.number}. Learners keep getting version "
+                f"{question.live_number} until you publish it."
+            )
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("instructor.question_edit", question_id=question.id))
@@ -176,14 +183,15 @@ def _transition(question_id: int, action: str) -> Response:
         flash(str(exc), "warning")
     else:
         db.session.commit()
-        flash(f"Question {question.uid} is now {status.value}.", "success")
+        live = f" (version {question.latest_number} is live)" if action == "publish" else ""
+        flash(f"Question {question.uid} is now {status.value}{live}.", "success")
     return redirect(url_for("instructor.question_edit", question_id=question.id))
 
 
 @bp.route("/questions/<int:question_id>/publish", methods=["POST"])
 @staff_required
 def question_publish(question_id: int) -> Response:
-    """Publish a draft so quizzes can draw it (staff)."""
+    """Publish a draft, or a published question's waiting draft version, so quizzes draw it."""
     return _transition(question_id, "publish")
 
 
