@@ -18,6 +18,7 @@ from course.models import (
     Attempt,
     AttemptItem,
     AttemptStatus,
+    AuditEntry,
     Course,
     Module,
     Question,
@@ -64,12 +65,29 @@ class BankFilters:
     status: str = ""
     flag: str = ""
     query: str = ""  # words that must each appear in the id or the stem (any case)
+    batch: int | None = None  # a GIFT/Aiken import (its audit entry id): just its questions
+    batch_uids: tuple[str, ...] = ()
+
+
+IMPORT_ACTION = "questions.import"  # written by instructor.interchange's commit
+
+
+def _batch(course: Course, raw: str | None) -> tuple[int | None, tuple[str, ...]]:
+    """The import named by ?batch=<audit id>, and the questions it created or changed."""
+    entry = db.session.get(AuditEntry, int(raw)) if (raw or "").isdigit() else None
+    if entry is None or entry.action != IMPORT_ACTION or entry.target_id != course.id:
+        return None, ()
+    details = entry.details or {}
+    return entry.id, tuple([*details.get("created", []), *details.get("new_versions", [])])
 
 
 def filters_from_args(course: Course, args: Mapping[str, str]) -> BankFilters:
     """Read the list filters from query arguments, ignoring unknown values."""
     module = next((m for m in course.modules if m.slug == args.get("module")), None)
+    batch, batch_uids = _batch(course, args.get("batch"))
     return BankFilters(
+        batch=batch,
+        batch_uids=batch_uids,
         module_id=module.id if module else None,
         tag=args.get("tag", "") if args.get("tag") in TAGS else "",
         qtype=args.get("type", "") if args.get("type") in REGISTRY else "",
@@ -175,6 +193,8 @@ def list_questions(course: Course, filters: BankFilters) -> list[BankRow]:
         stmt = stmt.where(Question.status == QuestionStatus(filters.status))
     if filters.qtype:
         stmt = stmt.where(QuestionVersion.qtype.in_([filters.qtype]))
+    if filters.batch is not None:
+        stmt = stmt.where(Question.uid.in_(filters.batch_uids))
     for word in filters.query.lower().split():
         stmt = stmt.where(
             or_(
