@@ -9,7 +9,7 @@ from sqlalchemy import select
 from course.instructor.bank.worddiff import side_by_side, word_diff
 from course.models import AttemptItem, AuditEntry, Question, QuestionStatus
 from course.quiz.services import question_pool
-from tests.bankkit import Bank, build_bank, form_data
+from tests.bankkit import Bank, build_bank, form_data, make_attempt
 from tests.conftest import PASSWORD
 from tests.quizkit import open_module, start
 
@@ -223,3 +223,17 @@ def test_history_and_restore_are_staff_only(db, bank, client, make_user, login) 
     db.session.expire_all()
     assert db.session.get(Question, question.id).latest_number == 1
     assert db.session.scalars(select(AuditEntry)).all() == []
+
+
+def test_bank_list_shows_the_draft_with_the_live_versions_statistics(
+    db, bank, staff, client, get_page, make_user
+) -> None:
+    question = bank.questions["q-0"]
+    for _ in range(20):  # enough answers to the live version for statistics
+        other = bank.questions["q-2"].current
+        make_attempt(make_user(), bank.quizzes[0], [(question.current, ["a"]), (other, ["b"])])
+    edit(client, get_page, question, stem=NEW_STEM)
+    row = get_page("/instructor/questions?course=bank-course").select_one('tr[data-uid="q-0"]')
+    assert "v2" in row.get_text()
+    assert "draft v2 waiting" in row.get_text()
+    assert row.select_one(".facility").get_text(strip=True) == "1.00"  # version 1's answers

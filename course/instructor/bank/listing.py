@@ -9,8 +9,10 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import groupby
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
 
 from course.content.schema import TAGS
 from course.extensions import db
@@ -116,12 +118,17 @@ def _stat_from_sums(n: int, sx: float, sxx: float, sy: float, syy: float, sxy: f
     return ItemStat(n, facility, disc, flags(facility, disc))
 
 
+def _live_number() -> Any:
+    """The number of the version learners get (older than the newest while a draft waits)."""
+    return func.coalesce(Question.live_number, Question.latest_number)
+
+
 def current_stats(course_id: int) -> dict[int, ItemStat]:
-    """Compute statistics per CURRENT question version from submitted attempts, in one query."""
+    """Compute statistics per LIVE question version from submitted attempts, in one query."""
     current = (
         select(QuestionVersion.id)
         .join(Question, Question.id == QuestionVersion.question_id)
-        .where(Question.course_id == course_id, QuestionVersion.number == Question.latest_number)
+        .where(Question.course_id == course_id, QuestionVersion.number == _live_number())
     )
     item_score = func.coalesce(AttemptItem.score, 0.0)
     totals = (
@@ -174,9 +181,13 @@ def _keep(stat: ItemStat, flag: str) -> bool:
 
 
 def list_questions(course: Course, filters: BankFilters) -> list[BankRow]:
-    """Return the course's questions that pass the filters, with usage and statistics."""
+    """Return the course's questions that pass the filters, with usage and statistics.
+
+    Each row shows the newest version (a waiting draft version included) with the statistics
+    of the live one, which is what learners answer."""
+    live = aliased(QuestionVersion)
     stmt = (
-        select(Question, QuestionVersion, Module.position)
+        select(Question, QuestionVersion, Module.position, live.id)
         .join(
             QuestionVersion,
             and_(
@@ -184,6 +195,7 @@ def list_questions(course: Course, filters: BankFilters) -> list[BankRow]:
                 QuestionVersion.number == Question.latest_number,
             ),
         )
+        .join(live, and_(live.question_id == Question.id, live.number == _live_number()))
         .outerjoin(Module, Module.id == Question.module_id)
         .where(Question.course_id == course.id)
     )
@@ -206,8 +218,8 @@ def list_questions(course: Course, filters: BankFilters) -> list[BankRow]:
     usage, stats = usage_counts(course.id), current_stats(course.id)
     rows = sorted(rows, key=lambda r: (r[2] is None, r[2] or 0, r[0].uid))
     out = []
-    for question, version, _ in rows:
-        stat = stats.get(version.id, ItemStat())
+    for question, version, _, live_id in rows:
+        stat = stats.get(live_id, ItemStat())
         if (filters.tag and filters.tag not in version.tags) or not _keep(stat, filters.flag):
             continue
         out.append(BankRow(question, version, usage.get(question.id, 0), stat))
