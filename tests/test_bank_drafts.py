@@ -237,3 +237,22 @@ def test_bank_list_shows_the_draft_with_the_live_versions_statistics(
     assert "v2" in row.get_text()
     assert "draft v2 waiting" in row.get_text()
     assert row.select_one(".facility").get_text(strip=True) == "1.00"  # version 1's answers
+
+
+def test_a_second_edit_replaces_the_waiting_draft_version(db, bank, staff, client, get_page):
+    question = bank.questions["q-0"]
+    edit(client, get_page, question, stem=NEW_STEM)
+    edit(client, get_page, question, stem=NEW_STEM.replace("adult", "older"))
+    db.session.expire_all()
+    question = db.session.get(Question, question.id)
+    assert (question.live_number, question.latest_number) == (1, 3)
+    assert served(bank, "q-0") == 1
+    history = get_page(f"/instructor/questions/{question.id}/history")
+    labels = {
+        s["id"]: s.select_one(".version-state").get_text() for s in history.select(".bank-version")
+    }
+    assert labels == {
+        "version-3": "draft version: not yet published",
+        "version-2": "older draft, never published",
+        "version-1": "live: learners get this",
+    }

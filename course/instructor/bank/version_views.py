@@ -22,11 +22,14 @@ from course.permissions import staff_required
 
 
 def version_state(question: Question, version: QuestionVersion) -> str:
-    """Say what a version is to learners: "live", "draft" (waiting to be published) or "older"."""
+    """Say what a version is to learners: "live", "draft" (waiting to be published), "skipped"
+    (a draft version replaced by a newer one before it was published) or "older"."""
     live = question.live
     if version.number == live.number:
         return "live" if question.status == QuestionStatus.PUBLISHED else question.status.value
-    return "draft" if version.number > live.number else "older"
+    if version.number < live.number:
+        return "older"
+    return "draft" if version.number == question.latest_number else "skipped"
 
 
 @bp.route("/questions/<int:question_id>/history")
