@@ -176,7 +176,7 @@ def test_confirmation_from_a_stale_dry_run_is_refused(
     data = form_data(get_page(url), f'form[action="{url}"]')
     before = snapshot(db)
     response = client.post(url, data={**data, "token": "forged"}, follow_redirects=True)
-    assert "changed since the dry run" in response.get_data(as_text=True)
+    assert "missing or was altered" in response.get_data(as_text=True)
     assert client.post(url, data={}).status_code == 302  # no token at all
     new_version(question, options=[{**o, "correct": o["id"] == "c"} for o in NEW_KEY])
     db.session.commit()

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ import pytest
 from course.auth.tokens import WELCOME, make_token
 from course.models import Role
 from tests.quizkit import module_quiz, open_module, start, submit
+from tests.vnukit import nu_errors
 
 VNU = Path(__file__).resolve().parents[1] / "tools" / "a11y" / "node_modules" / "vnu-jar"
 VNU_JAR = VNU / "build" / "dist" / "vnu.jar"
@@ -93,33 +92,5 @@ def test_key_pages_are_valid_html(client, course_content, make_user, login, tmp_
     pages["article preview"] = client.post("/instructor/articles/preview", data=upload).get_data(
         as_text=True
     )
-    files = {}
-    for n, (path, html) in enumerate(pages.items()):
-        target = tmp_path / f"page{n:02d}.html"
-        target.write_text(html, encoding="utf-8")
-        files[str(target)] = path
-    # A control page with a known error proves the checker really ran on this batch.
-    control = tmp_path / "control.html"
-    control.write_text(
-        '<!doctype html><html lang="en"><head><title>c</title></head>'
-        '<body><p id="x"></p><p id="x"></p></body></html>',
-        encoding="utf-8",
-    )
-    files[str(control)] = "control"
-    result = subprocess.run(
-        [*command, "--errors-only", "--format", "json", *files],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    errors = [
-        f"{files.get(m.get('url', '').removeprefix('file:'), m.get('url'))}:"
-        f"{m.get('lastLine')}: {m.get('message')}"
-        for m in messages
-        if m.get("type") == "error"
-    ]
-    assert any(e.startswith("control:") and "Duplicate ID" in e for e in errors), errors
-    errors = [e for e in errors if not e.startswith("control:")]
+    errors = nu_errors(command, pages, tmp_path)
     assert not errors, "\n".join(errors)

@@ -154,11 +154,10 @@ def test_errors_are_listed_by_line_and_block_the_commit(app, client, db, course,
                 "course_id": course.id,
                 "category_mode": "module",
                 "default_module_id": None,
-                "fingerprint": "",
-                "user": staff.id,
             },
             app.secret_key,
             SALT,
+            user_id=staff.id,
         )
     response = client.post("/instructor/import/commit", data={"token": form.token.data})
     assert response.status_code == 400

@@ -52,6 +52,9 @@ class Question(db.Model):
         _enum(QuestionStatus), default=QuestionStatus.PUBLISHED
     )
     latest_number: Mapped[int] = mapped_column(default=0)
+    # The version learners get while a newer draft version waits to be published (an editor
+    # change to a published question); None: the newest version is the live one.
+    live_number: Mapped[int | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
 
     course: Mapped[Course] = relationship()
@@ -62,8 +65,19 @@ class Question(db.Model):
 
     @property
     def current(self) -> QuestionVersion:
-        """Return the newest version."""
+        """Return the newest version (the one the editor edits)."""
         return self.versions[-1]
+
+    @property
+    def live(self) -> QuestionVersion:
+        """Return the version learners are served (older than `current` while a draft waits)."""
+        number = self.live_number or self.latest_number
+        return next((v for v in self.versions if v.number == number), self.versions[-1])
+
+    @property
+    def pending_draft(self) -> bool:
+        """Tell whether a newer draft version waits to be published over the live one."""
+        return self.live_number is not None and self.live_number < self.latest_number
 
 
 class QuestionVersion(db.Model):

@@ -75,7 +75,7 @@ def question_pool(quiz: Quiz) -> list[QuestionVersion]:
         .where(
             Question.course_id == quiz.course_id,
             Question.status == QuestionStatus.PUBLISHED,
-            QuestionVersion.number == Question.latest_number,
+            QuestionVersion.number == func.coalesce(Question.live_number, Question.latest_number),
         )
     )
     if quiz.kind == QuizKind.MODULE:

@@ -37,9 +37,22 @@ def question_payload(entry: QuestionEntry) -> dict[str, Any]:
 
 
 def add_version(
-    question: Question, payload: dict[str, Any], content_hash: str, created_by_id: int | None = None
+    question: Question,
+    payload: dict[str, Any],
+    content_hash: str,
+    created_by_id: int | None = None,
+    *,
+    live: bool = True,
 ) -> QuestionVersion:
-    """Append a new immutable version to a question."""
+    """Append a new immutable version to a question.
+
+    live: the new version is served at once (content sync, imports, drafts). Otherwise it waits
+    as a draft version: learners keep the version they get now until `publish_latest`.
+    """
+    if live:
+        question.live_number = None
+    elif question.live_number is None:
+        question.live_number = question.latest_number
     question.latest_number += 1
     version = QuestionVersion(
         question=question,
@@ -50,3 +63,8 @@ def add_version(
     )
     db.session.add(version)
     return version
+
+
+def publish_latest(question: Question) -> None:
+    """Make the newest version the live one (publishing a waiting draft version)."""
+    question.live_number = None

@@ -15,6 +15,7 @@ ROWS = {
     "instructor.question_publish": STAFF_POST,
     "instructor.question_retire": STAFF_POST,
     "instructor.question_restore": STAFF_POST,
+    "instructor.question_version_restore": STAFF_POST,
     "instructor.question_delete": STAFF_POST,
     "instructor.question_regrade": STAFF_GET,
     "instructor.question_regrade_apply": STAFF_POST,
@@ -28,3 +29,4 @@ def extend_world(world: dict, db, make_user) -> None:
     """Point question URLs at a question the world's learner has attempted (never deletable)."""
     attempt = db.session.get(Attempt, world["attempt_id"])
     world["question_id"] = attempt.items[0].version.question_id
+    world["number"] = 1  # the version "Restore this version" names

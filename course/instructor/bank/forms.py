@@ -25,6 +25,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from course.content.itemwriting import item_warnings
 from course.content.render import render_inline, render_markdown
@@ -44,7 +45,7 @@ class OptionForm(Form):
 
     key = HiddenField()
     weight = HiddenField()
-    text = TextAreaField("Option text", validators=[Length(max=2000)], render_kw={"rows": 1})
+    text = TextAreaField("Option text", validators=[Length(max=2000)], render_kw={"rows": 2})
     correct = BooleanField("Correct")
     rationale = TextAreaField("Rationale", validators=[Length(max=4000)], render_kw={"rows": 2})
 
@@ -105,7 +106,12 @@ class QuestionForm(FlaskForm):
         render_kw={"rows": 3},
     )
     objective = SelectField("Learning objective", coerce=int)
-    tags = SelectMultipleField("Tags", choices=list(TAGS))
+    tags = SelectMultipleField(
+        "Tags",
+        choices=list(TAGS),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
     references = StringField("References")
     difficulty = SelectField("Difficulty", choices=["easy", "medium", "hard"])
     vignette = BooleanField("Clinical vignette (a patient case)")

@@ -105,8 +105,11 @@ def _needs_regrade(item: AttemptItem, target: QuestionVersion) -> bool:
 
 
 def regrade_plan(question: Question) -> RegradePlan:
-    """Dry run: regrade older-version and invalid responses on the current key, changing nothing."""
-    target = question.current
+    """Dry run: regrade older-version and invalid responses on the live key, changing nothing.
+
+    The live version is the one learners get: a draft version waiting to be published is not
+    a key anyone has been graded on yet."""
+    target = question.live
     stmt = (
         select(AttemptItem)
         .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
@@ -142,8 +145,9 @@ def _credit_pass(attempt: Attempt) -> None:
         mark_course_complete(attempt.user_id, quiz.course_id)
 
 
-def apply_regrade(question: Question, token: str, actor_id: int) -> RegradePlan:
-    """Apply the dry run the instructor confirmed; the items keep pointing at the version seen."""
+def apply_regrade(question: Question, token: str | None, actor_id: int) -> RegradePlan:
+    """Apply the dry run the instructor confirmed (`token`: the fingerprint it showed); the
+    items keep pointing at the version seen."""
     plan = regrade_plan(question)
     if not plan.changes:
         raise BankError("Nothing to regrade: no past result would change.")

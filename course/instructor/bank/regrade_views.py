@@ -1,4 +1,4 @@
-"""Question bank: version history, regrade (dry run, then apply) and quiz settings (staff).
+"""Question bank: regrade (dry run, then apply) and quiz settings (staff).
 
 Routes on the instructor blueprint; course/instructor/bank.py imports this module.
 """
@@ -7,45 +7,20 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from course.extensions import db
 from course.instructor import bp
 from course.instructor.bank.regrade import apply_regrade, regrade_plan
-from course.instructor.bank.services import BankError, version_usage
-from course.instructor.bank.settings_forms import QuizSettingsForm, RegradeForm
+from course.instructor.bank.services import BankError
+from course.instructor.bank.settings_forms import QuizSettingsForm
 from course.instructor.bank.views import load_question
-from course.instructor.bank.yaml_io import (
-    SettingsInvalid,
-    check_quiz_settings,
-    save_quiz_settings,
-    version_diff,
-    version_text,
-)
-from course.models import Quiz, User
+from course.instructor.bank.yaml_io import SettingsInvalid, check_quiz_settings, save_quiz_settings
+from course.instructor.preview import CommitForm, TokenProblem
+from course.models import Quiz
 from course.permissions import staff_required
 from course.quiz.services import question_pool
 
-
-@bp.route("/questions/<int:question_id>/history")
-@staff_required
-def question_history(question_id: int) -> str:
-    """Show every version with a diff against the one before (staff)."""
-    question = load_question(question_id)
-    versions = question.versions
-    diffs = [version_diff(a, b) for a, b in zip(versions, versions[1:], strict=False)]
-    rows = list(zip(versions, [None, *diffs], strict=True))[::-1]
-    ids = {v.created_by_id for v in versions if v.created_by_id}
-    names = db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids)))
-    authors = {user_id: name for user_id, name in names}
-    return render_template(
-        "instructor/bank/history.html",
-        question=question,
-        rows=rows,
-        usage=version_usage(question.id),
-        authors=authors,
-        text_of=version_text,
-    )
+REGRADE_SALT = "instructor-regrade"
 
 
 @bp.route("/questions/<int:question_id>/regrade")
@@ -54,7 +29,13 @@ def question_regrade(question_id: int) -> str:
     """Dry run: list whose results would change on the current key; changes nothing (staff)."""
     question = load_question(question_id)
     plan = regrade_plan(question)
-    form = RegradeForm(formdata=None, token=plan.token)
+    form = CommitForm(formdata=None)
+    form.seal(
+        {"question_id": question.id},
+        salt=REGRADE_SALT,
+        user_id=current_user.id,
+        fingerprint=plan.token,
+    )
     return render_template("instructor/bank/regrade.html", question=question, plan=plan, form=form)
 
 
@@ -63,13 +44,16 @@ def question_regrade(question_id: int) -> str:
 def question_regrade_apply(question_id: int) -> Response:
     """Apply the confirmed dry run, update scores and pass states, and audit it (staff)."""
     question = load_question(question_id)
-    form = RegradeForm()
+    form = CommitForm()
     if not form.validate_on_submit():
         flash("Confirm the regrade from its dry run.", "warning")
         return redirect(url_for("instructor.question_regrade", question_id=question.id))
     try:
-        plan = apply_regrade(question, form.token.data, current_user.id)
-    except BankError as exc:
+        sealed = form.open(REGRADE_SALT, user_id=current_user.id)
+        if sealed.data.get("question_id") != question.id:
+            raise TokenProblem("This dry run was for another question: check this one's dry run.")
+        plan = apply_regrade(question, sealed.fingerprint, current_user.id)
+    except (BankError, TokenProblem) as exc:
         db.session.rollback()
         flash(str(exc), "warning")
         return redirect(url_for("instructor.question_regrade", question_id=question.id))

@@ -7,6 +7,8 @@ Plain functions with explicit arguments; they flush but never commit (the view c
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import func, select
@@ -33,7 +35,20 @@ from course.models import (
     QuestionStatus,
     QuestionVersion,
 )
-from course.quiz.versions import add_version, question_payload
+from course.quiz.versions import add_version, publish_latest, question_payload
+
+# The QuestionVersion columns that make up its content (the payload question_payload returns).
+VERSIONED = (
+    "qtype",
+    "stem",
+    "options",
+    "feedback",
+    "objective",
+    "tags",
+    "references",
+    "difficulty",
+    "vignette",
+)
 
 
 class BankError(Exception):
@@ -80,9 +95,18 @@ def create_question(
 
 
 def update_question(
-    question: Question, module: Module | None, payload: dict[str, Any], actor_id: int
+    question: Question,
+    module: Module | None,
+    payload: dict[str, Any],
+    actor_id: int,
+    *,
+    hold_published: bool = False,
 ) -> QuestionVersion | None:
-    """Add a version when the content changed (versions are never edited); None if unchanged."""
+    """Add a version when the content changed (versions are never edited); None if unchanged.
+
+    hold_published: on a published question the new version waits as a draft version, and
+    learners keep the live one until it is published (the editor's rule; imports go live).
+    """
     moved = (module.id if module else None) != question.module_id
     if moved:
         question.module = module
@@ -91,9 +115,28 @@ def update_question(
         if moved:
             audit_question(question, "edit", actor_id, moved_to=module.slug if module else None)
         return None
-    version = add_version(question, payload, content_hash, actor_id)
+    live = not (hold_published and question.status == QuestionStatus.PUBLISHED)
+    version = add_version(question, payload, content_hash, actor_id, live=live)
     db.session.flush()
-    audit_question(question, "edit", actor_id, version=version.number)
+    details = {} if live else {"draft": True, "live_version": question.live_number}
+    audit_question(question, "edit", actor_id, version=version.number, **details)
+    return version
+
+
+def restore_version(question: Question, number: int, actor_id: int) -> QuestionVersion:
+    """Copy an old version's content into a new version (a draft version if published)."""
+    old = next((v for v in question.versions if v.number == number), None)
+    if old is None:
+        raise BankError(f"{question.uid} has no version {number}.")
+    payload = {name: getattr(old, name) for name in VERSIONED}
+    if digest(payload) == question.current.content_hash:
+        raise BankError(f"Version {number} is already the newest content: nothing to restore.")
+    live = question.status != QuestionStatus.PUBLISHED
+    version = add_version(question, payload, digest(payload), actor_id, live=live)
+    db.session.flush()
+    audit_question(
+        question, "restore_version", actor_id, from_version=number, version=version.number
+    )
     return version
 
 
@@ -106,12 +149,20 @@ TRANSITIONS = {
 
 
 def change_status(question: Question, action: str, actor_id: int) -> QuestionStatus:
-    """Publish a draft, retire a draft or published question, or restore a retired one."""
+    """Publish a draft (or a published question's waiting draft version), retire a draft or
+    published question, or restore a retired one."""
     allowed, target, done = TRANSITIONS[action]
+    if action == "publish" and question.pending_draft:
+        live = question.live_number
+        publish_latest(question)
+        audit_question(question, "publish", actor_id, version=question.latest_number, replaced=live)
+        return question.status
     if question.status not in allowed:
         raise BankError(f"A {question.status.value} question cannot be {done}.")
     before = question.status.value
     question.status = target
+    if target != QuestionStatus.RETIRED:
+        publish_latest(question)  # a (re)published or restored question serves its newest
     audit_question(question, action, actor_id, before=before, after=target.value)
     return target
 
@@ -130,14 +181,49 @@ def delete_question(question: Question, actor_id: int) -> None:
     db.session.flush()
 
 
+NUMBERED = re.compile(r"^(?P<prefix>.+?)(?P<sep>-?)(?P<number>\d+)$")
+
+
+def _style(uid: str) -> tuple[str, str, int] | None:
+    """(prefix, separator, zero-padded width or 0) of a numbered id like contra-7; else None."""
+    match = NUMBERED.match(uid)
+    if match is None:
+        return None
+    digits = match["number"]
+    width = len(digits) if digits.startswith("0") and len(digits) > 1 else 0
+    return match["prefix"], match["sep"], width
+
+
 def next_uid(course: Course, module: Module | None) -> str:
-    """Return an unused question ID derived from the module slug (e.g. anxiety-12)."""
-    prefix = (module.slug if module else "final")[:40].rstrip("-")
-    taken = set(db.session.scalars(select(Question.uid).where(Question.course_id == course.id)))
-    number = len(taken) + 1
-    while f"{prefix}-{number}" in taken:
+    """Return an unused id in the style of the module's pool (contra-1..10 gives contra-11).
+
+    The most common numbered style in the pool wins (ties: the newest question's); a pool
+    without numbered ids gets the module slug (final for the final-exam pool). The number
+    follows the highest one of that style anywhere in the course, skipping taken ids.
+    """
+    rows = db.session.execute(
+        select(Question.uid, Question.module_id)
+        .where(Question.course_id == course.id)
+        .order_by(Question.id)
+    ).all()
+    taken = {uid for uid, _ in rows}
+    module_id = module.id if module else None
+    styles = [style for uid, mid in rows if mid == module_id and (style := _style(uid))]
+    counts = Counter(styles)
+    if counts:
+        best = max(counts.values())
+        prefix, sep, width = next(s for s in reversed(styles) if counts[s] == best)
+    else:
+        prefix, sep, width = (module.slug if module else "final")[:40].rstrip("-"), "-", 0
+    numbers = [
+        int(match["number"])
+        for uid in taken
+        if (match := NUMBERED.match(uid)) and (match["prefix"], match["sep"]) == (prefix, sep)
+    ]
+    number = max(numbers, default=0) + 1
+    while (uid := f"{prefix}{sep}{number:0{width}d}") in taken:
         number += 1
-    return f"{prefix}-{number}"
+    return uid
 
 
 def version_usage(question_id: int) -> dict[int, int]:

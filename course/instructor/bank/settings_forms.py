@@ -1,4 +1,4 @@
-"""Forms for a quiz's settings, the YAML import preview/commit and the regrade confirmation."""
+"""Forms for a quiz's settings and the YAML import upload (its commit: instructor.preview)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from wtforms import (
     FloatField,
     Form,
     FormField,
-    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -138,16 +137,3 @@ class ImportForm(FlaskForm):
             FileAllowed(["yaml", "yml"], "YAML files only."),
         ],
     )
-
-
-class CommitForm(FlaskForm):
-    """Confirm an import preview: the file travels back encoded, with the plan's fingerprint."""
-
-    payload = HiddenField(validators=[InputRequired()])
-    token = HiddenField(validators=[InputRequired()])
-
-
-class RegradeForm(FlaskForm):
-    """Confirm a regrade exactly as the dry run showed it."""
-
-    token = HiddenField(validators=[InputRequired()])

@@ -1,12 +1,10 @@
-"""Question bank (instructors and admins): list, editor, lifecycle, YAML export and import.
+"""Question bank (instructors and admins): list, editor and lifecycle.
 
-Version history, regrade and quiz settings live in bank.regrade_views.
+YAML export and import live in bank.yaml_views; version history in bank.version_views;
+regrade and quiz settings in bank.regrade_views.
 """
 
 from __future__ import annotations
-
-import base64
-import binascii
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -20,7 +18,13 @@ from course.content.schema import TAGS
 from course.extensions import db
 from course.instructor import bp
 from course.instructor.bank.forms import MAX_OPTIONS, ConfirmForm, QuestionForm, question_form_data
-from course.instructor.bank.listing import FLAGS, filters_from_args, list_questions, page_of
+from course.instructor.bank.listing import (
+    FLAGS,
+    filters_from_args,
+    group_by_module,
+    list_questions,
+    page_of,
+)
 from course.instructor.bank.services import (
     BankError,
     build_payload,
@@ -31,14 +35,12 @@ from course.instructor.bank.services import (
     update_question,
     version_usage,
 )
-from course.instructor.bank.settings_forms import CommitForm, ImportForm
-from course.instructor.bank.yaml_io import ImportInvalid, apply_import, export_module, plan_import
-from course.models import Course, Question, Quiz
+from course.models import Course, Question
 from course.permissions import staff_required
 from course.quiz.types import REGISTRY
 
 
-def _course(required: bool = True) -> Course | None:
+def course_from_args(required: bool = True) -> Course | None:
     """Return the course named by ?course=slug, else the first course."""
     slug = request.args.get("course")
     stmt = select(Course).order_by(Course.id).limit(1)
@@ -62,7 +64,7 @@ def load_question(question_id: int) -> Question:
 @staff_required
 def questions() -> str:
     """List a course's questions with filters, usage and item statistics (staff)."""
-    course = _course(required=False)
+    course = course_from_args(required=False)
     courses = db.session.scalars(select(Course).order_by(Course.id)).all()
     if course is None:
         return render_template("instructor/bank/list.html", course=None, courses=courses)
@@ -75,7 +77,7 @@ def questions() -> str:
         course=course,
         courses=courses,
         filters=filters,
-        rows=shown,
+        groups=group_by_module(shown),
         total=len(rows),
         page=page,
         pages=pages,
@@ -101,8 +103,15 @@ def _save(form: QuestionForm, question: Question | None) -> Response | None:
         question = create_question(form.course, form.module_obj, uid, payload, current_user.id)
         message = f"Question {uid} created as a draft (version 1)."
     else:
-        version = update_question(question, form.module_obj, payload, current_user.id)
+        version = update_question(
+            question, form.module_obj, payload, current_user.id, hold_published=True
+        )
         message = f"Saved as version {version.number}." if version else "Nothing changed."
+        if version is not None and question.pending_draft:
+            message = (
+                f"Saved as draft version {version.number}. Learners keep getting version "
+                f"{question.live_number} until you publish it."
+            )
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("instructor.question_edit", question_id=question.id))
@@ -128,6 +137,7 @@ def _editor(form: QuestionForm, question: Question | None) -> str | Response:
             current.stem, current.options, current.references, qtype=current.qtype
         )
     usage = version_usage(question.id) if question else {}
+    suggested = None if question else next_uid(form.course, form.module_obj)
     return render_template(
         "instructor/bank/edit.html",
         form=form,
@@ -136,6 +146,7 @@ def _editor(form: QuestionForm, question: Question | None) -> str | Response:
         warnings=warnings,
         used=sum(usage.values()),
         max_options=MAX_OPTIONS,
+        suggested_uid=suggested,
     )
 
 
@@ -143,7 +154,7 @@ def _editor(form: QuestionForm, question: Question | None) -> str | Response:
 @staff_required
 def question_new() -> str | Response:
     """Write a new question (saved as a draft) with preview and item-writing checks (staff)."""
-    course = _course()
+    course = course_from_args()
     data = None
     if request.method == "GET":
         module = next((m for m in course.modules if m.slug == request.args.get("module")), None)
@@ -172,14 +183,15 @@ def _transition(question_id: int, action: str) -> Response:
         flash(str(exc), "warning")
     else:
         db.session.commit()
-        flash(f"Question {question.uid} is now {status.value}.", "success")
+        live = f" (version {question.latest_number} is live)" if action == "publish" else ""
+        flash(f"Question {question.uid} is now {status.value}{live}.", "success")
     return redirect(url_for("instructor.question_edit", question_id=question.id))
 
 
 @bp.route("/questions/<int:question_id>/publish", methods=["POST"])
 @staff_required
 def question_publish(question_id: int) -> Response:
-    """Publish a draft so quizzes can draw it (staff)."""
+    """Publish a draft, or a published question's waiting draft version, so quizzes draw it."""
     return _transition(question_id, "publish")
 
 
@@ -216,76 +228,3 @@ def question_delete(question_id: int) -> Response:
     db.session.commit()
     flash(f"Draft {uid} deleted.", "success")
     return redirect(url_for("instructor.questions", course=course.slug))
-
-
-@bp.route("/questions/yaml-export")
-@staff_required
-def bank_export() -> Response:
-    """Download a module's questions and quiz settings as quizzes/ YAML (staff)."""
-    course = _course()
-    slug = request.args.get("module")
-    module = next((m for m in course.modules if m.slug == slug or not slug), None)
-    quiz = module and db.session.scalar(select(Quiz).where(Quiz.module_id == module.id))
-    if quiz is None:
-        abort(404)
-    name = f"{module.position:02d}-{module.slug}.yaml"
-    return Response(
-        export_module(module, quiz),
-        mimetype="application/yaml",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
-
-
-def _import_page(course: Course, upload: ImportForm, **context: object) -> str:
-    commit = context.pop("commit", None) or CommitForm(formdata=None, prefix="commit")
-    return render_template(
-        "instructor/bank/import.html", course=course, upload=upload, commit=commit, **context
-    )
-
-
-def _commit_import(course: Course, upload: ImportForm) -> str | Response:
-    commit = CommitForm(prefix="commit")
-    try:
-        if not commit.validate_on_submit():
-            raise ValueError
-        text = base64.b64decode(commit.payload.data, validate=True).decode("utf-8")
-    except (ValueError, binascii.Error):
-        flash("The import preview is missing or damaged; upload the file again.", "warning")
-        return redirect(url_for("instructor.bank_import", course=course.slug))
-    try:
-        plan = plan_import(course, text)
-        if plan.token != commit.token.data:
-            raise ImportInvalid([(1, "the bank changed since the preview; upload the file again")])
-        apply_import(course, plan, current_user.id)
-    except ImportInvalid as exc:
-        db.session.rollback()
-        return _import_page(course, upload, problems=exc.problems)
-    db.session.commit()
-    counts = (
-        f"{len(plan.added)} added, {len(plan.changed)} changed, {len(plan.unchanged)} unchanged"
-    )
-    flash(f"Imported {plan.module.title}: {counts}.", "success")
-    return redirect(url_for("instructor.questions", course=course.slug, module=plan.module.slug))
-
-
-@bp.route("/questions/yaml-import", methods=["GET", "POST"])
-@staff_required
-def bank_import() -> str | Response:
-    """Upload a quizzes/ YAML file, preview what changes, then commit atomically (staff)."""
-    course = _course()
-    upload = ImportForm(prefix="upload")
-    if request.method == "POST" and "commit-payload" in request.form:
-        return _commit_import(course, upload)
-    if not upload.validate_on_submit():
-        return _import_page(course, upload)
-    try:
-        text = upload.yaml_file.data.read().decode("utf-8")
-        plan = plan_import(course, text)
-    except UnicodeDecodeError:
-        upload.yaml_file.errors.append("The file is not UTF-8 text.")
-        return _import_page(course, upload)
-    except ImportInvalid as exc:
-        return _import_page(course, upload, problems=exc.problems)
-    payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
-    commit = CommitForm(formdata=None, prefix="commit", payload=payload, token=plan.token)
-    return _import_page(course, upload, plan=plan, commit=commit)

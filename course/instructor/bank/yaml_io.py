@@ -7,7 +7,6 @@ the plan in one go. Services flush but never commit.
 
 from __future__ import annotations
 
-import difflib
 import textwrap
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,7 +82,8 @@ def _wrap(text: str, indent: str = "  ") -> list[str]:
 
 
 def version_text(version: QuestionVersion) -> list[str]:
-    """Render a version as plain lines (stem, options, keys, rationales, feedback) for diffs."""
+    """Render a version as plain lines (stem, options, keys, rationales, feedback) for the
+    history page's word diff (bank.worddiff)."""
     refs = ", ".join(str(n) for n in version.references)
     lines = [
         f"Type: {version.qtype} · difficulty {version.difficulty} · objective "
@@ -98,19 +98,6 @@ def version_text(version: QuestionVersion) -> list[str]:
         lines += [f"Option {option['key']} ({key}{weight}):", *_wrap(option["text"])]
         lines += ["  Rationale:", *_wrap(option["rationale"], "    ")]
     return [*lines, "Feedback:", *_wrap(version.feedback)]
-
-
-def version_diff(older: QuestionVersion, newer: QuestionVersion) -> list[str]:
-    """Return a unified diff between two versions' readable text."""
-    return list(
-        difflib.unified_diff(
-            version_text(older),
-            version_text(newer),
-            f"version {older.number}",
-            f"version {newer.number}",
-            lineterm="",
-        )
-    )
 
 
 class _Dumper(yaml.SafeDumper):

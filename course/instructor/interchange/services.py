@@ -19,6 +19,7 @@ from course.content.aiken import parse_aiken
 from course.content.gift import parse_gift
 from course.content.interchange import ImportedQuestion, ImportResult
 from course.content.itemwriting import item_warnings
+from course.content.schema import TAGS
 from course.extensions import db
 from course.fingerprint import digest
 from course.instructor.interchange.mapping import imported_payload
@@ -29,6 +30,7 @@ from course.quiz.versions import add_version
 from course.slugs import slugify
 
 PARSERS = {"gift": parse_gift, "aiken": parse_aiken}
+IMPORT_ACTION = "questions.import"  # the bank list's ?batch= filter reads these entries
 MAX_CHARS = 400_000
 
 
@@ -211,7 +213,40 @@ def _plan_one(
     )
 
 
-def commit_plan(plan: ImportPlan, actor_id: int | None, fmt: str) -> dict[str, list[str]]:
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What a commit wrote, and the audit entry that records it (its id names the batch)."""
+
+    created: list[str]
+    new_versions: list[str]
+    unchanged: list[str]
+    audit_id: int
+
+
+def taggable(item: PlannedQuestion) -> list[str]:
+    """The tags the preview offers for one question: the bank's, then the question's own."""
+    return list(dict.fromkeys([*TAGS, *item.payload["tags"]]))
+
+
+def apply_tags(plan: ImportPlan, chosen: dict[str, list[str]]) -> None:
+    """Replace the tags of new and changed questions with those ticked in the preview.
+
+    Only the bank's tags, or tags the question itself brought, can be chosen; anything else
+    is refused, naming the question, since nobody could have ticked it."""
+    for item in plan.items:
+        if item.state == "unchanged":
+            continue
+        tags = chosen.get(item.uid, [])
+        unknown = [t for t in tags if t not in taggable(item)]
+        if unknown:
+            raise ImportProblem(
+                f"Tags of {item.uid}: {unknown[0]!r} is not a tag of the bank "
+                f"({', '.join(TAGS)}): preview again."
+            )
+        item.payload["tags"] = list(dict.fromkeys(tags))
+
+
+def commit_plan(plan: ImportPlan, actor_id: int | None, fmt: str) -> ImportOutcome:
     """Write new questions and new versions as drafts, plus an audit entry (flushes only)."""
     if not plan.ok:
         raise ImportProblem("The text has errors: fix them and preview again.")
@@ -231,15 +266,14 @@ def commit_plan(plan: ImportPlan, actor_id: int | None, fmt: str) -> dict[str, l
             outcome["new_versions"].append(item.uid)
         question.status = QuestionStatus.DRAFT
         add_version(question, item.payload, digest(item.payload), created_by_id=actor_id)
-    db.session.add(
-        AuditEntry(
-            at=clock.now(),
-            actor_id=actor_id,
-            action="questions.import",
-            target_type="course",
-            target_id=plan.course.id,
-            details={**outcome, "format": fmt, "skipped": [[s[0], s[1]] for s in plan.skipped]},
-        )
+    entry = AuditEntry(
+        at=clock.now(),
+        actor_id=actor_id,
+        action=IMPORT_ACTION,
+        target_type="course",
+        target_id=plan.course.id,
+        details={**outcome, "format": fmt, "skipped": [[s[0], s[1]] for s in plan.skipped]},
     )
+    db.session.add(entry)
     db.session.flush()
-    return outcome
+    return ImportOutcome(**outcome, audit_id=entry.id)

@@ -6,7 +6,7 @@ interchange.mapping, and the commit in interchange.services.
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,14 +18,17 @@ from course.extensions import db
 from course.instructor import bp
 from course.instructor.interchange.forms import ImportForm
 from course.instructor.interchange.services import (
+    IMPORT_ACTION,
     ImportPlan,
     ImportProblem,
     ImportSettings,
+    apply_tags,
     commit_plan,
     plan_import,
+    taggable,
 )
-from course.instructor.preview import CommitForm, TokenProblem
-from course.models import Course, Module, Question, QuestionStatus
+from course.instructor.preview import CommitForm, PreviewChanged, TokenProblem
+from course.models import AuditEntry, Course, Module, Question, QuestionStatus
 from course.permissions import staff_required
 from course.quiz.types import get_type
 
@@ -94,25 +97,38 @@ def _render_form(form: ImportForm, status: int = 200) -> tuple[str, int]:
     return render_template("instructor/imports/form.html", form=form, courses=_courses()), status
 
 
+def _sealed_forms(text: str, settings: ImportSettings, plan: ImportPlan):
+    """The preview's two signed forms: Import (commit) and Back (to the form, text kept)."""
+    data = {
+        "text": text,
+        "fmt": settings.fmt,
+        "course_id": settings.course_id,
+        "category_mode": settings.category_mode,
+        "default_module_id": settings.default_module_id,
+    }
+    forms = CommitForm(formdata=None), CommitForm(formdata=None, prefix="back")
+    for form in forms:
+        form.seal(data, salt=SALT, user_id=current_user.id, fingerprint=plan.fingerprint)
+    return forms
+
+
 def _render_preview(text: str, settings: ImportSettings, plan: ImportPlan, status: int = 200):
-    form = CommitForm(formdata=None)
-    form.seal(
-        {
-            "text": text,
-            "fmt": settings.fmt,
-            "course_id": settings.course_id,
-            "category_mode": settings.category_mode,
-            "default_module_id": settings.default_module_id,
-            "fingerprint": plan.fingerprint,
-            "user": current_user.id,
-        },
-        current_app.secret_key,
-        SALT,
-    )
+    form, back = _sealed_forms(text, settings, plan)
     page = render_template(
-        "instructor/imports/preview.html", plan=plan, settings=settings, form=form
+        "instructor/imports/preview.html",
+        plan=plan,
+        settings=settings,
+        form=form,
+        back=back,
+        taggable=taggable,
     )
     return page, status
+
+
+def _settings(data: dict) -> ImportSettings:
+    return ImportSettings(
+        data["fmt"], data["course_id"], data["category_mode"], data["default_module_id"]
+    )
 
 
 @bp.route("/import")
@@ -152,19 +168,19 @@ def import_commit():
     try:
         if not form.validate_on_submit():
             raise TokenProblem("The form expired: upload the text again.")
-        data = form.unseal(current_app.secret_key, SALT)
-        if data.get("user") != current_user.id:
-            raise TokenProblem("This preview belongs to another user: upload the text again.")
-        text = data["text"]
-        settings = ImportSettings(
-            data["fmt"], data["course_id"], data["category_mode"], data["default_module_id"]
-        )
+        sealed = form.open(SALT, user_id=current_user.id)
+        text, settings = sealed.data["text"], _settings(sealed.data)
         plan = plan_import(text, settings)
-        if plan.ok and plan.fingerprint != data["fingerprint"]:
-            flash("The question bank changed since your preview: check it again.", "warning")
-            return _render_preview(text, settings, plan, 409)
+        if plan.ok:
+            sealed.confirm(plan.fingerprint, "The question bank changed since your preview.")
+        if request.form.get("tagging"):  # the preview's tag checkboxes were on the form
+            apply_tags(plan, {i.uid: request.form.getlist(f"tags-{i.uid}") for i in plan.items})
         outcome = commit_plan(plan, current_user.id, settings.fmt)
         db.session.commit()
+    except PreviewChanged as exc:
+        db.session.rollback()
+        flash(f"{exc} Check the new preview and import again.", "warning")
+        return _render_preview(text, settings, plan, 409)
     except (ImportProblem, TokenProblem) as exc:
         db.session.rollback()
         flash(str(exc), "danger")
@@ -174,11 +190,56 @@ def import_commit():
         flash("Someone imported the same questions at the same time: preview again.", "warning")
         return _render_form(_form(), 409)
     flash(
-        f"Imported into “{plan.course.title}” as drafts: {len(outcome['created'])} new, "
-        f"{len(outcome['new_versions'])} new versions, {len(outcome['unchanged'])} unchanged.",
+        f"Imported into “{plan.course.title}” as drafts: {len(outcome.created)} new, "
+        f"{len(outcome.new_versions)} new versions, {len(outcome.unchanged)} unchanged.",
         "success",
     )
-    return redirect(url_for("instructor.imports"))
+    return redirect(url_for("instructor.import_result", audit_id=outcome.audit_id))
+
+
+@bp.route("/import/back", methods=["POST"])
+@staff_required
+def import_back() -> tuple[str, int]:
+    """Return from a preview to the import form with the previewed text and choices kept."""
+    back = CommitForm(prefix="back")
+    try:
+        if not back.validate_on_submit():
+            raise TokenProblem("The form expired: paste the text again.")
+        data = back.open(SALT, user_id=current_user.id).data
+    except TokenProblem as exc:
+        flash(str(exc), "warning")
+        return _render_form(_form(), 400)
+    form = ImportForm(
+        formdata=None,
+        source_text=data["text"],
+        fmt=data["fmt"],
+        course=data["course_id"],
+        category_mode=data["category_mode"],
+        default_module=data["default_module_id"] or 0,
+    )
+    form.load_choices(_courses())
+    return _render_form(form)
+
+
+@bp.route("/import/result/<int:audit_id>")
+@staff_required
+def import_result(audit_id: int) -> str:
+    """After an import: link to each new or changed draft, and to the bank showing just them."""
+    entry = db.session.get(AuditEntry, audit_id)
+    if entry is None or entry.action != IMPORT_ACTION:
+        abort(404)
+    course = db.session.get(Course, entry.target_id) or abort(404)
+    uids = [*entry.details.get("created", []), *entry.details.get("new_versions", [])]
+    stmt = select(Question).where(Question.course_id == course.id, Question.uid.in_(uids))
+    found = {q.uid: q for q in db.session.scalars(stmt.options(selectinload(Question.module)))}
+    return render_template(
+        "instructor/imports/result.html",
+        entry=entry,
+        course=course,
+        created=[found[u] for u in entry.details.get("created", []) if u in found],
+        changed=[found[u] for u in entry.details.get("new_versions", []) if u in found],
+        unchanged=entry.details.get("unchanged", []),
+    )
 
 
 @bp.route("/export.gift")
