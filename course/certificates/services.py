@@ -223,7 +223,7 @@ def auto_issue_if_ready(
     user: User, course: Course, issuer: Issuer, trigger: str
 ) -> Certificate | None:
     """With policy "auto", issue as soon as the learner is eligible (actor: the system)."""
-    if course.settings.get("certificate_policy", "approval") != "auto":
+    if not course.rules.auto_issue:
         return None
     elig = load_eligibility(user.id, course)
     if (

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from course import clock
 from course.extensions import db
 from course.models.types import UTCDateTime
+from course.quiz.settings import CourseRules
 
 if TYPE_CHECKING:
     from course.models.progress import Enrollment
@@ -63,14 +64,19 @@ class Course(db.Model):
     enrollments: Mapped[list[Enrollment]] = relationship(viewonly=True)
 
     @property
+    def rules(self) -> CourseRules:
+        """The course's settings, typed, with their defaults."""
+        return CourseRules.from_raw(self.settings)
+
+    @property
     def sequential(self) -> bool:
         """Modules unlock one after another unless the course switches this off."""
-        return bool(self.settings.get("sequential", True))
+        return self.rules.sequential
 
     @property
     def max_hours(self) -> float:
         """The most hours a learner may attest for this course."""
-        return float(self.settings.get("max_hours", self.contact_hours))
+        return float(self.rules.max_hours or self.contact_hours)
 
     @property
     def hours_label(self) -> str:

@@ -14,6 +14,7 @@ from course.extensions import db
 from course.models.content import Course, Module, _enum
 from course.models.types import UTCDateTime
 from course.models.user import User
+from course.quiz.settings import QuizRules
 
 
 class QuestionStatus(enum.StrEnum):
@@ -118,6 +119,11 @@ class Quiz(db.Model):
     course: Mapped[Course] = relationship(back_populates="quizzes")
     module: Mapped[Module | None] = relationship()
 
+    @property
+    def rules(self) -> QuizRules:
+        """The quiz's current settings, typed, with their defaults."""
+        return QuizRules.from_raw(self.settings)
+
 
 class Attempt(db.Model):
     """One learner's try at a quiz, frozen at start: question versions, order and seed."""
@@ -157,6 +163,11 @@ class Attempt(db.Model):
     items: Mapped[list[AttemptItem]] = relationship(
         back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan"
     )
+
+    @property
+    def rules(self) -> QuizRules:
+        """The settings frozen when the attempt started, typed, with their defaults."""
+        return QuizRules.from_raw(self.settings)
 
     @property
     def is_open(self) -> bool:

@@ -24,6 +24,7 @@ from course.content.article import (
 from course.content.render import body_citations, render_markdown
 from course.extensions import db
 from course.models import AuditEntry, Course, Module, PublishStatus
+from course.quiz.settings import CourseRules
 
 DISCLAIMER = (
     "This course is for the education of health professionals. It is not a substitute for "
@@ -131,12 +132,7 @@ def create_course(draft: ArticleDraft, title: str, slug: str, actor_id: int | No
         disclaimer=DISCLAIMER,
         accreditation={"accredited": False, "statement": NOT_ACCREDITED, "credits": []},
         references=[asdict(r) for r in draft.references],
-        settings={
-            "sequential": True,
-            "max_hours": hours,
-            "certificate_policy": "approval",
-            "source": {"title": draft.title},
-        },
+        settings=CourseRules(max_hours=hours, source={"title": draft.title}).as_json(),
         status=PublishStatus.DRAFT,
     )
     db.session.add(course)
