@@ -68,6 +68,8 @@ def test_key_pages_are_valid_html(client, course_content, make_user, login, tmp_
         "/instructor/import",
         "/instructor/cohort",
         f"/instructor/quizzes/{quiz.id}/analysis",
+        f"/instructor/quizzes/{quiz.id}/settings",
+        f"/instructor/modules?course={course_content.slug}",
         "/instructor/questions/1/edit",
         "/admin/",
         "/admin/certificates",

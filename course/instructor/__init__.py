@@ -11,6 +11,6 @@ from flask import Blueprint
 bp = Blueprint("instructor", __name__)
 
 from course.instructor.authoring import views as authoring_views  # noqa: E402, F401
-from course.instructor.bank import regrade_views, views  # noqa: E402, F401
+from course.instructor.bank import regrade_views, settings_views, views  # noqa: E402, F401
 from course.instructor.insight import views as insight_views  # noqa: E402, F401
 from course.instructor.interchange import views as interchange_views  # noqa: E402, F401

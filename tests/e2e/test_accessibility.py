@@ -78,6 +78,8 @@ def test_key_pages_pass_axe(browser: Browser, live_server: LiveServer, axe_sourc
             "/instructor/import",
             "/instructor/cohort",
             f"/instructor/quizzes/{quiz_id}/analysis",
+            f"/instructor/quizzes/{quiz_id}/settings",
+            f"/instructor/modules?course={slug}",
             "/admin/certificates",
             "/admin/audit",
             "/admin/users",

@@ -31,7 +31,7 @@ from course.instructor.bank.services import (
     update_question,
     version_usage,
 )
-from course.instructor.bank.settings_forms import CommitForm, ImportForm
+from course.instructor.bank.yaml_forms import CommitForm, ImportForm
 from course.instructor.bank.yaml_io import ImportInvalid, apply_import, export_module, plan_import
 from course.models import Course, Question, Quiz
 from course.permissions import staff_required
