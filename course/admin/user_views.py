@@ -17,7 +17,7 @@ from course.admin.users import (
     users_query,
     valid_certificates,
 )
-from course.admin.views import acting_admin, bp, page_number
+from course.admin.views import acting_admin, bp
 from course.auth.account import reset_message
 from course.auth.mfa import reset_mfa
 from course.auth.sessions import revoke_all
@@ -26,6 +26,7 @@ from course.extensions import db
 from course.learning.progress import load_course_states
 from course.mail import queue
 from course.models import Certificate, Role, User
+from course.pagination import page_number
 from course.permissions import admin_required
 
 

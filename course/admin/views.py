@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import and_, or_, select
 from werkzeug.wrappers import Response
@@ -35,6 +35,7 @@ from course.certificates.services import (
 from course.extensions import db
 from course.mail import certificate_issued_message, certificate_revoked_message, queue
 from course.models import AuditEntry, Certificate, User
+from course.pagination import page_number
 from course.permissions import admin_required
 from course.urls import public_url
 
@@ -44,15 +45,6 @@ bp = Blueprint("admin", __name__)
 def acting_admin() -> User:
     """The signed-in admin as a User row."""
     return current_user._get_current_object()  # type: ignore[attr-defined]
-
-
-# Far beyond any real listing, and small enough that OFFSET fits every database's integer.
-MAX_PAGE = 100_000
-
-
-def page_number() -> int:
-    """The ?page= number, clamped to 1..MAX_PAGE (a huge number is not a database error)."""
-    return min(max(1, request.args.get("page", 1, type=int) or 1), MAX_PAGE)
 
 
 def _back_to_queue() -> Response:

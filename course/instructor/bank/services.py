@@ -17,7 +17,6 @@ from course.fingerprint import digest
 
 # Re-exported: the list and its statistics live in bank.listing.
 from course.instructor.bank.listing import MIN_ATTEMPTS as MIN_ATTEMPTS
-from course.instructor.bank.listing import PAGE_SIZE as PAGE_SIZE
 from course.instructor.bank.listing import BankFilters as BankFilters
 from course.instructor.bank.listing import BankRow as BankRow
 from course.instructor.bank.listing import ItemStat as ItemStat

@@ -75,7 +75,10 @@ class DrawRuleForm(Form):
 
 
 def percent_to_fraction(text: str | None) -> float | None:
-    """Read "80", "80%" or "72.5" as a fraction (0.725 for "72.5"); None when it is not a mark in 1-100%."""
+    """Read "80", "80%" or "72.5" as a fraction (0.725 for "72.5").
+
+    None when it is not a mark from 1 to 100%.
+    """
     cleaned = (text or "").strip().removesuffix("%").strip()
     try:
         value = float(cleaned)

@@ -20,7 +20,11 @@ from course.content.schema import TAGS
 from course.extensions import db
 from course.instructor import bp
 from course.instructor.bank.forms import MAX_OPTIONS, ConfirmForm, QuestionForm, question_form_data
-from course.instructor.bank.listing import FLAGS, filters_from_args, list_questions, page_of
+from course.instructor.bank.listing import (
+    FLAGS,
+    filters_from_args,
+    list_questions,
+)
 from course.instructor.bank.services import (
     BankError,
     build_payload,
@@ -34,6 +38,7 @@ from course.instructor.bank.services import (
 from course.instructor.bank.yaml_forms import CommitForm, ImportForm
 from course.instructor.bank.yaml_io import ImportInvalid, apply_import, export_module, plan_import
 from course.models import Course, Question, Quiz
+from course.pagination import page_number, paginate_list
 from course.permissions import staff_required
 from course.quiz.types import REGISTRY
 
@@ -68,17 +73,18 @@ def questions() -> str:
         return render_template("instructor/bank/list.html", course=None, courses=courses)
     filters = filters_from_args(course, request.args)
     rows = list_questions(course, filters)
-    shown, page, pages = page_of(rows, request.args.get("page", 1, type=int))
+    pager = paginate_list(rows, page_number())
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template(
         "instructor/bank/list.html",
         course=course,
         courses=courses,
         filters=filters,
-        rows=shown,
-        total=len(rows),
-        page=page,
-        pages=pages,
+        rows=pager.items,
+        total=pager.total,
+        page=pager.number,
+        pages=pager.pages,
+        pager=pager,
         args=args,
         flags=FLAGS,
         tags=TAGS,
