@@ -28,6 +28,7 @@ from course.mail import queue
 from course.models import Certificate, Role, User
 from course.pagination import page_number
 from course.permissions import admin_required
+from course.unit_of_work import commit_or_flash
 
 
 def _listing(status: int = 200) -> tuple[str, int]:
@@ -113,13 +114,10 @@ def set_status(user_id: int) -> Response | tuple[str, int]:
     form = ActiveForm(prefix="status")
     if not form.validate_on_submit():
         return _detail(user, 400, active_form=form)
-    try:
+    with commit_or_flash(AdminError) as saved:
         changed = set_active(acting_admin(), user, not user.active, form.reason.data)
-    except AdminError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
+    if not saved:
         return redirect(url_for("admin.user", user_id=user.id))
-    db.session.commit()
     if changed:
         state = "reactivated" if user.active else "deactivated: they can no longer sign in"
         flash(f"{user.full_name} was {state}.", "success")
@@ -132,7 +130,7 @@ def create() -> str | tuple[str, int]:
     """Create an account; show its one-time temporary password once (admins)."""
     form = NewUserForm()
     if form.validate_on_submit():
-        try:
+        with commit_or_flash(AdminError, flash_errors=False) as saved:
             user, temporary = create_account(
                 acting_admin(),
                 email=form.email.data,
@@ -140,12 +138,10 @@ def create() -> str | tuple[str, int]:
                 profession=form.profession.data,
                 role=Role(form.role.data),
             )
-        except AdminError as exc:
-            db.session.rollback()
-            form.email.errors.append(str(exc))
-        else:
-            db.session.commit()
+        if saved:
             return render_template("admin/user_created.html", user=user, temporary=temporary)
+        if isinstance(saved.error, AdminError):
+            form.email.errors.append(str(saved.error))
     status = 400 if form.is_submitted() else 200
     return render_template("admin/user_new.html", form=form), status
 
@@ -171,13 +167,10 @@ def role(user_id: int) -> Response | str | tuple[str, int]:
         return redirect(url_for("admin.users"))
     if not form.is_confirmed:
         return render_template("admin/confirm_role.html", user=user, form=form, new_role=new_role)
-    try:
+    with commit_or_flash(AdminError) as saved:
         changed = change_role(acting_admin(), user, new_role, form.reason.data or "")
-    except AdminError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
+    if not saved:
         return redirect(url_for("admin.users"))
-    db.session.commit()
     if changed:
         flash(f"{user.full_name} is now {new_role.value}.", "success")
     else:

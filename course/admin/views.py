@@ -37,6 +37,7 @@ from course.mail import certificate_issued_message, certificate_revoked_message,
 from course.models import AuditEntry, Certificate, User
 from course.pagination import page_number
 from course.permissions import admin_required
+from course.unit_of_work import commit_or_flash
 from course.urls import public_url
 
 bp = Blueprint("admin", __name__)
@@ -224,13 +225,9 @@ def revoke(certificate_id: int) -> Response | tuple[str, int] | str:
         return render_template(
             "admin/confirm.html", action="revoke", certificate=certificate, form=form, draft=None
         )
-    try:
+    with commit_or_flash(CertificateError) as saved:
         revoke_certificate(certificate, acting_admin(), form.reason.data)
-    except CertificateError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
-    else:
-        db.session.commit()
+    if saved:
         queue(certificate_revoked_message(certificate, form.reason.data))
         flash(f"Certificate {certificate.code} was revoked.", "success")
     return redirect(url_for("admin.certificate", certificate_id=certificate.id))
@@ -251,13 +248,10 @@ def reissue(certificate_id: int) -> Response | tuple[str, int] | str:
         return render_template(
             "admin/confirm.html", action="reissue", certificate=certificate, form=form, draft=draft
         )
-    try:
+    with commit_or_flash(CertificateError) as saved:
         new = reissue_certificate(certificate, issuer, acting_admin(), form.reason.data)
-    except CertificateError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
+    if not saved:
         return redirect(url_for("admin.certificate", certificate_id=certificate.id))
-    db.session.commit()
     queue(certificate_issued_message(new))
     flash(f"Certificate {new.code} replaces {certificate.code}.", "success")
     return redirect(url_for("admin.certificate", certificate_id=new.id))

@@ -28,6 +28,7 @@ from course.ce.staff import staff_home as build_staff_home
 from course.extensions import db
 from course.models import Course, PublishStatus
 from course.permissions import staff_required
+from course.unit_of_work import commit_or_flash
 
 bp = Blueprint("ce", __name__)
 bp.before_app_request(guard_content)
@@ -130,13 +131,11 @@ def edit(course_slug: str, block: str) -> str | Response | tuple[str, int]:
     if request.method == "GET":
         form.text.data = block_text(course, block)
     elif form.validate_on_submit():
-        try:
+        with commit_or_flash(BlockProblem, flash_errors=False) as saved:
             save_block(course, block, form.text.data or "", current_user)
-        except BlockProblem as exc:
-            db.session.rollback()
-            form.text.errors = list(exc.errors)
-        else:
-            db.session.commit()
+        if isinstance(saved.error, BlockProblem):
+            form.text.errors = list(saved.error.errors)
+        if saved:
             flash(f"Saved the {block} of “{course.title}”.", "success")
             return redirect(url_for("ce.edit", course_slug=course.slug, block=block))
     status = 400 if form.is_submitted() else 200

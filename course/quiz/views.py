@@ -24,6 +24,7 @@ from course.quiz.services import (
     start_attempt,
 )
 from course.quiz.view_models import review_items, take_items
+from course.unit_of_work import commit_or_flash
 
 bp = Blueprint("quiz", __name__)
 
@@ -86,12 +87,9 @@ def start(quiz_id: int) -> Response:
     quiz = _quiz_or_404(quiz_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
+    with commit_or_flash(QuizError) as saved:
         attempt = start_attempt(current_user.id, quiz, clock.now())
-        db.session.commit()
-    except QuizError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
+    if not saved:
         return redirect(url_for("quiz.overview", quiz_id=quiz.id))
     return redirect(url_for("quiz.take", attempt_id=attempt.id))
 

@@ -18,6 +18,7 @@ from course.instructor.bank.yaml_forms import RegradeForm
 from course.instructor.bank.yaml_io import version_diff, version_text
 from course.models import User
 from course.permissions import staff_required
+from course.unit_of_work import commit_or_flash
 
 
 @bp.route("/questions/<int:question_id>/history")
@@ -60,12 +61,9 @@ def question_regrade_apply(question_id: int) -> Response:
     if not form.validate_on_submit():
         flash("Confirm the regrade from its dry run.", "warning")
         return redirect(url_for("instructor.question_regrade", question_id=question.id))
-    try:
+    with commit_or_flash(BankError) as saved:
         plan = apply_regrade(question, form.token.data, current_user.id)
-    except BankError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
+    if not saved:
         return redirect(url_for("instructor.question_regrade", question_id=question.id))
-    db.session.commit()
     flash(f"Regraded {len(plan.changes)} attempt(s) on version {plan.target.number}.", "success")
     return redirect(url_for("instructor.question_history", question_id=question.id))

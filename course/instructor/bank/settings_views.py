@@ -15,6 +15,7 @@ from course.instructor.bank.yaml_io import SettingsInvalid, check_quiz_settings,
 from course.models import Quiz
 from course.permissions import staff_required
 from course.quiz.services import question_pool
+from course.unit_of_work import commit_or_flash
 
 
 @bp.route("/quizzes/<int:quiz_id>/settings", methods=["GET", "POST"])
@@ -28,14 +29,13 @@ def quiz_settings(quiz_id: int) -> str | Response:
         form.validate()  # CSRF, and what WTForms parses (whole numbers, list choices)
         settings = None if form.csrf_token.errors else form.settings(quiz.rules)
         if settings is not None:
-            try:
+            with commit_or_flash(SettingsInvalid, flash_errors=False) as saved:
                 settings = check_quiz_settings(quiz, settings.model_dump(mode="json"))
-            except SettingsInvalid as exc:
-                for loc, message in exc.errors:
-                    form.attach(loc, message)
-            else:
                 changed = save_quiz_settings(quiz, settings, current_user.id)
-                db.session.commit()
+            if isinstance(saved.error, SettingsInvalid):
+                for loc, message in saved.error.errors:
+                    form.attach(loc, message)
+            if saved:
                 flash(
                     f"Settings saved ({len(changed)} changed)." if changed else "Nothing changed."
                 )

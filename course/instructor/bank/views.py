@@ -41,6 +41,7 @@ from course.models import Course, Question, Quiz
 from course.pagination import page_number, paginate_list
 from course.permissions import staff_required
 from course.quiz.types import REGISTRY
+from course.unit_of_work import commit_or_flash
 
 
 def _course(required: bool = True) -> Course | None:
@@ -172,12 +173,9 @@ def _transition(question_id: int, action: str) -> Response:
     question = load_question(question_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
+    with commit_or_flash(BankError) as saved:  # the rollback this block once skipped
         status = change_status(question, action, current_user.id)
-    except BankError as exc:
-        flash(str(exc), "warning")
-    else:
-        db.session.commit()
+    if saved:
         flash(f"Question {question.uid} is now {status.value}.", "success")
     return redirect(url_for("instructor.question_edit", question_id=question.id))
 
@@ -213,13 +211,10 @@ def question_delete(question_id: int) -> Response:
         flash("Deletion was not confirmed.", "warning")
         return redirect(url_for("instructor.question_edit", question_id=question.id))
     course, uid = question.course, question.uid
-    try:
+    with commit_or_flash(BankError) as saved:
         delete_question(question, current_user.id)
-    except BankError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
+    if not saved:
         return redirect(url_for("instructor.question_edit", question_id=question_id))
-    db.session.commit()
     flash(f"Draft {uid} deleted.", "success")
     return redirect(url_for("instructor.questions", course=course.slug))
 
@@ -258,15 +253,14 @@ def _commit_import(course: Course, upload: ImportForm) -> str | Response:
     except (ValueError, binascii.Error):
         flash("The import preview is missing or damaged; upload the file again.", "warning")
         return redirect(url_for("instructor.bank_import", course=course.slug))
-    try:
+    with commit_or_flash(ImportInvalid, flash_errors=False) as saved:
         plan = plan_import(course, text)
         if plan.token != commit.token.data:
             raise ImportInvalid([(1, "the bank changed since the preview; upload the file again")])
         apply_import(course, plan, current_user.id)
-    except ImportInvalid as exc:
-        db.session.rollback()
-        return _import_page(course, upload, problems=exc.problems)
-    db.session.commit()
+    if not saved:
+        problems = saved.error.problems if isinstance(saved.error, ImportInvalid) else []
+        return _import_page(course, upload, problems=problems)
     counts = (
         f"{len(plan.added)} added, {len(plan.changed)} changed, {len(plan.unchanged)} unchanged"
     )

@@ -28,6 +28,7 @@ from course.instructor.preview import CommitForm, TokenProblem
 from course.models import Course, Module, Question, QuestionStatus
 from course.permissions import staff_required
 from course.quiz.types import get_type
+from course.unit_of_work import commit_or_flash
 
 SALT = "instructor-import"
 
@@ -149,7 +150,12 @@ def import_preview():
 def import_commit():
     """Re-parse the signed preview text and import it in one transaction (instructors, admins)."""
     form = CommitForm()
-    try:
+    with commit_or_flash(
+        ImportProblem,
+        TokenProblem,
+        category="danger",
+        conflict="Someone imported the same questions at the same time: preview again.",
+    ) as saved:
         if not form.validate_on_submit():
             raise TokenProblem("The form expired: upload the text again.")
         data = form.unseal(current_app.secret_key, SALT)
@@ -160,19 +166,14 @@ def import_commit():
             data["fmt"], data["course_id"], data["category_mode"], data["default_module_id"]
         )
         plan = plan_import(text, settings)
-        if plan.ok and plan.fingerprint != data["fingerprint"]:
-            flash("The question bank changed since your preview: check it again.", "warning")
-            return _render_preview(text, settings, plan, 409)
-        outcome = commit_plan(plan, current_user.id, settings.fmt)
-        db.session.commit()
-    except (ImportProblem, TokenProblem) as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-        return _render_form(_form(), 400)
-    except IntegrityError:
-        db.session.rollback()
-        flash("Someone imported the same questions at the same time: preview again.", "warning")
-        return _render_form(_form(), 409)
+        stale = plan.ok and plan.fingerprint != data["fingerprint"]
+        if not stale:
+            outcome = commit_plan(plan, current_user.id, settings.fmt)
+    if not saved:
+        return _render_form(_form(), 409 if isinstance(saved.error, IntegrityError) else 400)
+    if stale:  # nothing was written: the plan is shown again
+        flash("The question bank changed since your preview: check it again.", "warning")
+        return _render_preview(text, settings, plan, 409)
     flash(
         f"Imported into “{plan.course.title}” as drafts: {len(outcome['created'])} new, "
         f"{len(outcome['new_versions'])} new versions, {len(outcome['unchanged'])} unchanged.",
