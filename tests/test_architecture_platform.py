@@ -24,3 +24,19 @@ def test_settings_defaults_are_stated_once() -> None:
         for line in found
         if not line.startswith(SETTINGS) and not line.startswith("course/certificates/pdf.py:")
     ] == []
+
+
+def test_no_role_is_compared_as_a_string() -> None:
+    """Roles are Role members: compare with has_role/is_staff/is_admin, never "admin" text."""
+    roles = r"""['"](admin|instructor|learner)['"]"""
+    found = grep(rf"(==|!=)\s*{roles}|{roles}\s*(==|!=)|role\.value\s*(==|!=|in\b)", "course")
+    found += grep(rf"(==|!=)\s*{roles}|role\.value\s*(==|!=|in\b)", "templates")
+    assert found == []
+
+
+def test_the_navigation_rules_live_in_permissions() -> None:
+    """web.py exposes nav_links; it holds no role rule and no dead view_functions filter."""
+    assert grep(r"role|is_staff|view_functions", "course/web.py") == []
+    defined = grep(r"def (nav_links|staff_preview|api_login_required)\b", "course")
+    assert {line.split(":")[0] for line in defined} == {"course/permissions.py"}
+    assert len(defined) == 3

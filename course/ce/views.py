@@ -27,7 +27,7 @@ from course.ce.services import (
 from course.ce.staff import staff_home as build_staff_home
 from course.extensions import db
 from course.models import Course, PublishStatus
-from course.permissions import staff_required
+from course.permissions import staff_preview, staff_required
 from course.unit_of_work import commit_or_flash
 
 bp = Blueprint("ce", __name__)
@@ -37,10 +37,7 @@ bp.before_app_request(guard_content)
 def published_course_or_404(slug: str) -> Course:
     """A published course (staff may also open drafts)."""
     course = db.session.scalar(select(Course).where(Course.slug == slug))
-    visible = course is not None and (
-        course.status == PublishStatus.PUBLISHED
-        or (current_user.is_authenticated and current_user.is_staff)
-    )
+    visible = course is not None and (course.status == PublishStatus.PUBLISHED or staff_preview())
     if not visible:
         abort(404)
     return course
@@ -53,7 +50,7 @@ def ce_summary(course: Course) -> dict[str, Any] | None:
     if activity is None:
         return None
     on = today()
-    staff = current_user.is_authenticated and current_user.is_staff
+    staff = staff_preview()
     learner = current_user.is_authenticated and not staff
     return {
         "claim_problems": claim_problems(current_user, course) if learner else [],

@@ -111,6 +111,11 @@ class User(UserMixin, db.Model):
         return self.role in roles
 
     @property
+    def is_admin(self) -> bool:
+        """Admins run the platform: certificates, users, the audit log."""
+        return self.role == Role.ADMIN
+
+    @property
     def is_staff(self) -> bool:
         """Instructors and admins see cohort data."""
         return self.role in (Role.INSTRUCTOR, Role.ADMIN)
