@@ -40,3 +40,34 @@ def test_the_navigation_rules_live_in_permissions() -> None:
     defined = grep(r"def (nav_links|staff_preview|api_login_required)\b", "course")
     assert {line.split(":")[0] for line in defined} == {"course/permissions.py"}
     assert len(defined) == 3
+
+
+def test_every_relationship_is_two_sided() -> None:
+    """Each relationship names its partner (back_populates), and the partner names it back."""
+    from sqlalchemy.orm import configure_mappers
+
+    from course.extensions import db
+
+    configure_mappers()
+    one_sided = []
+    for mapper in db.Model.registry.mappers:
+        for rel in mapper.relationships:
+            partner = rel.back_populates and rel.mapper.relationships.get(rel.back_populates)
+            if partner is None or partner.back_populates != rel.key:
+                one_sided.append(f"{mapper.class_.__name__}.{rel.key}")
+    assert one_sided == []
+
+
+def test_each_model_helper_and_audit_writer_has_one_home() -> None:
+    assert grep(r"def _enum\b|db\.Enum\(|\b_enum\(", "course") == []
+    assert {line.split(":")[0] for line in grep(r"def enum_column\b", "course")} == {
+        "course/models/types.py"
+    }
+    assert [line.split(":")[0] for line in grep(r"^class AuditEntry\b", "course")] == [
+        "course/models/audit.py"
+    ]
+    assert [line.split(":")[0] for line in grep(r"def record_audit\b", "course")] == [
+        "course/audit.py"
+    ]
+    writers = [line for line in grep(r"AuditEntry\(", "course") if "class AuditEntry" not in line]
+    assert [line.split(":")[0] for line in writers] == ["course/audit.py"]

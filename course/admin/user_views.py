@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from course.admin.forms import ActiveForm, NameForm, NewUserForm, RoleForm, UserSearchForm
 from course.admin.pages import users_page
-from course.admin.services import AdminError, change_role, record_audit, role_change_problem
+from course.admin.services import AdminError, change_role, role_change_problem
 from course.admin.users import (
     UserFilter,
     correct_name,
@@ -18,6 +18,7 @@ from course.admin.users import (
     valid_certificates,
 )
 from course.admin.views import acting_admin, bp
+from course.audit import record_audit
 from course.auth.account import reset_message
 from course.auth.mfa import reset_mfa
 from course.auth.sessions import revoke_all

@@ -20,9 +20,9 @@ from course.admin.services import (
     BulkResult,
     certificate_queue,
     issue_many,
-    record_audit,
     revoked_note,
 )
+from course.audit import record_audit
 from course.auth.stepup import step_up_required
 from course.certificates.eligibility import CertificateError, credit_for, load_eligibility
 from course.certificates.issuer import current_issuer

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from course.admin.services import record_audit
+from course.audit import record_audit
 from course.auth.account import already_registered_message, find_active, verification_message
 from course.auth.forms import (
     EmailChangeForm,

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from course import clock
-from course.admin.services import record_audit
+from course.audit import record_audit
 from course.ce.certificate import certificate_fields, issue_problems
 from course.ce.credentials import sign_further_claims
 from course.certificates import credential as vc

@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from course.admin.services import record_audit
+from course.audit import record_audit
 from course.dbsetup import write_transaction
 from course.extensions import db
 from course.instructor import bp
