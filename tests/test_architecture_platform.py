@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from tests.conftest import ROOT
 from tests.test_architecture import grep
 
 SETTINGS = "course/quiz/settings.py"
@@ -71,3 +74,17 @@ def test_each_model_helper_and_audit_writer_has_one_home() -> None:
     ]
     writers = [line for line in grep(r"AuditEntry\(", "course") if "class AuditEntry" not in line]
     assert [line.split(":")[0] for line in writers] == ["course/audit.py"]
+
+
+def test_module_names_say_what_they_hold() -> None:
+    """codes.py holds only codes; the YAML import forms are yaml_forms.py (#10 §4)."""
+    defined = grep(r"^(def|class) ", "course/certificates/codes.py")
+    names = [re.search(r"(def|class) (\w+)", line).group(2) for line in defined]
+    assert names == ["check_symbol", "_format", "new_code", "normalise"]
+    assert not (ROOT / "course/instructor/bank/settings_forms.py").exists()
+    yaml_forms = grep(r"^class ", "course/instructor/bank/yaml_forms.py")
+    assert [re.search(r"class (\w+)", line).group(1) for line in yaml_forms] == [
+        "ImportForm",
+        "CommitForm",
+        "RegradeForm",
+    ]

@@ -12,9 +12,10 @@ from course.ce.credentials import claim_credentials
 from course.ce.forms import ClaimForm, claim_form
 from course.ce.registry import CREDIT_TYPES
 from course.ce.views import bp, published_course_or_404
-from course.certificates.codes import find_by_code, normalise
+from course.certificates.codes import normalise
 from course.certificates.eligibility import CertificateError, Eligibility, load_eligibility
 from course.certificates.issuer import current_issuer
+from course.certificates.public_record import find_by_code
 from course.certificates.services import auto_issue_if_ready
 from course.models import Certificate, ClaimCredential, Course
 from course.permissions import ensure_owner

@@ -22,12 +22,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from course.ce.services import course_has_credit
-from course.certificates.codes import (
-    find_by_code,
-    normalise,
-    public_record,
-    status_list_credential,
-)
+from course.certificates.codes import normalise
 from course.certificates.eligibility import (
     CertificateError,
     Eligibility,
@@ -40,6 +35,8 @@ from course.certificates.issuer import current_issuer
 from course.certificates.journey import certificate_steps, course_next_step
 from course.certificates.keys import did_document
 from course.certificates.pdf import render_certificate_pdf
+from course.certificates.public_record import find_by_code, public_record
+from course.certificates.revocation_list import status_list_credential
 from course.certificates.services import auto_issue_if_ready
 from course.certificates.sharing import linkedin_url
 from course.extensions import db, limiter
