@@ -88,3 +88,12 @@ def test_module_names_say_what_they_hold() -> None:
         "CommitForm",
         "RegradeForm",
     ]
+
+
+def test_no_module_in_course_is_over_300_lines() -> None:
+    long = {
+        str(path.relative_to(ROOT)): n
+        for path in (ROOT / "course").rglob("*.py")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 300
+    }
+    assert long == {}

@@ -27,11 +27,11 @@ from course.auth.stepup import step_up_required
 from course.certificates.eligibility import CertificateError, credit_for, load_eligibility
 from course.certificates.issuer import current_issuer
 from course.certificates.services import (
-    draft_snapshot,
     reissue_certificate,
     reissue_draft,
     revoke_certificate,
 )
+from course.certificates.snapshot import draft_snapshot
 from course.extensions import db
 from course.mail import certificate_issued_message, certificate_revoked_message, queue
 from course.models import AuditEntry, Certificate, User
