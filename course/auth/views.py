@@ -277,7 +277,3 @@ def too_many(exc: HTTPException) -> tuple[str, int, dict[str, str]]:
         return render_template("errors/error.html", error=exc, wait=message), 429, headers
     template, context = renderer()
     return render_template(template, throttled=message, **context), 429, headers
-
-
-# The recovery and MFA routes attach to this blueprint from their own modules.
-from course.auth import mfa_views, recovery  # noqa: E402, F401

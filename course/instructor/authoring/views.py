@@ -12,7 +12,6 @@ from wtforms.fields.choices import SelectChoice
 from course.content.article import ArticleError
 from course.content.render import render_markdown
 from course.extensions import db
-from course.instructor import bp
 from course.instructor.authoring.forms import (
     ArticleCreateForm,
     ArticleForm,
@@ -31,6 +30,7 @@ from course.instructor.authoring.services import (
     section_rows,
     unpublish_module,
 )
+from course.instructor.blueprint import bp
 from course.instructor.preview import TokenProblem
 from course.models import Course, Module
 from course.permissions import staff_required

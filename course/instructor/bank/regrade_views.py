@@ -10,12 +10,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from course.extensions import db
-from course.instructor import bp
 from course.instructor.bank.regrade import apply_regrade, regrade_plan
 from course.instructor.bank.services import BankError, version_usage
 from course.instructor.bank.views import load_question
 from course.instructor.bank.yaml_forms import RegradeForm
 from course.instructor.bank.yaml_io import version_diff, version_text
+from course.instructor.blueprint import bp
 from course.models import User
 from course.permissions import staff_required
 from course.unit_of_work import commit_or_flash

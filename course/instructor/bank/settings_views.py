@@ -9,9 +9,9 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from course.extensions import db
-from course.instructor import bp
 from course.instructor.bank.settings_form import QuizSettingsForm
 from course.instructor.bank.yaml_io import SettingsInvalid, check_quiz_settings, save_quiz_settings
+from course.instructor.blueprint import bp
 from course.models import Quiz
 from course.permissions import staff_required
 from course.quiz.services import question_pool

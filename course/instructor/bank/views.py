@@ -18,7 +18,6 @@ from sqlalchemy.orm import selectinload
 from course.content.itemwriting import item_warnings
 from course.content.schema import TAGS
 from course.extensions import db
-from course.instructor import bp
 from course.instructor.bank.forms import MAX_OPTIONS, ConfirmForm, QuestionForm, question_form_data
 from course.instructor.bank.listing import (
     FLAGS,
@@ -37,6 +36,7 @@ from course.instructor.bank.services import (
 )
 from course.instructor.bank.yaml_forms import CommitForm, ImportForm
 from course.instructor.bank.yaml_io import ImportInvalid, apply_import, export_module, plan_import
+from course.instructor.blueprint import bp
 from course.models import Course, Question, Quiz
 from course.pagination import page_number, paginate_list
 from course.permissions import staff_required

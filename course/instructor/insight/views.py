@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from course.audit import record_audit
 from course.dbsetup import write_transaction
 from course.extensions import db
-from course.instructor import bp
+from course.instructor.blueprint import bp
 from course.instructor.insight import cohort as cohort_svc
 from course.instructor.insight import services as svc
 from course.instructor.insight.charts import Bar, funnel_svg, histogram_svg

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from course.content.gift import export_gift as write_gift
 from course.content.interchange import ImportedOption, ImportedQuestion
 from course.extensions import db
-from course.instructor import bp
+from course.instructor.blueprint import bp
 from course.instructor.interchange.forms import ImportForm
 from course.instructor.interchange.services import (
     ImportPlan,
