@@ -79,7 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from course.account.views import bp as account_bp
     from course.admin.routes import bp as admin_bp
     from course.api.views import bp as api_bp
-    from course.auth.views import bp as auth_bp
+    from course.auth.routes import bp as auth_bp
     from course.ce.routes import bp as ce_bp
     from course.certificates.views import bp as cert_bp
     from course.instructor import bp as instructor_bp

@@ -1,7 +1,7 @@
 """The audit log's tamper evidence: each entry carries the hash of the one before it.
 
-Whoever writes an AuditEntry (course.admin.services.record_audit, or a feature's own service),
-the chain is extended at flush time, in id order, so nobody can forget to. Editing, deleting
+Every entry is written by `record_audit`, the one writer; the chain is extended at flush time,
+in id order, so nobody can forget to. Editing, deleting
 or reordering any past entry breaks every hash after it, which ``flask audit verify`` reports.
 On PostgreSQL the newest entry is locked while the next one is chained, so concurrent writers
 queue instead of forking the chain (SQLite already serializes writers).
@@ -18,9 +18,36 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from course.models import AuditEntry
+from course import clock
+from course.extensions import db
+from course.models import AuditEntry, User
 
 GENESIS = "0" * 64
+
+
+def record_audit(
+    actor: User | int | None,
+    action: str,
+    target_type: str,
+    target_id: int | None,
+    *,
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append an audit entry: who (a user or their id; None = the system), what, on which
+    target, and why. Flushes (so the entry has its id and hash), never commits."""
+    entry = AuditEntry(
+        at=clock.now(),
+        actor_id=actor.id if isinstance(actor, User) else actor,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        reason=reason,
+        details=dict(details or {}),
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
 
 
 def entry_hash(prev_hash: str, entry: AuditEntry) -> str:
@@ -52,8 +79,6 @@ def _chain_new_entries(session: Session, flush_context: Any, instances: Any) -> 
     new = [obj for obj in session.new if isinstance(obj, AuditEntry)]
     if not new:
         return
-    from course import clock
-
     prev = None
     for entry in new:
         if entry.at is None:

@@ -193,7 +193,7 @@ def demo_users_command() -> None:
 @click.option("--email", required=True)
 def reset_password_command(email: str) -> None:
     """Email a user a password-reset link, and print it once for the operator."""
-    from course.admin.services import record_audit
+    from course.audit import record_audit
     from course.auth.account import find_active, reset_message
     from course.mail import queue
 
@@ -213,7 +213,7 @@ def reset_password_command(email: str) -> None:
 @click.option("--reason", required=True, help="Why, for the audit log.")
 def deactivate_command(email: str, reason: str) -> None:
     """Deactivate an account and revoke every session it has (records are kept)."""
-    from course.admin.services import record_audit
+    from course.audit import record_audit
     from course.auth.account import find_active
     from course.auth.sessions import revoke_all
 

@@ -1,4 +1,6 @@
-"""Authorization in one place: role checks for views and object-level ownership checks."""
+"""Authorization in one place: role checks for views and the API, object-level ownership, staff
+preview and which areas the navigation offers. Roles are compared as Role members, never as
+strings."""
 
 from __future__ import annotations
 
@@ -35,6 +37,50 @@ def role_required(*roles: Role) -> Callable[[F], F]:
 
 staff_required = role_required(Role.INSTRUCTOR, Role.ADMIN)
 admin_required = role_required(Role.ADMIN)
+
+
+def api_login_required(view: F) -> F:
+    """An API endpoint for signed-in users: anonymous callers get a JSON 401, not a redirect."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            abort(401)
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def staff_preview(user: Any = None) -> bool:
+    """Staff (instructors, admins) may open drafts and skip learner gates to preview content."""
+    user = current_user if user is None else user
+    return bool(user.is_authenticated and user.is_staff)
+
+
+STAFF_LINKS = [
+    ("ce.staff_home", "Staff home"),
+    ("instructor.questions", "Question bank"),
+    ("instructor.imports", "Import"),
+    ("instructor.modules", "Modules"),
+    ("instructor.cohort", "Cohort"),
+]
+ADMIN_LINKS = [
+    ("admin.certificates", "Certificates"),
+    ("admin.audit", "Audit log"),
+    ("admin.users", "Users"),
+]
+
+
+def nav_links(user: Any) -> list[tuple[str, str]]:
+    """The areas beyond the catalog this user may open: (endpoint, label), in menu order."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    if user.has_role(Role.LEARNER):
+        return [("certificates.mine", "My certificates")]
+    if user.has_role(Role.ADMIN):
+        # The admin home links to the staff home, so one "home" link is enough.
+        return [("admin.home", "Admin home"), *STAFF_LINKS[1:], *ADMIN_LINKS]
+    return list(STAFF_LINKS)
 
 
 def ensure_owner(owner_id: int, user: User | None = None) -> None:

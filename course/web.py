@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 from course import clock
 from course.dates import human_date, human_datetime, human_time
+from course.permissions import nav_links
 
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 CSP = (
@@ -19,30 +20,6 @@ CSP = (
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-
-
-def nav_extra(app: Flask, user) -> list[tuple[str, str]]:
-    """Links to the staff and learner areas this user may open (only those that exist)."""
-    links = []
-    if getattr(user, "role", None) == "learner":
-        links += [("certificates.mine", "My certificates")]
-    if getattr(user, "is_staff", False):
-        links += [
-            ("ce.staff_home", "Staff home"),
-            ("instructor.questions", "Question bank"),
-            ("instructor.imports", "Import"),
-            ("instructor.modules", "Modules"),
-            ("instructor.cohort", "Cohort"),
-        ]
-    if getattr(user, "role", None) == "admin":
-        # The admin home links to the staff home, so one "home" link is enough.
-        links = [("admin.home", "Admin home") if e == "ce.staff_home" else (e, t) for e, t in links]
-        links += [
-            ("admin.certificates", "Certificates"),
-            ("admin.audit", "Audit log"),
-            ("admin.users", "Users"),
-        ]
-    return [(e, label) for e, label in links if e in app.view_functions]
 
 
 class DatabaseIntConverter(IntegerConverter):
@@ -131,4 +108,4 @@ def register_web_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject_globals() -> dict[str, object]:
-        return {"now_year": clock.now().year, "nav_extra": lambda user: nav_extra(app, user)}
+        return {"now_year": clock.now().year, "nav_extra": nav_links}

@@ -66,7 +66,9 @@ def test_quiz_settings_are_bounded(bank, staff, client, get_page, field, value, 
     assert response.status_code == 200  # the form again, the error on its field
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     errors = " ".join(e.get_text() for e in soup.select(".invalid-feedback"))
-    assert f"less than or equal to {message}" in errors
+    # A sentence naming the field and its bound (#16), never pydantic's "less than or equal to".
+    assert f"to {message}" in errors
+    assert "less than or equal" not in errors
 
 
 def test_quiz_settings_schema_bounds_time_limit_and_cooldown() -> None:

@@ -32,7 +32,7 @@ def submit(client, get_page, bank, **over: object) -> TestResponse:
 def test_form_shows_the_stored_settings(bank, staff, get_page) -> None:
     data = form_data(get_page(url(bank)), "form.quiz-settings")
     assert data["question_count"] == ["2"]
-    assert data["pass_score"] == ["0.5"]
+    assert data["pass_score"] == ["50"]  # a percentage; 0.5 is stored
     assert data["review_policy"] == ["after_pass_or_exhausted"]
     assert data["shuffle_questions"] == ["y"]
     assert "partial_credit" not in data
@@ -54,7 +54,7 @@ def test_saving_changes_new_attempts_only_and_audits(
         get_page,
         bank,
         question_count="3",
-        pass_score="0.75",
+        pass_score="75",
         max_attempts="2",
         time_limit_minutes="15",
         partial_credit="y",
@@ -85,11 +85,11 @@ def test_saving_changes_new_attempts_only_and_audits(
 CASES = [
     (
         {"title": "Q", "pass_score": "lots"},
-        [("title", "between 3 and 300"), ("pass_score", "not a valid float")],
+        [("title", "title of 3 to 300 characters"), ("pass_score", "pass mark between 1 and 100%")],
     ),
     (
         {
-            "pass_score": "1.5",
+            "pass_score": "150",
             "question_count": "0",
             "max_attempts": "0",
             "cooldown_minutes": "-5",
@@ -98,20 +98,20 @@ CASES = [
             "draw-1-tags": "caution",
         },
         [
-            ("pass_score", "less than or equal to 1"),
-            ("question_count", "greater than or equal to 1"),
-            ("max_attempts", "greater than or equal to 1"),
-            ("cooldown_minutes", "greater than or equal to 0"),
-            ("time_limit_minutes", "greater than or equal to 1"),
-            ("draw-0-tags", "at least 1 item"),
-            ("draw-1-min", "field required"),
+            ("pass_score", "pass mark between 1 and 100%"),
+            ("question_count", "whole number from 1 to 200"),
+            ("max_attempts", "whole number from 1 to 1000"),
+            ("cooldown_minutes", "cooldown of 0 to 10080 minutes"),
+            ("time_limit_minutes", "time limit of 1 to 600 minutes"),
+            ("draw-0-tags", "choose at least one tag from the list for draw rule 1"),
+            ("draw-1-min", "how many questions draw rule 2 needs"),
         ],
     ),
     (
         {"question_count": "5"},
         [("question_count", "the pool has 3 questions but the quiz needs 5")],
     ),
-    ({"draw-0-tags": "indication", "draw-0-min": "3"}, [("draw", "draw quotas add up to more")]),
+    ({"draw-0-tags": "indication", "draw-0-min": "3"}, [("draw", "ask for more questions than")]),
     ({"draw-0-tags": "caution", "draw-0-min": "1"}, [("draw", "only 0 questions tagged")]),
 ]
 
@@ -144,7 +144,7 @@ def test_a_fixed_question_list_is_kept(db, bank, staff, client, get_page) -> Non
     quiz = bank.quizzes[0]
     quiz.settings = {**quiz.settings, "fixed": ["q-0", "q-2"]}
     db.session.commit()
-    assert submit(client, get_page, bank, pass_score="0.6").status_code == 302
+    assert submit(client, get_page, bank, pass_score="60").status_code == 302
     db.session.expire_all()
     settings = db.session.get(Quiz, quiz.id).settings
     assert settings["fixed"] == ["q-0", "q-2"]

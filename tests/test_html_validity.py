@@ -73,6 +73,8 @@ def test_key_pages_are_valid_html(client, course_content, make_user, login, tmp_
         f"/instructor/quizzes/{quiz.id}/analysis?sort=bogus",
         f"/instructor/courses/{course_content.slug}/mastery",
         "/instructor/cohort?enrolled_from=31/01/2026",
+        f"/instructor/quizzes/{quiz.id}/settings",
+        f"/instructor/modules?course={course_content.slug}",
         "/instructor/questions/1/edit",
         "/admin/",
         "/admin/certificates",

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import inspect, select
 
 from course import clock
-from course.admin.services import record_audit
+from course.audit import record_audit
 from course.auth.passwords import hash_password
 from course.extensions import db
 from course.models import (

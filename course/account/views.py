@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from course import clock
 from course.account.forms import CloseForm, ExportForm
 from course.account.services import close_account, export_data
-from course.admin.services import record_audit
+from course.audit import record_audit
 from course.auth.passwords import verify_password
 from course.extensions import db
 

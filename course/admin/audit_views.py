@@ -19,8 +19,9 @@ from course.admin.audit_log import (
 )
 from course.admin.forms import AuditSearchForm
 from course.admin.pages import audit_page
-from course.admin.views import bp, page_number
+from course.admin.views import bp
 from course.ce.staff import staff_home
+from course.pagination import page_number
 from course.permissions import admin_required
 
 

@@ -150,7 +150,7 @@ class ActiveForm(FlaskForm):
 
 
 class NewUserForm(FlaskForm):
-    """Create an account for someone (they receive a one-time temporary password)."""
+    """Create an account for someone (they are emailed a link to set their password)."""
 
     full_name = StringField(
         "Full name",

@@ -13,14 +13,13 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import selectinload
 
-from course import clock
+from course.audit import record_audit
 from course.certificates.eligibility import CertificateError
 from course.certificates.issuer import Issuer
 from course.extensions import db
 from course.models import (
     Attempt,
     AttemptStatus,
-    AuditEntry,
     Certificate,
     CertificateStatus,
     Course,
@@ -36,30 +35,6 @@ from course.models import (
 
 class AdminError(Exception):
     """An admin action is not allowed; the message says why."""
-
-
-def record_audit(
-    actor: User | None,
-    action: str,
-    target_type: str,
-    target_id: int | None,
-    *,
-    reason: str = "",
-    details: dict[str, Any] | None = None,
-) -> AuditEntry:
-    """Append an audit entry: who (None = the system), what, on which target, and why."""
-    entry = AuditEntry(
-        at=clock.now(),
-        actor_id=actor.id if actor is not None else None,
-        action=action,
-        target_type=target_type,
-        target_id=target_id,
-        reason=reason,
-        details=dict(details or {}),
-    )
-    db.session.add(entry)
-    db.session.flush()
-    return entry
 
 
 def role_change_problem(actor: User, user: User, role: Role) -> str | None:

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from course.admin.forms import ActiveForm, NameForm, NewUserForm, RoleForm, UserSearchForm
 from course.admin.pages import users_page
-from course.admin.services import AdminError, change_role, record_audit, role_change_problem
+from course.admin.services import AdminError, change_role, role_change_problem
 from course.admin.users import (
     UserFilter,
     correct_name,
@@ -17,7 +17,8 @@ from course.admin.users import (
     users_query,
     valid_certificates,
 )
-from course.admin.views import acting_admin, bp, page_number
+from course.admin.views import acting_admin, bp
+from course.audit import record_audit
 from course.auth.account import reset_message, welcome_message
 from course.auth.mfa import reset_mfa
 from course.auth.sessions import revoke_all
@@ -26,7 +27,9 @@ from course.extensions import db
 from course.learning.progress import load_course_states
 from course.mail import queue
 from course.models import Certificate, Role, User
+from course.pagination import page_number
 from course.permissions import admin_required
+from course.unit_of_work import commit_or_flash
 
 
 def _listing(status: int = 200) -> tuple[str, int]:
@@ -112,13 +115,10 @@ def set_status(user_id: int) -> Response | tuple[str, int]:
     form = ActiveForm(prefix="status")
     if not form.validate_on_submit():
         return _detail(user, 400, active_form=form)
-    try:
+    with commit_or_flash(AdminError) as saved:
         changed = set_active(acting_admin(), user, not user.active, form.reason.data)
-    except AdminError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
+    if not saved:
         return redirect(url_for("admin.user", user_id=user.id))
-    db.session.commit()
     if changed:
         state = "reactivated" if user.active else "deactivated: they can no longer sign in"
         flash(f"{user.full_name} was {state}.", "success")
@@ -131,7 +131,7 @@ def create() -> str | Response | tuple[str, int]:
     """Create an account and email its owner a link to set their password (admins)."""
     form = NewUserForm()
     if form.validate_on_submit():
-        try:
+        with commit_or_flash(AdminError, flash_errors=False) as saved:
             user = create_account(
                 acting_admin(),
                 email=form.email.data,
@@ -139,11 +139,7 @@ def create() -> str | Response | tuple[str, int]:
                 profession=form.profession.data,
                 role=Role(form.role.data),
             )
-        except AdminError as exc:
-            db.session.rollback()
-            form.email.errors.append(str(exc))
-        else:
-            db.session.commit()
+        if saved:
             queue(welcome_message(user))
             flash(
                 f"Account created. We have emailed {user.email} a link to set their password; "
@@ -151,6 +147,8 @@ def create() -> str | Response | tuple[str, int]:
                 "success",
             )
             return redirect(url_for("admin.user", user_id=user.id))
+        if isinstance(saved.error, AdminError):
+            form.email.errors.append(str(saved.error))
     status = 400 if form.is_submitted() else 200
     return render_template("admin/user_new.html", form=form), status
 
@@ -176,13 +174,10 @@ def role(user_id: int) -> Response | str | tuple[str, int]:
         return redirect(url_for("admin.users"))
     if not form.is_confirmed:
         return render_template("admin/confirm_role.html", user=user, form=form, new_role=new_role)
-    try:
+    with commit_or_flash(AdminError) as saved:
         changed = change_role(acting_admin(), user, new_role, form.reason.data or "")
-    except AdminError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
+    if not saved:
         return redirect(url_for("admin.users"))
-    db.session.commit()
     if changed:
         flash(f"{user.full_name} is now {new_role.value}.", "success")
     else:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
 
-from course.admin.services import AdminError, record_audit
+from course.admin.services import AdminError
+from course.audit import record_audit
 from course.auth.services import create_user
 from course.extensions import db
 from course.models import Certificate, CertificateStatus, Role, User

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import and_, or_, select
 from werkzeug.wrappers import Response
@@ -20,22 +20,24 @@ from course.admin.services import (
     BulkResult,
     certificate_queue,
     issue_many,
-    record_audit,
     revoked_note,
 )
+from course.audit import record_audit
 from course.auth.stepup import step_up_required
 from course.certificates.eligibility import CertificateError, credit_for, load_eligibility
 from course.certificates.issuer import current_issuer
 from course.certificates.services import (
-    draft_snapshot,
     reissue_certificate,
     reissue_draft,
     revoke_certificate,
 )
+from course.certificates.snapshot import draft_snapshot
 from course.extensions import db
 from course.mail import certificate_issued_message, certificate_revoked_message, queue
 from course.models import AuditEntry, Certificate, User
+from course.pagination import page_number
 from course.permissions import admin_required
+from course.unit_of_work import commit_or_flash
 from course.urls import public_url
 
 bp = Blueprint("admin", __name__)
@@ -44,15 +46,6 @@ bp = Blueprint("admin", __name__)
 def acting_admin() -> User:
     """The signed-in admin as a User row."""
     return current_user._get_current_object()  # type: ignore[attr-defined]
-
-
-# Far beyond any real listing, and small enough that OFFSET fits every database's integer.
-MAX_PAGE = 100_000
-
-
-def page_number() -> int:
-    """The ?page= number, clamped to 1..MAX_PAGE (a huge number is not a database error)."""
-    return min(max(1, request.args.get("page", 1, type=int) or 1), MAX_PAGE)
 
 
 def _back_to_queue() -> Response:
@@ -232,13 +225,9 @@ def revoke(certificate_id: int) -> Response | tuple[str, int] | str:
         return render_template(
             "admin/confirm.html", action="revoke", certificate=certificate, form=form, draft=None
         )
-    try:
+    with commit_or_flash(CertificateError) as saved:
         revoke_certificate(certificate, acting_admin(), form.reason.data)
-    except CertificateError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
-    else:
-        db.session.commit()
+    if saved:
         queue(certificate_revoked_message(certificate, form.reason.data))
         flash(f"Certificate {certificate.code} was revoked.", "success")
     return redirect(url_for("admin.certificate", certificate_id=certificate.id))
@@ -259,13 +248,10 @@ def reissue(certificate_id: int) -> Response | tuple[str, int] | str:
         return render_template(
             "admin/confirm.html", action="reissue", certificate=certificate, form=form, draft=draft
         )
-    try:
+    with commit_or_flash(CertificateError) as saved:
         new = reissue_certificate(certificate, issuer, acting_admin(), form.reason.data)
-    except CertificateError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
+    if not saved:
         return redirect(url_for("admin.certificate", certificate_id=certificate.id))
-    db.session.commit()
     queue(certificate_issued_message(new))
     flash(f"Certificate {new.code} replaces {certificate.code}.", "success")
     return redirect(url_for("admin.certificate", certificate_id=new.id))

@@ -13,24 +13,12 @@ from werkzeug.wrappers import Response
 from course.extensions import csrf, db
 from course.learning.progress import CourseState, QuizState, load_course_states
 from course.models import Course, PublishStatus
-from course.permissions import own_attempt
+from course.permissions import api_login_required, own_attempt
 from course.quiz.view_models import take_items
 from course.urls import public_url
 
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)  # read-only GETs; nothing here changes state
-
-
-@bp.before_request
-def require_login() -> Response | None:
-    """Every endpoint except the course catalog needs a session."""
-    from flask import request
-
-    if request.endpoint in {"api.courses", "api.course"}:
-        return None
-    if not current_user.is_authenticated:
-        abort(401)
-    return None
 
 
 def _course_json(course: Course, detail: bool = False) -> dict[str, Any]:
@@ -133,12 +121,14 @@ def _state_json(state: CourseState) -> dict[str, Any]:
 
 
 @bp.get("/me/progress")
+@api_login_required
 def my_progress() -> Response:
     """Return the signed-in learner's progress in every enrolled course (self only)."""
     return jsonify(courses=[_state_json(s) for s in load_course_states(current_user.id)])
 
 
 @bp.get("/attempts/<int:attempt_id>")
+@api_login_required
 def attempt(attempt_id: int) -> Response:
     """Return one's own attempt: questions without any key while open; score once submitted."""
     row = own_attempt(attempt_id)

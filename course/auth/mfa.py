@@ -25,7 +25,7 @@ RECOVERY_CODES = 10
 def mfa_required(user: User) -> bool:
     """True when this user's role must use MFA here (MFA_REQUIRED_ROLES)."""
     roles = current_app.config.get("MFA_REQUIRED_ROLES") or ()
-    return user.role.value in roles or user.role in [Role(r) for r in roles]
+    return user.has_role(*(Role(r) for r in roles))
 
 
 def begin_enrolment(user: User) -> str:

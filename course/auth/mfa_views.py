@@ -12,7 +12,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from course import clock
-from course.admin.services import record_audit
+from course.audit import record_audit
 from course.auth.mfa import (
     begin_enrolment,
     check_second_factor,

@@ -10,7 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from course.admin.services import record_audit
+from course.audit import record_audit
 from course.auth.account import (
     confirm_email,
     find_active,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from course.admin.services import record_audit
+from course.audit import record_audit
 from course.auth.account import already_registered_message, find_active, verification_message
 from course.auth.forms import (
     EmailChangeForm,
@@ -277,7 +277,3 @@ def too_many(exc: HTTPException) -> tuple[str, int, dict[str, str]]:
         return render_template("errors/error.html", error=exc, wait=message), 429, headers
     template, context = renderer()
     return render_template(template, throttled=message, **context), 429, headers
-
-
-# The recovery and MFA routes attach to this blueprint from their own modules.
-from course.auth import mfa_views, recovery, welcome  # noqa: E402, F401

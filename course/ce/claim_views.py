@@ -12,13 +12,14 @@ from course.ce.credentials import claim_credentials
 from course.ce.forms import ClaimForm, claim_form
 from course.ce.registry import CREDIT_TYPES
 from course.ce.views import bp, published_course_or_404
-from course.certificates.codes import find_by_code, normalise
+from course.certificates.codes import normalise
 from course.certificates.eligibility import CertificateError, Eligibility, load_eligibility
 from course.certificates.issuer import current_issuer
+from course.certificates.public_record import find_by_code
 from course.certificates.services import auto_issue_if_ready
-from course.extensions import db
 from course.models import Certificate, ClaimCredential, Course
 from course.permissions import ensure_owner
+from course.unit_of_work import commit_or_flash
 
 
 def _closed(course: Course, elig: Eligibility) -> Response | None:
@@ -45,23 +46,20 @@ def _prefill(form: ClaimForm, course: Course, elig: Eligibility) -> None:
 def _save(form: ClaimForm, course: Course, problems: list[str]) -> Response | None:
     """Record the claim and commit once; on bad input, put each error on its field."""
     amounts = {k[6:]: v for k, v in request.form.items() if k.startswith("claim_")}
-    try:
+    with commit_or_flash(ClaimProblem, CertificateError, flash_errors=False) as saved:
         record_claims(current_user, course, form.hours.data, amounts)
-    except ClaimProblem as exc:
-        db.session.rollback()
-        for name, message in exc.errors.items():
+        certificate = auto_issue_if_ready(current_user, course, current_issuer(), "claim")
+    if isinstance(saved.error, ClaimProblem):
+        for name, message in saved.error.errors.items():
             target = getattr(form, name, None) if name != "hours" else None
             if target is None:
                 problems.append(f"{name}: {message}")
             else:
                 target.errors.append(message)
+    elif isinstance(saved.error, CertificateError):
+        form.hours.errors.append(str(saved.error))
+    if not saved:
         return None
-    except CertificateError as exc:
-        db.session.rollback()
-        form.hours.errors.append(str(exc))
-        return None
-    certificate = auto_issue_if_ready(current_user, course, current_issuer(), "claim")
-    db.session.commit()
     if certificate is not None:
         flash(f"Your claim was recorded and certificate {certificate.code} issued.", "success")
         return redirect(url_for("certificates.mine"))

@@ -12,7 +12,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
 
-from course.admin.services import record_audit
+from course.audit import record_audit
 from course.ce.activity import forget
 from course.ce.registry import credit_type
 from course.ce.schema import ActivityInfo, Designation, Disclosures, designation_problems

@@ -12,6 +12,7 @@ from course.ce.pretest import needs_pretest
 from course.ce.services import enrolment_problem, needs_acknowledgement
 from course.extensions import db
 from course.models import Course, Quiz
+from course.permissions import staff_preview
 
 # Everything that shows or records course content (module pages, quizzes).
 CONTENT_ENDPOINTS = frozenset(
@@ -35,7 +36,7 @@ def guard_content() -> Response | None:
     endpoint = request.endpoint
     if endpoint not in CONTENT_ENDPOINTS and endpoint != ENROL_ENDPOINT:
         return None
-    if not current_user.is_authenticated or current_user.is_staff:
+    if not current_user.is_authenticated or staff_preview():
         return None
     course = _course(request.view_args or {})
     if course is None:

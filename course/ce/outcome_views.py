@@ -30,9 +30,9 @@ from course.ce.pretest import (
 )
 from course.ce.services import is_enrolled, today
 from course.ce.views import bp, published_course_or_404
-from course.extensions import db
 from course.models import Course
 from course.permissions import staff_required
+from course.unit_of_work import commit_or_flash
 
 
 class FollowUpForm(FlaskForm):
@@ -89,13 +89,8 @@ def pretest_start(course_slug: str) -> Response:
     if not is_enrolled(current_user.id, course.id):
         flash("Enrol in the course before taking its pre-test.", "info")
         return redirect(url_for("learning.course_page", course_slug=course.slug))
-    try:
+    with commit_or_flash(PreTestError, category="danger"):
         start_pretest(current_user.id, course, clock.now())
-    except PreTestError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-    else:
-        db.session.commit()
     return redirect(url_for("ce.pretest", course_slug=course.slug))
 
 
@@ -109,13 +104,10 @@ def pretest_submit(course_slug: str) -> Response | tuple[str, int]:
     if found is None or not form.validate_on_submit():
         flash("Start the pre-test first, from this page.", "warning")
         return redirect(url_for("ce.pretest", course_slug=course.slug))
-    try:
+    with commit_or_flash(PreTestError, category="info") as saved:
         score = submit_pretest(found, request.form.to_dict(flat=False), clock.now())
-    except PreTestError as exc:
-        db.session.rollback()
-        flash(str(exc), "info")
+    if not saved:
         return redirect(url_for("ce.pretest", course_slug=course.slug))
-    db.session.commit()
     flash(f"Pre-test recorded: {round(score * 100)}%. It does not count towards your grade.")
     return _first_module(course)
 
@@ -130,13 +122,11 @@ def follow_up(course_slug: str) -> str | Response | tuple[str, int]:
     form = FollowUpForm()
     if form.validate_on_submit():
         barriers = (form.barriers.data or "").replace("\x00", "").strip()
-        try:
+        with commit_or_flash(FollowUpError, flash_errors=False) as saved:
             record_follow_up(current_user, course, form.made_change.data, barriers, clock.now())
-        except FollowUpError as exc:
-            db.session.rollback()
-            form.made_change.errors = [str(exc)]
-        else:
-            db.session.commit()
+        if isinstance(saved.error, FollowUpError):
+            form.made_change.errors = [str(saved.error)]
+        if saved:
             flash("Thank you: your follow-up answers were recorded.", "success")
             return redirect(url_for("learning.dashboard"))
     page = render_template("ce/follow_up.html", course=course, form=form)

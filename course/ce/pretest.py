@@ -19,6 +19,7 @@ from course.models import Course, PreTest, QuestionVersion, Quiz, QuizKind
 from course.quiz.draw import DrawError, draw_questions
 from course.quiz.grading import attempt_score, grade_item
 from course.quiz.services import question_pool
+from course.quiz.settings import QuizRules
 from course.quiz.types import get_type
 from course.quiz.view_models import TakeItem, TakeOption
 
@@ -55,17 +56,18 @@ def needs_pretest(user_id: int, course: Course) -> bool:
     return found is None or found.submitted_at is None
 
 
-def _blueprint(final: Quiz, count: int) -> dict:
+def _blueprint(final: Quiz, count: int) -> QuizRules:
     """The final's draw rules, scaled to the pre-test's length."""
-    settings = dict(final.settings)
-    count = min(count, int(settings.get("question_count") or count))
-    draw = [
-        {**rule, "min": min(int(rule.get("min", 0)), count)} for rule in settings.get("draw") or []
-    ]
+    rules = final.rules
+    count = min(count, rules.question_count or count)
+    draw = [{"tags": rule.tags, "min": min(rule.min, count)} for rule in rules.draw]
     while sum(r["min"] for r in draw) > count:
         biggest = max(draw, key=lambda r: r["min"])
         biggest["min"] -= 1
-    return {**settings, "question_count": count, "draw": draw, "fixed": None}
+    draw = [r for r in draw if r["min"] > 0]
+    return QuizRules.from_raw(
+        {**rules.as_json(), "question_count": count, "draw": draw, "fixed": None}
+    )
 
 
 def start_pretest(user_id: int, course: Course, now: datetime) -> PreTest:
@@ -115,7 +117,7 @@ def submit_pretest(pretest: PreTest, form: Mapping[str, Sequence[str]], now: dat
     if pretest.submitted_at is not None:
         raise PreTestError("You have already submitted the pre-test.")
     versions = _versions(pretest)
-    partial = bool(final_settings(pretest).get("partial_credit"))
+    partial = final_settings(pretest).partial_credit
     answers, scores = {}, []
     for position, item in enumerate(pretest.items, 1):
         version = versions[item["version_id"]]
@@ -131,8 +133,8 @@ def submit_pretest(pretest: PreTest, form: Mapping[str, Sequence[str]], now: dat
     return pretest.score
 
 
-def final_settings(pretest: PreTest) -> dict:
+def final_settings(pretest: PreTest) -> QuizRules:
     """The final exam's settings (partial credit follows the final)."""
     course = db.session.get(Course, pretest.course_id)
     final = final_quiz(course) if course else None
-    return dict(final.settings) if final else {}
+    return final.rules if final else QuizRules()

@@ -66,7 +66,7 @@ def _course(slug: str, kind: str) -> Course:
 
 def _form(course: Course) -> tuple[ReportForm, bool]:
     form = ReportForm(request.args)
-    defaults = (course.settings or {}).get("ce_broker") or {}
+    defaults = course.rules.ce_broker
     for name in ("provider", "course_number", "publishing"):
         field = getattr(form, name)
         field.data = (field.data or str(defaults.get(name) or "")).strip()

@@ -21,6 +21,7 @@ from course.ce.views import bp
 from course.extensions import db
 from course.models import ExternalCredit, User
 from course.permissions import admin_required, ensure_owner
+from course.unit_of_work import commit_or_flash, rollback
 from course.urls import public_url
 
 FORMATS = ("pdf", "csv")
@@ -159,23 +160,23 @@ def _store(form: ExternalCreditForm) -> bool:
         form.credit_type.data,
         form.amount.data,
     )
+    stored = None
     try:
-        credit, data = add_external_credit(current_user, new, _upload(form), today())
-    except CreditProblem as exc:
-        db.session.rollback()
-        for name, message in exc.errors.items():
-            getattr(form, name).errors.append(message)
-        return False
-    stored = credit.file_name if data is not None else None
-    try:
-        if stored:
-            uploads.write(stored, data)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
+        with commit_or_flash(CreditProblem, flash_errors=False) as saved:
+            credit, data = add_external_credit(current_user, new, _upload(form), today())
+            stored = credit.file_name if data is not None else None
+            if stored:
+                uploads.write(stored, data)
+    except Exception:  # an unexpected failure (the disk, say): no row, and no file either
+        rollback()
         uploads.remove(stored)
         raise
-    return True
+    if not saved:
+        uploads.remove(stored)
+    if isinstance(saved.error, CreditProblem):
+        for name, message in saved.error.errors.items():
+            getattr(form, name).errors.append(message)
+    return bool(saved)
 
 
 @bp.route("/transcript/credits/new", methods=["GET", "POST"])

@@ -27,7 +27,8 @@ from course.ce.services import (
 from course.ce.staff import staff_home as build_staff_home
 from course.extensions import db
 from course.models import Course, PublishStatus
-from course.permissions import staff_required
+from course.permissions import staff_preview, staff_required
+from course.unit_of_work import commit_or_flash
 
 bp = Blueprint("ce", __name__)
 bp.before_app_request(guard_content)
@@ -36,10 +37,7 @@ bp.before_app_request(guard_content)
 def published_course_or_404(slug: str) -> Course:
     """A published course (staff may also open drafts)."""
     course = db.session.scalar(select(Course).where(Course.slug == slug))
-    visible = course is not None and (
-        course.status == PublishStatus.PUBLISHED
-        or (current_user.is_authenticated and current_user.is_staff)
-    )
+    visible = course is not None and (course.status == PublishStatus.PUBLISHED or staff_preview())
     if not visible:
         abort(404)
     return course
@@ -52,7 +50,7 @@ def ce_summary(course: Course) -> dict[str, Any] | None:
     if activity is None:
         return None
     on = today()
-    staff = current_user.is_authenticated and current_user.is_staff
+    staff = staff_preview()
     learner = current_user.is_authenticated and not staff
     return {
         "claim_problems": claim_problems(current_user, course) if learner else [],
@@ -130,13 +128,11 @@ def edit(course_slug: str, block: str) -> str | Response | tuple[str, int]:
     if request.method == "GET":
         form.text.data = block_text(course, block)
     elif form.validate_on_submit():
-        try:
+        with commit_or_flash(BlockProblem, flash_errors=False) as saved:
             save_block(course, block, form.text.data or "", current_user)
-        except BlockProblem as exc:
-            db.session.rollback()
-            form.text.errors = list(exc.errors)
-        else:
-            db.session.commit()
+        if isinstance(saved.error, BlockProblem):
+            form.text.errors = list(saved.error.errors)
+        if saved:
             flash(f"Saved the {block} of “{course.title}”.", "success")
             return redirect(url_for("ce.edit", course_slug=course.slug, block=block))
     status = 400 if form.is_submitted() else 200

@@ -1,5 +1,4 @@
-"""The public side of certificates: codes, look-up, the public record, the issuer's identity
-(signing keys and DID) and the signed revocation list that verifiers check.
+"""Certificate codes: how a new one is made and how a typed one is read.
 
 A code looks like ``PRAC-7K3M-9QXD-4F2H-T``: twelve random Crockford base32 symbols (60 bits)
 and one Luhn mod 32 check symbol, which catches every single mistyped symbol and most swapped
@@ -9,20 +8,6 @@ neighbours. Typed codes are forgiving: case, spaces, dashes and the look-alikes 
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
-
-from course import clock
-from course.certificates import credential as vc
-from course.certificates.statuslist import MIN_SIZE, build_status_list_credential
-from course.extensions import db
-from course.models import Certificate, CertificateStatus
-
-if TYPE_CHECKING:
-    from course.certificates.issuer import Issuer
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 PREFIX = "PRAC"
@@ -70,74 +55,3 @@ def normalise(typed: str | None) -> str | None:
     if check_symbol(body) != check:
         return None
     return _format(body)
-
-
-def find_by_code(code: str | None) -> Certificate | None:
-    """Return the certificate with this canonical code, if any."""
-    if not code:
-        return None
-    return db.session.scalar(
-        select(Certificate)
-        .options(selectinload(Certificate.superseded_by))
-        .where(Certificate.code == code)
-    )
-
-
-def public_record(certificate: Certificate) -> dict[str, Any]:
-    """What anyone may see: holder, course, dates, issuer, credit, status. No email or licence.
-
-    Enough to compare line by line with a PDF, so an edited PDF does not pass as "valid".
-    """
-    snap = certificate.snapshot
-    record: dict[str, Any] = {
-        "code": certificate.code,
-        "status": certificate.status.value,
-        "name": snap["full_name"],
-        "course": snap["course_title"],
-        "certificate_title": snap.get("certificate_title"),
-        "completion_date": snap["completion_date"],
-        "hours": snap["hours"],
-        "credit_type": snap.get("credit_type"),
-        "credit_amount": snap.get("credit_amount"),
-        "credit_line": snap.get("credit_line"),
-        "issuer": snap.get("issuer_name"),
-        "issued_at": certificate.issued_at.isoformat(),
-    }
-    if certificate.status == CertificateStatus.REVOKED and certificate.revoked_at:
-        record["revoked_at"] = certificate.revoked_at.isoformat()
-    if certificate.superseded_by is not None:
-        record["superseded_by"] = certificate.superseded_by.code
-    return record
-
-
-def status_list_credential(
-    issuer: Issuer, list_id: int, ttl: timedelta | None = None
-) -> dict[str, Any] | None:
-    """Sign revocation list ``list_id`` with the key whose credentials point at it.
-
-    Each signing key has its own list (the n-th key, oldest first, owns list n), so a key
-    rotation never changes the issuer or key an earlier credential's status check sees.
-    Indexes are unique across lists, so every list carries every revoked bit. None: no such key.
-    With `ttl`, the list carries validUntil = now + ttl, so a stale copy cannot be replayed.
-    """
-    ring = issuer.keyring()
-    key = ring.by_list_id(list_id)
-    if key is None:
-        return None
-    indexes = list(
-        db.session.scalars(
-            select(Certificate.status_index).where(Certificate.status != CertificateStatus.VALID)
-        )
-    )
-    highest = db.session.scalar(select(func.max(Certificate.status_index))) or 0
-    size = max(MIN_SIZE, (highest // 8 + 1) * 8)
-    did = issuer.did_for(key)
-    unsigned = build_status_list_credential(
-        list_url=issuer.status_list_url(list_id),
-        issuer_id=did,
-        revoked_indexes=indexes,
-        size=size,
-        valid_from=clock.now(),
-        ttl=ttl,
-    )
-    return vc.sign(unsigned, key.private_key, key.verification_method(did))

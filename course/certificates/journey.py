@@ -37,10 +37,9 @@ def after_course(course_slug: str, elig: Eligibility) -> NextStep:
     if elig.attestation is None:
         note = "Evaluation received. Next, attest your time and claim your credit."
         return NextStep("attestation", "Claim your credit", "certificates.attestation", slug, note)
-    policy = elig.state.course.settings.get("certificate_policy", "approval")
     note = (
         "Every step is done: your certificate is being issued."
-        if policy == "auto"
+        if elig.state.course.rules.auto_issue
         else "Every step is done: your certificate is awaiting approval by an administrator."
     )
     return NextStep("awaiting", "See My certificates", "certificates.mine", {}, note)

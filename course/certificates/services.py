@@ -1,4 +1,4 @@
-"""Issue, revoke and reissue certificates, and sign each one's Open Badges 3.0 credential.
+"""Issue, revoke and reissue certificates (the snapshot and its credential: snapshot.py).
 
 A certificate is a record first: a frozen snapshot taken at issue, never re-rendered from live
 profile data and never deleted. Services take explicit arguments, flush but never commit.
@@ -6,129 +6,45 @@ profile data and never deleted. Services take explicit arguments, flush but neve
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from course import clock
-from course.admin.services import record_audit
-from course.ce.certificate import certificate_fields, issue_problems
+from course.audit import record_audit
+from course.ce.certificate import issue_problems
 from course.ce.credentials import sign_further_claims
-from course.certificates import credential as vc
 from course.certificates.codes import new_code
 from course.certificates.eligibility import (
     CertificateError,
-    Eligibility,
     NotEligibleError,
-    credit_for,
     current_certificate,
     load_eligibility,
 )
 from course.certificates.issuer import Issuer
+from course.certificates.snapshot import (
+    PROFILE_FIELDS,
+    credit_fields,
+    draft_snapshot,
+    issuer_fields,
+    profile_fields,
+    sign_credential,
+)
 from course.extensions import db
 from course.models import Certificate, CertificateStatus, Course, User
 
 INSERT_TRIES = 25  # each clash means another issuer just committed; they queue, then pass
-PROFILE_FIELDS = ("full_name", "credential", "licence_number", "licence_state")
 
 
 class AlreadyIssuedError(CertificateError):
     """The learner already holds a valid certificate for this course."""
 
 
-def _signatory(issuer: Issuer, actor: User | None) -> tuple[str, str]:
-    """Name and title printed on the signature line: the configured signatory, else the issuer.
-
-    Never the issuing admin's account name, which may be an email handle.
-    """
-    if issuer.signatory_name:
-        return issuer.signatory_name, issuer.signatory_title or ""
-    return issuer.name, issuer.signatory_title or ""
-
-
-def _profile(user: User) -> dict[str, Any]:
-    """The learner's identity as it stands right now."""
-    return {
-        "full_name": user.full_name,
-        "credential": user.profession,
-        "licence_number": user.licence_number,
-        "licence_state": user.licence_state,
-    }
-
-
-def _credit_fields(course: Course, profession: str | None, hours: float) -> dict[str, Any]:
-    """Snapshot fields describing the credit (title, type, amount, line, statement)."""
-    credit = credit_for(course, profession, hours)
-    return {
-        "certificate_title": credit.title,
-        "credit_type": credit.credit_type,
-        "credit_amount": credit.amount,
-        "credit_line": credit.line,
-        "credit_statement": credit.statement,
-    }
-
-
-def _issuer_fields(issuer: Issuer, actor: User | None) -> dict[str, Any]:
-    """Snapshot fields naming the issuer and the person (or system) who issued."""
-    name, title = _signatory(issuer, actor)
-    return {
-        "issuer_name": issuer.name,
-        "issued_by": {"id": actor.id, "name": actor.full_name} if actor else {"system": True},
-        "signatory_name": name,
-        "signatory_title": title,
-    }
-
-
-def draft_snapshot(
-    user: User, course: Course, elig: Eligibility, issuer: Issuer, actor: User | None
-) -> dict[str, Any]:
-    """What a certificate will certify, from the current profile (code and time come later)."""
-    if elig.attestation is None:
-        raise NotEligibleError(f"{user.full_name} has not attested their time yet.")
-    hours = float(elig.attestation.hours)
-    score = elig.final_score
-    return {
-        "code": None,
-        **_profile(user),
-        "course_slug": course.slug,
-        "course_title": course.title,
-        "course_version": course.content_version or None,
-        "achievement_description": course.summary or course.title,
-        "hours": hours,
-        "completion_date": elig.completion_date.isoformat(),
-        "final_score": None if score is None else round(float(score), 4),
-        **_credit_fields(course, user.profession, hours),
-        **_issuer_fields(issuer, actor),
-        "issued_at": None,
-        **certificate_fields(user, course, hours),  # CE: claims, activity dates and format
-    }
-
-
 def _next_status_index() -> int:
     """The next free bit in the status list: max + 1 (uniqueness is enforced on insert)."""
     highest = db.session.scalar(select(func.max(Certificate.status_index)))
     return 0 if highest is None else highest + 1
-
-
-def sign_credential(
-    snapshot: dict[str, Any], email: str, status_index: int, issuer: Issuer
-) -> dict[str, Any]:
-    """Build and sign the OpenBadgeCredential for a snapshot (email only hashed, salted)."""
-    ring = issuer.keyring(create=True)
-    key = ring.active
-    did = issuer.did_for(key)
-    unsigned = vc.build_credential(
-        {**snapshot, "email": email},
-        issuer={"id": did, "name": issuer.name, "url": issuer.home_url},
-        credential_id=issuer.verify_url(snapshot["code"]),
-        status={"list_url": issuer.status_list_url(ring.list_id(key)), "index": status_index},
-        achievement_id=issuer.course_url(snapshot["course_slug"]),
-        salt=secrets.token_hex(16),
-    )
-    created = vc.format_datetime(snapshot["issued_at"])
-    return vc.sign(unsigned, key.private_key, key.verification_method(did), created=created)
 
 
 def insert_certificate(
@@ -223,7 +139,7 @@ def auto_issue_if_ready(
     user: User, course: Course, issuer: Issuer, trigger: str
 ) -> Certificate | None:
     """With policy "auto", issue as soon as the learner is eligible (actor: the system)."""
-    if course.settings.get("certificate_policy", "approval") != "auto":
+    if not course.rules.auto_issue:
         return None
     elig = load_eligibility(user.id, course)
     if (
@@ -293,9 +209,9 @@ def reissue_draft(certificate: Certificate, issuer: Issuer, actor: User) -> dict
         **old,
         "code": None,
         "issued_at": None,
-        **_profile(user),
-        **_credit_fields(course, user.profession, float(old["hours"])),
-        **_issuer_fields(issuer, actor),
+        **profile_fields(user),
+        **credit_fields(course, user.profession, float(old["hours"])),
+        **issuer_fields(issuer, actor),
     }
 
 

@@ -22,12 +22,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from course.ce.services import course_has_credit
-from course.certificates.codes import (
-    find_by_code,
-    normalise,
-    public_record,
-    status_list_credential,
-)
+from course.certificates.codes import normalise
 from course.certificates.eligibility import (
     CertificateError,
     Eligibility,
@@ -40,6 +35,8 @@ from course.certificates.issuer import current_issuer
 from course.certificates.journey import certificate_steps, course_next_step
 from course.certificates.keys import did_document
 from course.certificates.pdf import render_certificate_pdf
+from course.certificates.public_record import find_by_code, public_record
+from course.certificates.revocation_list import status_list_credential
 from course.certificates.services import auto_issue_if_ready
 from course.certificates.sharing import linkedin_url
 from course.extensions import db, limiter
@@ -47,6 +44,7 @@ from course.learning.progress import load_course_states
 from course.mail import certificate_issued_message, queue
 from course.models import Certificate, CertificateStatus, Course, PublishStatus
 from course.permissions import ensure_owner
+from course.unit_of_work import commit_or_flash
 from course.urls import public_url
 
 bp = Blueprint("certificates", __name__)
@@ -84,10 +82,13 @@ def _gate(course: Course, step: str) -> Eligibility | Response:
     return elig
 
 
-def _after_step(course: Course, trigger: str, done: str) -> Response:
-    """Issue automatically when the policy allows it, commit once, and say what happens next."""
-    certificate = auto_issue_if_ready(current_user, course, current_issuer(), trigger)
-    db.session.commit()
+def _step(course: Course, trigger: str) -> Certificate | None:
+    """Issue automatically when the policy allows it (inside the step's one transaction)."""
+    return auto_issue_if_ready(current_user, course, current_issuer(), trigger)
+
+
+def _after_step(course: Course, certificate: Certificate | None, done: str) -> Response:
+    """Say what happens next, once the step and any automatic issue are committed."""
     if certificate is not None:
         queue(certificate_issued_message(certificate))
         flash(f"{done} Your certificate {certificate.code} has been issued.", "success")
@@ -109,13 +110,12 @@ def evaluation(course_slug: str) -> str | Response | tuple[str, int]:
         return redirect(url_for("learning.course_page", course_slug=course.slug))
     form = EvaluationForm()
     if form.validate_on_submit():
-        try:
+        with commit_or_flash(CertificateError) as saved:
             record_evaluation(current_user.id, course, form.answers())
-        except CertificateError as exc:
-            db.session.rollback()
-            flash(str(exc), "warning")
+            certificate = _step(course, "evaluation")
+        if not saved:
             return redirect(url_for("learning.course_page", course_slug=course.slug))
-        return _after_step(course, "evaluation", "Thank you: your evaluation was recorded.")
+        return _after_step(course, certificate, "Thank you: your evaluation was recorded.")
     status = 400 if form.is_submitted() else 200
     return render_template("certificates/evaluation.html", course=course, form=form), status
 
@@ -134,13 +134,13 @@ def attestation(course_slug: str) -> str | Response | tuple[str, int]:
     if request.method == "GET" and elig.attestation is not None:
         form.hours.data = f"{elig.attestation.hours:g}"
     if form.validate_on_submit():
-        try:
+        with commit_or_flash(CertificateError, flash_errors=False) as saved:
             record_attestation(current_user.id, course, form.hours.data)
-        except CertificateError as exc:
-            db.session.rollback()
-            form.hours.errors = [str(exc)]
-        else:
-            return _after_step(course, "attestation", "Your time attestation was recorded.")
+            certificate = _step(course, "attestation")
+        if saved:
+            return _after_step(course, certificate, "Your time attestation was recorded.")
+        if isinstance(saved.error, CertificateError):
+            form.hours.errors = [str(saved.error)]
     status = 400 if form.is_submitted() else 200
     context = {"course": course, "form": form, "elig": elig}
     return render_template("certificates/attestation.html", **context), status

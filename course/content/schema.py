@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from course.ce.schema import ActivityInfo, Designation, Disclosures, designation_problems
+from course.quiz import settings as rules
 from course.quiz.types import REGISTRY
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=100)]
@@ -23,8 +24,6 @@ TAGS = (
 Tag = Literal[
     "indication", "contraindication", "caution", "safety", "mechanism", "evidence", "delivery"
 ]
-ReviewPolicy = Literal["after_pass_or_exhausted", "after_submit", "always", "never"]
-ReviewCorrectness = Literal["after_submit", "with_key"]
 
 
 class Strict(BaseModel):
@@ -77,8 +76,8 @@ class CourseFile(Strict):
     audience: list[str] = Field(min_length=1)
     contact_hours: float = Field(gt=0, le=100)
     max_hours: float | None = Field(default=None, gt=0, le=100)
-    sequential: bool = True
-    certificate_policy: Literal["approval", "auto"] = "approval"
+    sequential: bool = rules.DEFAULT_COURSE.sequential
+    certificate_policy: rules.CertificatePolicy = rules.DEFAULT_COURSE.certificate_policy
     disclaimer: str = Field(min_length=20)
     accreditation: Accreditation
     source: dict[str, str | date | int | float | None] = Field(default_factory=dict)
@@ -142,41 +141,33 @@ class ModuleFrontMatter(Strict):
     status: Literal["draft", "published"] = "published"
 
 
-class DrawRule(Strict):
-    """Stratification: at least `min` drawn questions carry one of `tags`."""
+class DrawRule(Strict, rules.DrawRule):
+    """Stratification: at least `min` drawn questions carry one of `tags` (known tags only)."""
 
+    model_config = Strict.model_config
     tags: list[Tag] = Field(min_length=1)
-    min: int = Field(ge=1)
 
 
-class CriticalRule(Strict):
+class CriticalRule(Strict, rules.CriticalRule):
     """A critical area: the items carrying any of `tags` must reach their own pass mark."""
 
-    name: str = Field(min_length=3, max_length=100)
+    model_config = Strict.model_config
     tags: list[Tag] = Field(min_length=1)
-    pass_score: float = Field(gt=0, le=1)
 
 
-class QuizSettings(Strict):
-    """Settings shared by module quizzes and the final exam."""
+class QuizSettings(Strict, rules.QuizRules):
+    """Settings shared by module quizzes and the final exam, as an authored file states them.
 
-    title: str = Field(min_length=3)
-    question_count: int = Field(ge=1, le=200)
-    pass_score: float = Field(gt=0, le=1)
-    max_attempts: int | None = Field(default=None, ge=1, le=1000)
-    cooldown_minutes: int = Field(default=0, ge=0, le=10080)  # at most a week
-    time_limit_minutes: int | None = Field(default=None, ge=1, le=600)  # at most 10 hours
-    shuffle_questions: bool = True
-    shuffle_options: bool = True
-    partial_credit: bool = False
-    review_policy: ReviewPolicy = "after_pass_or_exhausted"
-    # Whether each question's correct/incorrect mark shows right after submitting, or only
-    # once the key itself may be shown (Moodle's "Whether correct" review option).
-    review_correctness: ReviewCorrectness = "after_submit"
-    late_policy: Literal["grade_at_deadline", "not_counted"] = "grade_at_deadline"
+    The fields and defaults are course.quiz.settings.QuizRules'; a file must also give the
+    title, question count and pass mark, use known tags and fit its quotas.
+    """
+
+    model_config = Strict.model_config
+    title: str = Field(min_length=3, max_length=300)
+    question_count: rules.QuestionCount
+    pass_score: rules.Fraction
     draw: list[DrawRule] = Field(default_factory=list)
     critical: list[CriticalRule] = Field(default_factory=list)
-    fixed: list[str] | None = None  # a fixed list of question ids instead of random draws
 
     @model_validator(mode="after")
     def quotas_fit(self) -> QuizSettings:

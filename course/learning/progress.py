@@ -39,7 +39,7 @@ class QuizState:
     @property
     def max_attempts(self) -> int | None:
         """Attempts allowed (None: unlimited)."""
-        return self.quiz.settings.get("max_attempts")
+        return self.quiz.rules.max_attempts
 
     @property
     def remaining(self) -> int | None:
@@ -51,7 +51,7 @@ class QuizState:
     @property
     def pass_score(self) -> float:
         """The passing fraction, shown before the learner starts."""
-        return float(self.quiz.settings.get("pass_score", 0.8))
+        return self.quiz.rules.pass_score
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
+from course.models.audit import AuditEntry
 from course.models.ce import (
     ActivityAcknowledgement,
     CeActivity,
@@ -10,7 +11,6 @@ from course.models.ce import (
     PreTest,
 )
 from course.models.certificate import (
-    AuditEntry,
     Certificate,
     CertificateStatus,
     CourseEvaluation,

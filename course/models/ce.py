@@ -31,7 +31,7 @@ class CeActivity(db.Model):
     )
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
-    course: Mapped[Course] = relationship()
+    course: Mapped[Course] = relationship(back_populates="ce_activity")
 
 
 class ActivityAcknowledgement(db.Model):

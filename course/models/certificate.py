@@ -11,8 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course import clock
 from course.extensions import db
-from course.models.content import Course, _enum
-from course.models.types import UTCDateTime
+from course.models.content import Course
+from course.models.types import UTCDateTime, enum_column
 from course.models.user import User
 
 
@@ -77,7 +77,7 @@ class Certificate(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
     status: Mapped[CertificateStatus] = mapped_column(
-        _enum(CertificateStatus), default=CertificateStatus.VALID
+        enum_column(CertificateStatus), default=CertificateStatus.VALID
     )
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     credential: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -90,29 +90,15 @@ class Certificate(db.Model):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
 
-    user: Mapped[User] = relationship(foreign_keys=[user_id])
-    course: Mapped[Course] = relationship()
-    issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
-    superseded_by: Mapped[Certificate | None] = relationship(
-        foreign_keys=[superseded_by_id], remote_side=[id]
+    user: Mapped[User] = relationship(foreign_keys=[user_id], back_populates="certificates")
+    course: Mapped[Course] = relationship(back_populates="certificates")
+    issued_by: Mapped[User | None] = relationship(
+        foreign_keys=[issued_by_id], back_populates="issued_certificates"
     )
-
-
-class AuditEntry(db.Model):
-    """An append-only record of who did what, when and why."""
-
-    __tablename__ = "audit_entry"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp, index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    action: Mapped[str] = mapped_column(String(60), index=True)
-    target_type: Mapped[str] = mapped_column(String(40))
-    target_id: Mapped[int | None] = mapped_column()
-    reason: Mapped[str] = mapped_column(Text, default="")
-    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    # Tamper evidence (course.audit): the previous entry's hash, and this entry's own.
-    prev_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    entry_hash: Mapped[str | None] = mapped_column(String(64))
-
-    actor: Mapped[User | None] = relationship()
+    superseded_by: Mapped[Certificate | None] = relationship(
+        foreign_keys=[superseded_by_id], remote_side=[id], back_populates="replaced"
+    )
+    # The older certificates this one replaced (their superseded_by).
+    replaced: Mapped[list[Certificate]] = relationship(
+        foreign_keys=[superseded_by_id], back_populates="superseded_by", passive_deletes="all"
+    )

@@ -11,11 +11,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course import clock
 from course.extensions import db
-from course.models.types import UTCDateTime
+from course.models.types import UTCDateTime, enum_column
+from course.quiz.settings import CourseRules
 
 if TYPE_CHECKING:
-    from course.models.progress import Enrollment
-    from course.models.quiz import Quiz
+    from course.models.ce import CeActivity
+    from course.models.certificate import Certificate
+    from course.models.progress import Enrollment, ModuleProgress
+    from course.models.quiz import Question, Quiz
 
 
 class PublishStatus(enum.StrEnum):
@@ -23,12 +26,6 @@ class PublishStatus(enum.StrEnum):
 
     DRAFT = "draft"
     PUBLISHED = "published"
-
-
-def _enum(e: type[enum.Enum], length: int = 20):
-    return db.Enum(
-        e, native_enum=False, length=length, values_callable=lambda x: [m.value for m in x]
-    )
 
 
 class Course(db.Model):
@@ -48,7 +45,7 @@ class Course(db.Model):
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     content_version: Mapped[str] = mapped_column(String(64), default="")
     status: Mapped[PublishStatus] = mapped_column(
-        _enum(PublishStatus), default=PublishStatus.PUBLISHED
+        enum_column(PublishStatus), default=PublishStatus.PUBLISHED
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
     updated_at: Mapped[datetime] = mapped_column(
@@ -60,17 +57,29 @@ class Course(db.Model):
     )
     quizzes: Mapped[list[Quiz]] = relationship(back_populates="course")
     # Read-only; progress queries fill it with just the current learner's enrolment.
-    enrollments: Mapped[list[Enrollment]] = relationship(viewonly=True)
+    enrollments: Mapped[list[Enrollment]] = relationship(viewonly=True, back_populates="course")
+    questions: Mapped[list[Question]] = relationship(back_populates="course", passive_deletes="all")
+    certificates: Mapped[list[Certificate]] = relationship(
+        back_populates="course", passive_deletes="all"
+    )
+    ce_activity: Mapped[CeActivity | None] = relationship(
+        back_populates="course", passive_deletes="all"
+    )
+
+    @property
+    def rules(self) -> CourseRules:
+        """The course's settings, typed, with their defaults."""
+        return CourseRules.from_raw(self.settings)
 
     @property
     def sequential(self) -> bool:
         """Modules unlock one after another unless the course switches this off."""
-        return bool(self.settings.get("sequential", True))
+        return self.rules.sequential
 
     @property
     def max_hours(self) -> float:
         """The most hours a learner may attest for this course."""
-        return float(self.settings.get("max_hours", self.contact_hours))
+        return float(self.rules.max_hours or self.contact_hours)
 
     @property
     def hours_label(self) -> str:
@@ -110,7 +119,7 @@ class Module(db.Model):
     body_html: Mapped[str] = mapped_column(Text, default="")
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     status: Mapped[PublishStatus] = mapped_column(
-        _enum(PublishStatus), default=PublishStatus.PUBLISHED
+        enum_column(PublishStatus), default=PublishStatus.PUBLISHED
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
     updated_at: Mapped[datetime] = mapped_column(
@@ -118,6 +127,11 @@ class Module(db.Model):
     )
 
     course: Mapped[Course] = relationship(back_populates="modules")
+    quiz: Mapped[Quiz | None] = relationship(back_populates="module", passive_deletes="all")
+    questions: Mapped[list[Question]] = relationship(back_populates="module", passive_deletes="all")
+    progress: Mapped[list[ModuleProgress]] = relationship(
+        back_populates="module", passive_deletes="all"
+    )
 
     @property
     def is_published(self) -> bool:

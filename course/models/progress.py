@@ -26,8 +26,8 @@ class Enrollment(db.Model):
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    user: Mapped[User] = relationship()
-    course: Mapped[Course] = relationship()
+    user: Mapped[User] = relationship(back_populates="enrollments")
+    course: Mapped[Course] = relationship(back_populates="enrollments")
 
 
 class ModuleProgress(db.Model):
@@ -43,8 +43,8 @@ class ModuleProgress(db.Model):
     last_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    user: Mapped[User] = relationship()
-    module: Mapped[Module] = relationship()
+    user: Mapped[User] = relationship(back_populates="module_progress")
+    module: Mapped[Module] = relationship(back_populates="progress")
 
     @property
     def status(self) -> str:

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course import clock
 from course.extensions import db
-from course.models.content import Course, Module, _enum
-from course.models.types import UTCDateTime
+from course.models.content import Course, Module
+from course.models.types import UTCDateTime, enum_column
 from course.models.user import User
+from course.quiz.settings import QuizRules
 
 
 class QuestionStatus(enum.StrEnum):
@@ -49,7 +50,7 @@ class Question(db.Model):
     module_id: Mapped[int | None] = mapped_column(ForeignKey("module.id"), index=True)
     uid: Mapped[str] = mapped_column(String(100))
     status: Mapped[QuestionStatus] = mapped_column(
-        _enum(QuestionStatus), default=QuestionStatus.PUBLISHED
+        enum_column(QuestionStatus), default=QuestionStatus.PUBLISHED
     )
     latest_number: Mapped[int] = mapped_column(default=0)
     # The version learners get while a newer draft version waits to be published (an editor
@@ -57,8 +58,8 @@ class Question(db.Model):
     live_number: Mapped[int | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
 
-    course: Mapped[Course] = relationship()
-    module: Mapped[Module | None] = relationship()
+    course: Mapped[Course] = relationship(back_populates="questions")
+    module: Mapped[Module | None] = relationship(back_populates="questions")
     versions: Mapped[list[QuestionVersion]] = relationship(
         back_populates="question", order_by="QuestionVersion.number"
     )
@@ -104,6 +105,9 @@ class QuestionVersion(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     question: Mapped[Question] = relationship(back_populates="versions")
+    attempt_items: Mapped[list[AttemptItem]] = relationship(
+        back_populates="version", passive_deletes="all"
+    )
 
     def option(self, key: str) -> dict[str, Any] | None:
         """Return the option with this key, or None."""
@@ -126,11 +130,17 @@ class Quiz(db.Model):
     module_id: Mapped[int | None] = mapped_column(ForeignKey("module.id"), unique=True)
     slug: Mapped[str] = mapped_column(String(100))
     title: Mapped[str] = mapped_column(String(300))
-    kind: Mapped[QuizKind] = mapped_column(_enum(QuizKind))
+    kind: Mapped[QuizKind] = mapped_column(enum_column(QuizKind))
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     course: Mapped[Course] = relationship(back_populates="quizzes")
-    module: Mapped[Module | None] = relationship()
+    module: Mapped[Module | None] = relationship(back_populates="quiz")
+    attempts: Mapped[list[Attempt]] = relationship(back_populates="quiz", passive_deletes="all")
+
+    @property
+    def rules(self) -> QuizRules:
+        """The quiz's current settings, typed, with their defaults."""
+        return QuizRules.from_raw(self.settings)
 
 
 class Attempt(db.Model):
@@ -156,7 +166,7 @@ class Attempt(db.Model):
     number: Mapped[int] = mapped_column()
     seed: Mapped[int] = mapped_column(db.BigInteger)
     status: Mapped[AttemptStatus] = mapped_column(
-        _enum(AttemptStatus), default=AttemptStatus.IN_PROGRESS
+        enum_column(AttemptStatus), default=AttemptStatus.IN_PROGRESS
     )
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
@@ -166,11 +176,16 @@ class Attempt(db.Model):
     passed: Mapped[bool | None] = mapped_column()
     late: Mapped[bool] = mapped_column(default=False)
 
-    quiz: Mapped[Quiz] = relationship()
-    user: Mapped[User] = relationship()
+    quiz: Mapped[Quiz] = relationship(back_populates="attempts")
+    user: Mapped[User] = relationship(back_populates="attempts")
     items: Mapped[list[AttemptItem]] = relationship(
         back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan"
     )
+
+    @property
+    def rules(self) -> QuizRules:
+        """The settings frozen when the attempt started, typed, with their defaults."""
+        return QuizRules.from_raw(self.settings)
 
     @property
     def is_open(self) -> bool:
@@ -193,4 +208,4 @@ class AttemptItem(db.Model):
     score: Mapped[float | None] = mapped_column()
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
-    version: Mapped[QuestionVersion] = relationship()
+    version: Mapped[QuestionVersion] = relationship(back_populates="attempt_items")

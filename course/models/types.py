@@ -1,9 +1,17 @@
 """Column types that behave the same on SQLite and PostgreSQL."""
 
+import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
+
+
+def enum_column(kind: type[enum.Enum], length: int = 20) -> Enum:
+    """A Python enum stored as its string values in a VARCHAR (no native ENUM type to migrate)."""
+    return Enum(
+        kind, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -12,9 +12,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course import clock
 from course.extensions import db
-from course.models.types import UTCDateTime
+from course.models.types import UTCDateTime, enum_column
 
 if TYPE_CHECKING:
+    from course.models.audit import AuditEntry
+    from course.models.certificate import Certificate
+    from course.models.progress import Enrollment, ModuleProgress
+    from course.models.quiz import Attempt
     from course.models.session import UserSession
 
 
@@ -63,7 +67,7 @@ class User(UserMixin, db.Model):
     # When the learner agreed to share completion data with boards (None: no consent).
     share_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     role: Mapped[Role] = mapped_column(
-        db.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        enum_column(Role),
         default=Role.LEARNER,
     )
     active: Mapped[bool] = mapped_column(default=True)
@@ -80,6 +84,23 @@ class User(UserMixin, db.Model):
 
     sessions: Mapped[list[UserSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+    # Records that name the user; they outlive any change to the account (never cascaded).
+    enrollments: Mapped[list[Enrollment]] = relationship(
+        back_populates="user", passive_deletes="all"
+    )
+    module_progress: Mapped[list[ModuleProgress]] = relationship(
+        back_populates="user", passive_deletes="all"
+    )
+    attempts: Mapped[list[Attempt]] = relationship(back_populates="user", passive_deletes="all")
+    certificates: Mapped[list[Certificate]] = relationship(
+        back_populates="user", foreign_keys="Certificate.user_id", passive_deletes="all"
+    )
+    issued_certificates: Mapped[list[Certificate]] = relationship(
+        back_populates="issued_by", foreign_keys="Certificate.issued_by_id", passive_deletes="all"
+    )
+    audit_entries: Mapped[list[AuditEntry]] = relationship(
+        back_populates="actor", passive_deletes="all"
     )
 
     # The signed-in device's session token, set by course.auth.sessions (never stored here).
@@ -109,6 +130,11 @@ class User(UserMixin, db.Model):
     def has_role(self, *roles: Role) -> bool:
         """Return True when the user holds one of the given roles."""
         return self.role in roles
+
+    @property
+    def is_admin(self) -> bool:
+        """Admins run the platform: certificates, users, the audit log."""
+        return self.role == Role.ADMIN
 
     @property
     def is_staff(self) -> bool:

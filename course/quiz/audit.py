@@ -56,7 +56,7 @@ def invalid_responses() -> Iterator[InvalidResponse]:
             version = item.version
             problem = response_problem(version.qtype, version.options, item.response)
             if problem is not None:
-                partial = bool(item.attempt.settings.get("partial_credit"))
+                partial = item.attempt.rules.partial_credit
                 strict = grade_item(version.qtype, version.options, item.response or [], partial)
                 yield InvalidResponse(item, problem, strict)
         last_id = batch[-1].id

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from course.quiz.settings import QuizRules
 from course.quiz.types import get_type
 
 PASS_EPSILON = 1e-9
@@ -31,7 +32,7 @@ def attempt_score(item_scores: Sequence[float]) -> float:
 
 
 def is_pass(score: float, pass_score: float) -> bool:
-    """Compare with a tiny tolerance so 4/5 passes an 0.8 mark despite float rounding."""
+    """Compare with a tiny tolerance so 4/5 passes a four-fifths mark despite float rounding."""
     return score + PASS_EPSILON >= pass_score
 
 
@@ -65,23 +66,24 @@ class AttemptResult:
 
 
 def score_attempt(
-    settings: Mapping[str, Any], items: Sequence[tuple[Sequence[str], float]], late: bool
+    settings: QuizRules | Mapping[str, Any],
+    items: Sequence[tuple[Sequence[str], float]],
+    late: bool,
 ) -> AttemptResult:
     """Score graded items (tags, score): the total, each critical area, and the pass decision.
 
     A late attempt under the 'not_counted' policy scores 0. Passing needs the total pass mark
     and every critical area's own mark, so a strong total cannot hide failed safety items.
     """
-    counted = not (late and settings.get("late_policy") == "not_counted")
+    rules = QuizRules.from_raw(settings)
+    counted = not (late and rules.late_policy == "not_counted")
     score = round(attempt_score([s for _, s in items]) if counted else 0.0, 6)
     critical = []
-    for rule in settings.get("critical") or []:
-        tags = set(rule["tags"])
+    for rule in rules.critical:
+        tags = set(rule.tags)
         scores = [s for item_tags, s in items if tags & set(item_tags)] if counted else []
         area = attempt_score(scores) if scores else 0.0
-        critical.append(
-            CriticalResult(rule["name"], float(rule["pass_score"]), len(scores), round(area, 6))
-        )
-    total_pass = is_pass(score, float(settings.get("pass_score", 0.8)))
+        critical.append(CriticalResult(rule.name, rule.pass_score, len(scores), round(area, 6)))
+    total_pass = is_pass(score, rules.pass_score)
     passed = total_pass and all(c.passed for c in critical)
     return AttemptResult(score, tuple(critical), passed)

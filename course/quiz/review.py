@@ -35,13 +35,13 @@ def review_visibility(
     attempt: Attempt, *, passed_quiz: bool, attempts_remaining: int | None
 ) -> ReviewVisibility:
     """Apply the attempt's frozen review options; the key waits for a pass or no attempts left."""
-    settings = attempt.settings
-    policy = settings.get("review_policy", "after_pass_or_exhausted")
+    rules = attempt.rules
+    policy = rules.review_policy
     if attempt.is_open or policy == "never":
         return ReviewVisibility(questions=False, correctness=False, key=False)
     if policy in ("after_submit", "always"):
         key = True
     else:
         key = passed_quiz or bool(attempt.passed) or attempts_remaining == 0
-    correctness = key or settings.get("review_correctness", "after_submit") == "after_submit"
+    correctness = key or rules.review_correctness == "after_submit"
     return ReviewVisibility(questions=True, correctness=correctness, key=key)

@@ -100,7 +100,7 @@ def check_can_start(state: CourseState, quiz: Quiz, now: datetime) -> None:
         raise QuizError("You have passed this quiz: no further attempt is needed.")
     if qstate.remaining == 0:
         raise QuizError("You have used all your attempts for this quiz.")
-    cooldown = timedelta(minutes=int(quiz.settings.get("cooldown_minutes") or 0))
+    cooldown = timedelta(minutes=quiz.rules.cooldown_minutes)
     if cooldown and qstate.last_submitted_at and now < qstate.last_submitted_at + cooldown:
         raise CooldownError(qstate.last_submitted_at + cooldown)
 
@@ -130,16 +130,16 @@ def start_attempt(user_id: int, quiz: Quiz, now: datetime) -> Attempt:
     used = db.session.scalar(
         select(func.count(Attempt.id)).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user_id)
     )
-    max_attempts = quiz.settings.get("max_attempts")
+    max_attempts = quiz.rules.max_attempts
     if max_attempts is not None and used >= max_attempts:
         # Checked again against every attempt, open ones included, just before inserting.
         raise QuizError("You have used all your attempts for this quiz.")
     seed = secrets.randbits(62)
     try:
-        drawn = draw_questions(question_pool(quiz), quiz.settings, seed)
+        drawn = draw_questions(question_pool(quiz), quiz.rules, seed)
     except DrawError as exc:
         raise QuizError(f"This quiz cannot start: {exc}. Please tell your instructor.") from exc
-    limit = quiz.settings.get("time_limit_minutes")
+    limit = quiz.rules.time_limit_minutes
     attempt = Attempt(
         quiz=quiz,
         user_id=user_id,
@@ -213,13 +213,13 @@ def finalize_attempt(attempt: Attempt, answers: Mapping[int, list[str]], now: da
 
 
 def _grade(attempt: Attempt, late: bool) -> None:
-    settings = attempt.settings
-    partial = bool(settings.get("partial_credit"))
+    rules = attempt.rules
+    partial = rules.partial_credit
     for item in attempt.items:
         item.score = grade_item(
             item.version.qtype, item.version.options, item.response or [], partial
         )
-    result = score_attempt(settings, [(i.version.tags, i.score) for i in attempt.items], late)
+    result = score_attempt(rules, [(i.version.tags, i.score) for i in attempt.items], late)
     attempt.late = late
     attempt.score = result.score
     attempt.passed = result.passed

@@ -24,6 +24,7 @@ from course.quiz.services import (
     start_attempt,
 )
 from course.quiz.view_models import review_items, take_items
+from course.unit_of_work import commit_or_flash
 from course.web import reader_time_zone
 
 bp = Blueprint("quiz", __name__)
@@ -89,12 +90,11 @@ def start(quiz_id: int) -> Response:
     if not FlaskForm().validate_on_submit():
         abort(400)
     now = clock.now()
-    try:
+    with commit_or_flash(QuizError, flash_errors=False) as saved:
         attempt = start_attempt(current_user.id, quiz, now)
-        db.session.commit()
-    except QuizError as exc:
-        db.session.rollback()
-        flash(exc.wording(reader_time_zone(), now), "warning")
+    if not saved:
+        if isinstance(saved.error, QuizError):
+            flash(saved.error.wording(reader_time_zone(), now), "warning")
         return redirect(url_for("quiz.overview", quiz_id=quiz.id))
     return redirect(url_for("quiz.take", attempt_id=attempt.id))
 

@@ -88,6 +88,8 @@ def test_key_pages_pass_axe(browser: Browser, live_server: LiveServer, axe_sourc
             f"/instructor/courses/{slug}/mastery",
             "/instructor/cohort?enrolled_from=31/01/2026",
             f"/auth/welcome/{welcome}",
+            f"/instructor/quizzes/{quiz_id}/settings",
+            f"/instructor/modules?course={slug}",
             "/admin/certificates",
             "/admin/audit",
             "/admin/users",

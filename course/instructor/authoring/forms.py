@@ -120,7 +120,3 @@ class ModuleForm(FlaskForm):
         bad = citation_problems(field.data or "", self.module.course)
         if bad:
             raise ValidationError("Citations not in the course's reference list: " + ", ".join(bad))
-
-
-class ConfirmForm(FlaskForm):
-    """A button-only form (CSRF token) for publish and unpublish."""

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from course import clock
+from course.audit import record_audit
 from course.ce.services import ce_publish_blockers
 from course.content.article import (
     MIN_MINUTES,
@@ -23,7 +23,8 @@ from course.content.article import (
 )
 from course.content.render import body_citations, render_markdown
 from course.extensions import db
-from course.models import AuditEntry, Course, Module, PublishStatus
+from course.models import Course, Module, PublishStatus
+from course.quiz.settings import CourseRules
 
 DISCLAIMER = (
     "This course is for the education of health professionals. It is not a substitute for "
@@ -67,17 +68,8 @@ def _minutes(words: int) -> int:
 
 
 def audit(actor_id: int | None, action: str, target: Course | Module, **details: Any) -> None:
-    """Append an audit entry about a course or module."""
-    db.session.add(
-        AuditEntry(
-            at=clock.now(),
-            actor_id=actor_id,
-            action=action,
-            target_type=type(target).__name__.lower(),
-            target_id=target.id,
-            details=details,
-        )
-    )
+    """Append an audit entry about a course or module (through the one writer, course.audit)."""
+    record_audit(actor_id, action, type(target).__name__.lower(), target.id, details=details)
 
 
 def _draft_body(article_title: str, section: Section) -> str:
@@ -131,12 +123,7 @@ def create_course(draft: ArticleDraft, title: str, slug: str, actor_id: int | No
         disclaimer=DISCLAIMER,
         accreditation={"accredited": False, "statement": NOT_ACCREDITED, "credits": []},
         references=[asdict(r) for r in draft.references],
-        settings={
-            "sequential": True,
-            "max_hours": hours,
-            "certificate_policy": "approval",
-            "source": {"title": draft.title},
-        },
+        settings=CourseRules(max_hours=hours, source={"title": draft.title}).as_json(),
         status=PublishStatus.DRAFT,
     )
     db.session.add(course)

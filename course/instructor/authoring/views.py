@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -12,11 +13,9 @@ from wtforms.fields.choices import SelectChoice
 from course.content.article import ArticleError
 from course.content.render import render_markdown
 from course.extensions import db
-from course.instructor import bp
 from course.instructor.authoring.forms import (
     ArticleCreateForm,
     ArticleForm,
-    ConfirmForm,
     ModuleForm,
     objective_lines,
 )
@@ -31,10 +30,12 @@ from course.instructor.authoring.services import (
     section_rows,
     unpublish_module,
 )
+from course.instructor.blueprint import bp
 from course.instructor.preview import TokenProblem
 from course.models import Course, Module
 from course.permissions import staff_required
 from course.slugs import slugify
+from course.unit_of_work import commit_or_flash
 
 SALT = "instructor-article"
 
@@ -105,18 +106,17 @@ def article_create():
     form.course.choices = [SelectChoice(c.id, c.title) for c in _courses()]
     if not form.validate_on_submit():
         return _preview(text, fmt, form, 400)
-    try:
+    with commit_or_flash(AuthoringProblem, flash_errors=False) as saved:
         if form.target.data == "new":
             course = create_course(draft, form.title.data, form.slug.data, current_user.id)
             warnings: list[str] = []
         else:
             course = db.session.get(Course, form.course.data)
             warnings = append_to_course(draft, course, current_user.id)
-    except AuthoringProblem as exc:
-        db.session.rollback()
-        form.slug.errors = [*form.slug.errors, str(exc)]
+    if not saved:
+        if isinstance(saved.error, AuthoringProblem):
+            form.slug.errors = [*form.slug.errors, str(saved.error)]
         return _preview(text, fmt, form, 400)
-    db.session.commit()
     flash(f"Added {len(draft.sections)} draft modules to “{course.title}”.", "success")
     for warning in warnings:
         flash(warning, "warning")
@@ -154,18 +154,20 @@ def module_edit(module_id: int):
         if form.preview.data or not valid:
             preview_html = render_markdown(form.body.data or "")
             return _editor(module, form, preview_html, 200 if valid else 400)
-        save_module(
-            module,
-            {
-                "title": form.title.data,
-                "slug": form.slug.data,
-                "objectives": objective_lines(form.objectives.data),
-                "minutes": form.minutes.data,
-                "body": form.body.data or "",
-            },
-            current_user.id,
-        )
-        db.session.commit()
+        with commit_or_flash() as saved:
+            save_module(
+                module,
+                {
+                    "title": form.title.data,
+                    "slug": form.slug.data,
+                    "objectives": objective_lines(form.objectives.data),
+                    "minutes": form.minutes.data,
+                    "body": form.body.data or "",
+                },
+                current_user.id,
+            )
+        if not saved:
+            return _editor(module, form, None, 409)
         flash(f"Saved “{module.title}”.", "success")
         return redirect(url_for("instructor.module_edit", module_id=module.id))
     return _editor(module, form, preview_html)
@@ -184,15 +186,12 @@ def _editor(module: Module, form: ModuleForm, preview_html: str | None, status: 
 
 def _set_status(module_id: int, publish: bool) -> Response:
     module = _module_or_404(module_id)
-    if not ConfirmForm().validate_on_submit():
+    if not FlaskForm().validate_on_submit():  # the CSRF token only
         abort(400)
-    try:
+    with commit_or_flash(AuthoringProblem, category="danger") as saved:
         (publish_module if publish else unpublish_module)(module, current_user.id)
-    except AuthoringProblem as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
+    if not saved:
         return redirect(url_for("instructor.module_edit", module_id=module.id))
-    db.session.commit()
     verb = (
         "published: learners can now see it"
         if publish
@@ -223,14 +222,10 @@ def course_publish(course_slug: str) -> Response:
     course = db.session.scalar(select(Course).where(Course.slug == course_slug))
     if course is None:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
+    if not FlaskForm().validate_on_submit():  # the CSRF token only
         abort(400)
-    try:
+    with commit_or_flash(AuthoringProblem, category="danger") as saved:
         publish_course(course, current_user.id)
-    except AuthoringProblem as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-    else:
-        db.session.commit()
+    if saved:
         flash(f"“{course.title}” is published and listed in the catalog.", "success")
     return redirect(url_for("instructor.modules", course=course.slug))

@@ -1,6 +1,7 @@
 """Forms for the question bank's question editor and its confirmations.
 
-Quiz settings, YAML import and regrade confirmation forms live in bank.settings_forms.
+The quiz settings form is bank.settings_form; YAML import and regrade confirmation forms
+live in bank.yaml_forms.
 """
 
 from __future__ import annotations

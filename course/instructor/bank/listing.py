@@ -32,7 +32,6 @@ from course.psychometrics import LOW_DISCRIMINATION, TOO_EASY, TOO_HARD, flags
 from course.quiz.types import REGISTRY
 
 MIN_ATTEMPTS = 20  # below this many submitted responses, statistics show as "n/a"
-PAGE_SIZE = 50
 MAX_QUERY = 200  # characters of search text kept
 FLAGS = ("any", TOO_HARD, TOO_EASY, LOW_DISCRIMINATION, "n/a")
 
@@ -97,13 +96,6 @@ def filters_from_args(course: Course, args: Mapping[str, str]) -> BankFilters:
         flag=args.get("flag", "") if args.get("flag") in FLAGS else "",
         query=" ".join((args.get("q") or "").split())[:MAX_QUERY],
     )
-
-
-def page_of(rows: list[BankRow], page: int) -> tuple[list[BankRow], int, int]:
-    """Return one page of rows, the page number clamped into range, and the page count."""
-    pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
-    page = min(max(1, page), pages)
-    return rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], page, pages
 
 
 def _stat_from_sums(n: int, sx: float, sxx: float, sy: float, syy: float, sxy: float) -> ItemStat:

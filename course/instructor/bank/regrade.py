@@ -81,15 +81,15 @@ class RegradePlan:
 
 
 def _regrade_item(item: AttemptItem, target: QuestionVersion) -> RegradeChange:
-    attempt, settings = item.attempt, item.attempt.settings
+    attempt, rules = item.attempt, item.attempt.rules
     response = list(item.response or [])
-    partial = bool(settings.get("partial_credit"))
+    partial = rules.partial_credit
     new_item = grade_item(target.qtype, target.options, response, partial)
     graded = [
         (target.tags, new_item) if other.id == item.id else (other.version.tags, other.score or 0.0)
         for other in attempt.items
     ]
-    result = score_attempt(settings, graded, attempt.late)
+    result = score_attempt(rules, graded, attempt.late)
     dropped = tuple(sorted(set(response) - {o["key"] for o in target.options}))
     old = (item.score or 0.0, attempt.score or 0.0, bool(attempt.passed))
     return RegradeChange(

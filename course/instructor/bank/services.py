@@ -13,13 +13,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from course.audit import record_audit
 from course.content.schema import QuestionEntry
 from course.extensions import db
 from course.fingerprint import digest
 
 # Re-exported: the list and its statistics live in bank.listing.
 from course.instructor.bank.listing import MIN_ATTEMPTS as MIN_ATTEMPTS
-from course.instructor.bank.listing import PAGE_SIZE as PAGE_SIZE
 from course.instructor.bank.listing import BankFilters as BankFilters
 from course.instructor.bank.listing import BankRow as BankRow
 from course.instructor.bank.listing import ItemStat as ItemStat
@@ -58,16 +58,8 @@ class BankError(Exception):
 def audit(
     actor_id: int | None, action: str, target_type: str, target_id: int | None, **details: Any
 ) -> AuditEntry:
-    """Append an audit entry for a bank action."""
-    entry = AuditEntry(
-        actor_id=actor_id,
-        action=action,
-        target_type=target_type,
-        target_id=target_id,
-        details=details,
-    )
-    db.session.add(entry)
-    return entry
+    """Append an audit entry for a bank action (through the one writer, course.audit)."""
+    return record_audit(actor_id, action, target_type, target_id, details=details)
 
 
 def audit_question(question: Question, action: str, actor_id: int, **details: Any) -> None:

@@ -12,13 +12,14 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from course.extensions import db
-from course.instructor import bp
 from course.instructor.bank.services import BankError, restore_version, version_usage
 from course.instructor.bank.views import load_question
 from course.instructor.bank.worddiff import side_by_side
 from course.instructor.bank.yaml_io import version_text
+from course.instructor.blueprint import bp
 from course.models import Question, QuestionStatus, QuestionVersion, User
 from course.permissions import staff_required
+from course.unit_of_work import commit_or_flash
 
 
 def version_state(question: Question, version: QuestionVersion) -> str:
@@ -63,13 +64,10 @@ def question_version_restore(question_id: int, number: int) -> Response:
     question = load_question(question_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
+    with commit_or_flash(BankError) as saved:
         version = restore_version(question, number, current_user.id)
-    except BankError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
+    if not saved:
         return redirect(url_for("instructor.question_history", question_id=question.id))
-    db.session.commit()
     if question.pending_draft:
         message = (
             f"Version {number} restored as draft version {version.number}. Learners keep "

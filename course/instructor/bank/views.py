@@ -1,7 +1,7 @@
 """Question bank (instructors and admins): list, editor and lifecycle.
 
 YAML export and import live in bank.yaml_views; version history in bank.version_views;
-regrade and quiz settings in bank.regrade_views.
+regrade in bank.regrade_views; quiz settings in bank.settings_views.
 """
 
 from __future__ import annotations
@@ -16,14 +16,12 @@ from sqlalchemy.orm import selectinload
 from course.content.itemwriting import item_warnings
 from course.content.schema import TAGS
 from course.extensions import db
-from course.instructor import bp
 from course.instructor.bank.forms import MAX_OPTIONS, ConfirmForm, QuestionForm, question_form_data
 from course.instructor.bank.listing import (
     FLAGS,
     filters_from_args,
     group_by_module,
     list_questions,
-    page_of,
 )
 from course.instructor.bank.services import (
     BankError,
@@ -35,9 +33,12 @@ from course.instructor.bank.services import (
     update_question,
     version_usage,
 )
+from course.instructor.blueprint import bp
 from course.models import Course, Question
+from course.pagination import page_number, paginate_list
 from course.permissions import staff_required
 from course.quiz.types import REGISTRY
+from course.unit_of_work import commit_or_flash
 
 
 def course_from_args(required: bool = True) -> Course | None:
@@ -70,17 +71,18 @@ def questions() -> str:
         return render_template("instructor/bank/list.html", course=None, courses=courses)
     filters = filters_from_args(course, request.args)
     rows = list_questions(course, filters)
-    shown, page, pages = page_of(rows, request.args.get("page", 1, type=int))
+    pager = paginate_list(rows, page_number())
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template(
         "instructor/bank/list.html",
         course=course,
         courses=courses,
         filters=filters,
-        groups=group_by_module(shown),
-        total=len(rows),
-        page=page,
-        pages=pages,
+        groups=group_by_module(pager.items),
+        total=pager.total,
+        page=pager.number,
+        pages=pager.pages,
+        pager=pager,
         args=args,
         flags=FLAGS,
         tags=TAGS,
@@ -177,12 +179,9 @@ def _transition(question_id: int, action: str) -> Response:
     question = load_question(question_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
+    with commit_or_flash(BankError) as saved:  # the rollback this block once skipped
         status = change_status(question, action, current_user.id)
-    except BankError as exc:
-        flash(str(exc), "warning")
-    else:
-        db.session.commit()
+    if saved:
         live = f" (version {question.latest_number} is live)" if action == "publish" else ""
         flash(f"Question {question.uid} is now {status.value}{live}.", "success")
     return redirect(url_for("instructor.question_edit", question_id=question.id))
@@ -219,12 +218,9 @@ def question_delete(question_id: int) -> Response:
         flash("Deletion was not confirmed.", "warning")
         return redirect(url_for("instructor.question_edit", question_id=question.id))
     course, uid = question.course, question.uid
-    try:
+    with commit_or_flash(BankError) as saved:
         delete_question(question, current_user.id)
-    except BankError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
+    if not saved:
         return redirect(url_for("instructor.question_edit", question_id=question_id))
-    db.session.commit()
     flash(f"Draft {uid} deleted.", "success")
     return redirect(url_for("instructor.questions", course=course.slug))

@@ -23,6 +23,7 @@ from course.instructor.bank.services import audit, create_question, update_quest
 from course.models import Course, Module, Question, QuestionStatus, QuestionVersion, Quiz
 from course.quiz.draw import DrawError, draw_questions
 from course.quiz.services import question_pool
+from course.quiz.settings import setting_changes
 from course.quiz.versions import question_payload
 
 Loc = tuple[str | int, ...]
@@ -55,7 +56,7 @@ def check_quiz_settings(quiz: Quiz, data: dict[str, Any]) -> QuizSettings:
     except ValidationError as exc:
         raise SettingsInvalid([(tuple(e["loc"]), _clean(e["msg"])) for e in exc.errors()]) from exc
     try:
-        draw_questions(question_pool(quiz), settings.model_dump(mode="json"), seed=0)
+        draw_questions(question_pool(quiz), settings, seed=0)
     except DrawError as exc:
         loc: Loc = ("draw",) if "tagged" in str(exc) else ("question_count",)
         raise SettingsInvalid([(loc, f"The published pool cannot fill this quiz: {exc}")]) from exc
@@ -65,7 +66,7 @@ def check_quiz_settings(quiz: Quiz, data: dict[str, Any]) -> QuizSettings:
 def save_quiz_settings(quiz: Quiz, settings: QuizSettings, actor_id: int) -> dict[str, Any]:
     """Store new settings (attempts keep their own snapshot); return what changed."""
     new = settings.model_dump(mode="json")
-    changed = {k: [quiz.settings.get(k), v] for k, v in new.items() if quiz.settings.get(k) != v}
+    changed = setting_changes(quiz.settings, settings)
     if changed:
         quiz.settings = new
         quiz.title = settings.title
@@ -245,10 +246,7 @@ def plan_import(course: Course, text: str) -> ImportPlan:
         plan.fingerprint.append([entry.id, version.content_hash if version else None, new_hash])
         if question is not None and question.status.value != entry.status:
             plan.status.append((entry.id, question.status.value, entry.status))
-    new = data.quiz.model_dump(mode="json")
-    plan.settings = {
-        k: [quiz.settings.get(k), v] for k, v in new.items() if quiz.settings.get(k) != v
-    }
+    plan.settings = setting_changes(quiz.settings, data.quiz)
     return plan
 
 
@@ -277,7 +275,7 @@ def apply_import(course: Course, plan: ImportPlan, actor_id: int) -> None:
         save_quiz_settings(plan.quiz, plan.file.quiz, actor_id)
     db.session.flush()
     try:
-        draw_questions(question_pool(plan.quiz), plan.quiz.settings, seed=0)
+        draw_questions(question_pool(plan.quiz), plan.quiz.rules, seed=0)
     except DrawError as exc:
         raise ImportInvalid([(1, f"after this import the quiz could not be drawn: {exc}")]) from exc
     summary = {"added": plan.added, "changed": plan.changed, "status": plan.status}

@@ -11,13 +11,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from course.extensions import db
-from course.instructor import bp
-from course.instructor.bank.settings_forms import ImportForm
 from course.instructor.bank.views import course_from_args
+from course.instructor.bank.yaml_forms import ImportForm
 from course.instructor.bank.yaml_io import ImportInvalid, apply_import, export_module, plan_import
+from course.instructor.blueprint import bp
 from course.instructor.preview import CommitForm, PreviewChanged, TokenProblem
 from course.models import Course, Quiz
 from course.permissions import staff_required
+from course.unit_of_work import commit_or_flash
 
 YAML_SALT = "instructor-yaml-import"
 
@@ -49,7 +50,7 @@ def _import_page(course: Course, upload: ImportForm, **context: object) -> str:
 
 def _commit_import(course: Course, upload: ImportForm) -> str | Response:
     commit = CommitForm(prefix="commit")
-    try:
+    with commit_or_flash(TokenProblem, PreviewChanged, ImportInvalid, flash_errors=False) as saved:
         if not commit.validate_on_submit():
             raise TokenProblem("The form expired: upload the file again.")
         sealed = commit.open(YAML_SALT, user_id=current_user.id)
@@ -58,17 +59,15 @@ def _commit_import(course: Course, upload: ImportForm) -> str | Response:
         plan = plan_import(course, str(sealed.data.get("text", "")))
         sealed.confirm(plan.token, "The bank changed since the preview: upload the file again.")
         apply_import(course, plan, current_user.id)
-    except PreviewChanged as exc:
-        db.session.rollback()
-        return _import_page(course, upload, problems=[(1, str(exc))])
-    except TokenProblem as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
+    if not saved:
+        error = saved.error
+        if isinstance(error, PreviewChanged):
+            return _import_page(course, upload, problems=[(1, str(error))])
+        if isinstance(error, ImportInvalid):
+            return _import_page(course, upload, problems=error.problems)
+        if isinstance(error, TokenProblem):
+            flash(str(error), "warning")
         return _import_page(course, upload)
-    except ImportInvalid as exc:
-        db.session.rollback()
-        return _import_page(course, upload, problems=exc.problems)
-    db.session.commit()
     counts = (
         f"{len(plan.added)} added, {len(plan.changed)} changed, {len(plan.unchanged)} unchanged"
     )

@@ -27,8 +27,8 @@ from course.models import (
     Role,
     User,
 )
+from course.pagination import PER_PAGE, Page, clamp
 
-PAGE_SIZE = 50
 CSV_BATCH = 500
 STATES = {"complete": "Complete", "in_progress": "In progress", "not_started": "Not started"}
 MODULE_STATUS = {None: "not started", 1: "in progress", 2: "complete"}
@@ -67,26 +67,6 @@ class LearnerRow:
     statuses: tuple[str, ...]
     scores: tuple[float | None, ...]
     final: float | None
-
-
-@dataclass(frozen=True)
-class CohortPage:
-    """One page of learners and where it sits among the filtered total."""
-
-    rows: list[LearnerRow]
-    total: int
-    page: int
-    pages: int
-
-    @property
-    def first(self) -> int:
-        """1-based position of the page's first learner (0 when empty)."""
-        return (self.page - 1) * PAGE_SIZE + 1 if self.rows else 0
-
-    @property
-    def last(self) -> int:
-        """1-based position of the page's last learner."""
-        return (self.page - 1) * PAGE_SIZE + len(self.rows)
 
 
 def cohort_for(course: Course) -> Cohort:
@@ -211,8 +191,8 @@ def _rows_stmt(cohort: Cohort, f: CohortFilters, page: int | None = None) -> Sel
             .join(User, User.id == Enrollment.user_id)
             .where(*where)
             .order_by(*order)
-            .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE)
+            .limit(PER_PAGE)
+            .offset((page - 1) * PER_PAGE)
         )
         where = [Enrollment.id.in_(keys)]
     return (
@@ -238,14 +218,13 @@ def _learner(row: Row, modules: int) -> LearnerRow:
     return LearnerRow(*row[:5], statuses, scores, row[-1])
 
 
-def cohort_page(cohort: Cohort, f: CohortFilters, page: int) -> CohortPage:
+def cohort_page(cohort: Cohort, f: CohortFilters, page: int) -> Page[LearnerRow]:
     """Return one page of learners (two queries: the count, then the page)."""
     total = db.session.scalar(select(func.count()).select_from(_learners(cohort, f).subquery()))
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
+    page, _ = clamp(page, total or 0, PER_PAGE)
     stmt = _rows_stmt(cohort, f, page)
     rows = [_learner(r, len(cohort.modules)) for r in db.session.execute(stmt)]
-    return CohortPage(rows, total, page, pages)
+    return Page(rows, page, PER_PAGE, total or 0)
 
 
 def iter_cohort(

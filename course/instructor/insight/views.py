@@ -11,10 +11,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from course.admin.services import record_audit
+from course.audit import record_audit
 from course.dbsetup import write_transaction
 from course.extensions import db
-from course.instructor import bp
+from course.instructor.blueprint import bp
 from course.instructor.insight import cohort as cohort_svc
 from course.instructor.insight import item_table as items
 from course.instructor.insight import services as svc

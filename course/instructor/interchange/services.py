@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from course import clock
+from course.audit import record_audit
 from course.content.aiken import parse_aiken
 from course.content.gift import parse_gift
 from course.content.interchange import ImportedQuestion, ImportResult
@@ -24,7 +24,7 @@ from course.extensions import db
 from course.fingerprint import digest
 from course.instructor.interchange.mapping import imported_payload
 from course.instructor.interchange.mapping import plain_text as plain_text  # re-exported
-from course.models import AuditEntry, Course, Module, Question, QuestionStatus
+from course.models import Course, Module, Question, QuestionStatus
 from course.quiz.types import REGISTRY
 from course.quiz.versions import add_version
 from course.slugs import slugify
@@ -266,14 +266,7 @@ def commit_plan(plan: ImportPlan, actor_id: int | None, fmt: str) -> ImportOutco
             outcome["new_versions"].append(item.uid)
         question.status = QuestionStatus.DRAFT
         add_version(question, item.payload, digest(item.payload), created_by_id=actor_id)
-    entry = AuditEntry(
-        at=clock.now(),
-        actor_id=actor_id,
-        action=IMPORT_ACTION,
-        target_type="course",
-        target_id=plan.course.id,
-        details={**outcome, "format": fmt, "skipped": [[s[0], s[1]] for s in plan.skipped]},
-    )
-    db.session.add(entry)
-    db.session.flush()
+    skipped = [[s[0], s[1]] for s in plan.skipped]
+    details = {**outcome, "format": fmt, "skipped": skipped}
+    entry = record_audit(actor_id, IMPORT_ACTION, "course", plan.course.id, details=details)
     return ImportOutcome(**outcome, audit_id=entry.id)

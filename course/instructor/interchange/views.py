@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from course.content.gift import export_gift as write_gift
 from course.content.interchange import ImportedOption, ImportedQuestion
 from course.extensions import db
-from course.instructor import bp
+from course.instructor.blueprint import bp
 from course.instructor.interchange.forms import ImportForm
 from course.instructor.interchange.services import (
     IMPORT_ACTION,
@@ -31,6 +31,7 @@ from course.instructor.preview import CommitForm, PreviewChanged, TokenProblem
 from course.models import AuditEntry, Course, Module, Question, QuestionStatus
 from course.permissions import staff_required
 from course.quiz.types import get_type
+from course.unit_of_work import commit_or_flash
 
 SALT = "instructor-import"
 
@@ -165,7 +166,12 @@ def import_preview():
 def import_commit():
     """Re-parse the signed preview text and import it in one transaction (instructors, admins)."""
     form = CommitForm()
-    try:
+    with commit_or_flash(
+        ImportProblem,
+        TokenProblem,
+        flash_errors=False,
+        conflict="Someone imported the same questions at the same time: preview again.",
+    ) as saved:
         if not form.validate_on_submit():
             raise TokenProblem("The form expired: upload the text again.")
         sealed = form.open(SALT, user_id=current_user.id)
@@ -176,19 +182,14 @@ def import_commit():
         if request.form.get("tagging"):  # the preview's tag checkboxes were on the form
             apply_tags(plan, {i.uid: request.form.getlist(f"tags-{i.uid}") for i in plan.items})
         outcome = commit_plan(plan, current_user.id, settings.fmt)
-        db.session.commit()
-    except PreviewChanged as exc:
-        db.session.rollback()
-        flash(f"{exc} Check the new preview and import again.", "warning")
-        return _render_preview(text, settings, plan, 409)
-    except (ImportProblem, TokenProblem) as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-        return _render_form(_form(), 400)
-    except IntegrityError:
-        db.session.rollback()
-        flash("Someone imported the same questions at the same time: preview again.", "warning")
-        return _render_form(_form(), 409)
+    if not saved:
+        error = saved.error
+        if isinstance(error, PreviewChanged):
+            flash(f"{error} Check the new preview and import again.", "warning")
+            return _render_preview(text, settings, plan, 409)
+        if isinstance(error, ImportProblem | TokenProblem):
+            flash(str(error), "danger")
+        return _render_form(_form(), 409 if isinstance(error, IntegrityError) else 400)
     flash(
         f"Imported into “{plan.course.title}” as drafts: {len(outcome.created)} new, "
         f"{len(outcome.new_versions)} new versions, {len(outcome.unchanged)} unchanged.",
