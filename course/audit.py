@@ -19,6 +19,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from course import clock
+from course.audit_actions import AuditAction
 from course.extensions import db
 from course.models import AuditEntry, User
 
@@ -27,7 +28,7 @@ GENESIS = "0" * 64
 
 def record_audit(
     actor: User | int | None,
-    action: str,
+    action: AuditAction | str,
     target_type: str,
     target_id: int | None,
     *,
@@ -35,11 +36,14 @@ def record_audit(
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append an audit entry: who (a user or their id; None = the system), what, on which
-    target, and why. Flushes (so the entry has its id and hash), never commits."""
+    target, and why. Flushes (so the entry has its id and hash), never commits.
+
+    `action` must be an AuditAction (a string that is not one of its values is a ValueError,
+    so a misspelt action is caught by the first test that writes it)."""
     entry = AuditEntry(
         at=clock.now(),
         actor_id=actor.id if isinstance(actor, User) else actor,
-        action=action,
+        action=AuditAction(action).value,
         target_type=target_type,
         target_id=target_id,
         reason=reason,

@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from course.audit_actions import AuditAction
 from course.backup import backup_cli
 from course.extensions import db
 from course.quiz.cli import quiz_cli
@@ -201,7 +202,7 @@ def reset_password_command(email: str) -> None:
     if user is None:
         raise click.ClickException(f"no active account has the address {email!r}")
     message = reset_message(user)
-    record_audit(None, "user.password_reset_sent", "user", user.id, details={"by": "cli"})
+    record_audit(None, AuditAction.USER_PASSWORD_RESET_SENT, "user", user.id, details={"by": "cli"})
     db.session.commit()
     queue(message)
     link = next(line for line in message["text"].splitlines() if "/auth/reset/" in line)
@@ -222,7 +223,9 @@ def deactivate_command(email: str, reason: str) -> None:
         raise click.ClickException(f"no active account has the address {email!r}")
     user.active = False
     revoked = revoke_all(user)
-    record_audit(None, "user.deactivate", "user", user.id, reason=reason, details={"by": "cli"})
+    record_audit(
+        None, AuditAction.USER_DEACTIVATE, "user", user.id, reason=reason, details={"by": "cli"}
+    )
     db.session.commit()
     click.echo(f"Deactivated {user.email}; {revoked} session(s) revoked.")
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from course.admin.services import record_audit
+from course.audit import record_audit
+from course.audit_actions import AuditAction
 from course.certificates.eligibility import record_evaluation
 from course.models import AuditEntry, Certificate, CertificateStatus, Enrollment, Role, User
 from tests.certkit import (
@@ -192,7 +193,7 @@ def test_reissue_previews_the_new_record_then_supersedes(
 
 def test_audit_log_is_newest_first_and_paginated(client, db, admin, get_page) -> None:
     for n in range(55):
-        record_audit(admin, "test.event", "user", admin.id, reason=f"event {n}")
+        record_audit(admin, AuditAction.USER_PROFILE_CHANGE, "user", admin.id, reason=f"event {n}")
     db.session.commit()
     first = get_page("/admin/audit")
     reasons = [row.select("td")[4].get_text() for row in first.select("tr[data-action]")]

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from sqlalchemy import select, text
 
-from course.admin.services import record_audit
-from course.audit import GENESIS
+from course.audit import GENESIS, record_audit
+from course.audit_actions import AuditAction
 from course.models import AuditEntry, Role
 
 
 def _entries(db, make_user, n: int = 4) -> list[AuditEntry]:
     admin = make_user(role=Role.ADMIN)
     for i in range(n):
-        record_audit(admin, "test.action", "user", admin.id, reason=f"r{i}", details={"i": i})
+        record_audit(
+            admin,
+            AuditAction.USER_PROFILE_CHANGE,
+            "user",
+            admin.id,
+            reason=f"r{i}",
+            details={"i": i},
+        )
     db.session.commit()
     return list(db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
 

@@ -65,7 +65,7 @@ def test_editing_a_published_question_saves_a_draft_version_learners_do_not_get(
     )
     assert question.pending_draft
     assert served(bank, "q-0") == 1
-    [entry] = audits(db, "edit")
+    [entry] = audits(db, "question.edit")
     assert entry.details == {"uid": "q-0", "version": 2, "draft": True, "live_version": 1}
     # A learner starting the quiz now is given version 1, and the attempt records it.
     learner = learner_client(app, make_user)
@@ -97,7 +97,7 @@ def test_publish_serves_the_draft_version_and_is_audited(
     assert not question.pending_draft
     assert question.live.number == 2
     assert served(bank, "q-0") == 2
-    [entry] = audits(db, "publish")
+    [entry] = audits(db, "question.publish")
     assert entry.details["version"] == 2
     assert entry.details["replaced"] == 1
     assert entry.actor_id == staff.id
@@ -107,7 +107,7 @@ def test_publish_serves_the_draft_version_and_is_audited(
     assert NEW_STEM in learner.get(f"/quiz/attempt/{attempt.id}").get_data(as_text=True)
     # Nothing is waiting any more: a second Publish is refused and writes nothing.
     client.post(f"/instructor/questions/{question.id}/publish")
-    assert len(audits(db, "publish")) == 1
+    assert len(audits(db, "question.publish")) == 1
 
 
 def test_editing_a_draft_question_just_adds_versions(db, bank, staff, client, get_page) -> None:
@@ -118,7 +118,7 @@ def test_editing_a_draft_question_just_adds_versions(db, bank, staff, client, ge
     assert "Saved as version 2." in page
     db.session.expire_all()
     assert db.session.get(Question, question.id).live_number is None
-    [entry] = audits(db, "edit")
+    [entry] = audits(db, "question.edit")
     assert "draft" not in entry.details
 
 
@@ -142,7 +142,7 @@ def test_restore_copies_an_old_version_into_a_new_draft_version(
     assert question.current.content_hash == question.versions[0].content_hash
     assert question.pending_draft  # a published question: it waits for Publish
     assert served(bank, "q-0") == 2
-    [entry] = audits(db, "restore_version")
+    [entry] = audits(db, "question.restore_version")
     assert entry.details == {"uid": "q-0", "from_version": 1, "version": 3}
     assert entry.actor_id == staff.id
     labels = {
@@ -170,7 +170,7 @@ def test_restoring_the_newest_content_is_refused(db, bank, staff, client, get_pa
     assert "has no version 9" in missing.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Question, question.id).latest_number == 1
-    assert audits(db, "restore_version") == []
+    assert audits(db, "question.restore_version") == []
 
 
 def test_history_is_a_side_by_side_word_diff(db, bank, staff, client, get_page) -> None:

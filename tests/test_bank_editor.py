@@ -74,7 +74,7 @@ def test_create_saves_a_draft_version_one_and_audits(db, bank, staff, client, ge
     assert version.references == [1, 2]
     assert [o["key"] for o in version.options] == ["a", "b", "c"]  # the blank 4th row is dropped
     assert version.correct_keys == {"a"}
-    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "create"))
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "question.create"))
     assert entry.actor_id == staff.id
     assert entry.target_id == question.id
 

@@ -149,7 +149,9 @@ def test_confirm_applies_the_dry_run_and_audits_it(
     walt, dan = attempt_of(db, people["Wrong Walt"]), attempt_of(db, people["Dropped Dan"])
     assert (walt.score, dan.score) == (0.5, 0.5)
     assert attempt_of(db, people["Open Olga"]).score is None
-    [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "regrade")).all()
+    [entry] = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "question.regrade")
+    ).all()
     assert entry.actor_id == staff.id
     assert entry.target_id == question.id
     assert entry.details["version"] == 2
@@ -160,7 +162,12 @@ def test_confirm_applies_the_dry_run_and_audits_it(
     assert "Nothing to regrade" in get_page(url).get_text()
     assert client.post(url, data=data).status_code == 302
     assert (
-        len(db.session.scalars(select(AuditEntry).where(AuditEntry.action == "regrade")).all()) == 1
+        len(
+            db.session.scalars(
+                select(AuditEntry).where(AuditEntry.action == "question.regrade")
+            ).all()
+        )
+        == 1
     )
 
 

@@ -73,7 +73,9 @@ def test_saving_changes_new_attempts_only_and_audits(
     assert quiz.settings["draw"] == [{"tags": ["indication"], "min": 2}]
     db.session.refresh(attempt)
     assert attempt.settings == old_snapshot
-    [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "settings")).all()
+    [entry] = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "quiz.settings")
+    ).all()
     assert entry.actor_id == staff.id
     assert entry.target_id == quiz.id
     assert entry.details["changed"]["pass_score"] == [0.5, 0.75]

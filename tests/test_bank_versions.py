@@ -62,7 +62,7 @@ def test_edit_after_attempts_adds_version_two_and_keeps_the_attempt_on_v1(
     assert versions[1].stem == new_stem
     assert versions[1].created_by_id == staff.id
     assert attempt.items[0].question_version_id == v1.id
-    [entry] = audits(db, "edit")
+    [entry] = audits(db, "question.edit")
     assert entry.details["version"] == 2
     assert entry.actor_id == staff.id
 
@@ -92,7 +92,7 @@ def test_saving_without_changes_adds_no_version(db, bank, staff, client, get_pag
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Question, question.id).latest_number == 1
-    assert audits(db, "edit") == []
+    assert audits(db, "question.edit") == []
     assert "Nothing changed" in get_page(f"/instructor/questions/{question.id}/edit").get_text()
 
 
@@ -120,7 +120,7 @@ def test_publish_retire_restore_cycle_is_audited(db, bank, staff, client) -> Non
     assert draft.status == QuestionStatus.PUBLISHED
     assert draft.current.id in {v.id for v in question_pool(quiz)}
     client.post(f"{base}/publish")  # already published: refused, nothing changes
-    assert len(audits(db, "publish")) == 1
+    assert len(audits(db, "question.publish")) == 1
     client.post(f"{base}/retire")
     db.session.refresh(draft)
     assert draft.status == QuestionStatus.RETIRED
@@ -129,8 +129,8 @@ def test_publish_retire_restore_cycle_is_audited(db, bank, staff, client) -> Non
     db.session.refresh(draft)
     assert draft.status == QuestionStatus.DRAFT
     actions = [e.action for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
-    assert actions == ["publish", "retire", "restore"]
-    assert audits(db, "retire")[0].details == {
+    assert actions == ["question.publish", "question.retire", "question.restore"]
+    assert audits(db, "question.retire")[0].details == {
         "uid": "draft-1",
         "before": "published",
         "after": "retired",
@@ -160,7 +160,7 @@ def test_never_attempted_draft_can_be_deleted_after_confirmation(
     assert not db.session.scalars(
         select(QuestionVersion).where(QuestionVersion.question_id == draft.id)
     ).all()
-    [entry] = audits(db, "delete")
+    [entry] = audits(db, "question.delete")
     assert entry.details["uid"] == "draft-1"
     assert entry.actor_id == staff.id
 
@@ -192,4 +192,4 @@ def test_attempted_or_published_questions_cannot_be_deleted(
     page = get_page(f"/instructor/questions/{published.id}/edit")
     assert not page.find("form", action=f"/instructor/questions/{published.id}/delete")
     assert "never deleted" in page.get_text()
-    assert audits(db, "delete") == []
+    assert audits(db, "question.delete") == []

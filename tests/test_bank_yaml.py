@@ -101,7 +101,13 @@ def test_preview_then_one_commit_applies_everything(db, bank, staff, client) -> 
     assert questions["alpha-new"].module_id == bank.modules[0].id
     assert bank.quizzes[0].settings["pass_score"] == 0.75
     actions = sorted(e.action for e in db.session.scalars(select(AuditEntry)))
-    assert actions == ["create", "edit", "edit", "import", "settings"]
+    assert actions == [
+        "question.create",
+        "question.edit",
+        "question.edit",
+        "questions.yaml_import",
+        "quiz.settings",
+    ]
 
 
 def test_commit_is_refused_when_the_bank_changed_since_the_preview(db, bank, staff, client) -> None:

@@ -148,7 +148,9 @@ def test_only_staff_may_see_or_change_the_settings(
 
 def test_a_saved_change_writes_one_audit_entry(db, bank, staff, client, get_page) -> None:
     assert post(client, get_page, bank, pass_score="90").status_code == 302
-    [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "settings")).all()
+    [entry] = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "quiz.settings")
+    ).all()
     assert entry.actor_id == staff.id
     assert entry.target_id == bank.quizzes[0].id
     assert entry.details["changed"] == {"pass_score": [0.5, 0.9]}

@@ -15,6 +15,7 @@ from sqlalchemy import inspect, select
 
 from course import clock
 from course.audit import record_audit
+from course.audit_actions import AuditAction
 from course.auth.passwords import hash_password
 from course.extensions import db
 from course.models import (
@@ -64,7 +65,9 @@ def export_data(user: User) -> dict[str, Any]:
 def close_account(user: User) -> None:
     """Anonymise the account and stop sign-in; issued certificate records keep their snapshots."""
     now = clock.now()
-    record_audit(user, "user.close", "user", user.id, details={"closed_at": now.isoformat()})
+    record_audit(
+        user, AuditAction.USER_CLOSE, "user", user.id, details={"closed_at": now.isoformat()}
+    )
     user.full_name = f"Closed account {user.id}"
     user.email = f"closed-{user.id}-{secrets.token_hex(4)}@closed.invalid"
     user.password_hash = hash_password(secrets.token_urlsafe(32))

@@ -12,6 +12,7 @@ from course import clock
 from course.account.forms import CloseForm, ExportForm
 from course.account.services import close_account, export_data
 from course.audit import record_audit
+from course.audit_actions import AuditAction
 from course.auth.passwords import verify_password
 from course.extensions import db
 
@@ -30,7 +31,7 @@ def export() -> Response:
         flash("Your session expired; please try the export again.", "warning")
         return redirect(url_for("account.close"))
     data = export_data(_me())
-    record_audit(_me(), "user.export", "user", current_user.id)
+    record_audit(_me(), AuditAction.USER_EXPORT, "user", current_user.id)
     db.session.commit()
     response = Response(json.dumps(data, indent=2, ensure_ascii=False), mimetype="application/json")
     stamp = clock.now().strftime("%Y%m%d")

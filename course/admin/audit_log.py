@@ -13,23 +13,24 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from course.audit_actions import AuditAction
 from course.extensions import db
 from course.models import AuditEntry, Certificate, User
 
 ACTIONS = {
-    "certificate.issue": "Certificate issued",
-    "certificate.issue_after_revocation": "Certificate issued after a revocation",
-    "certificate.revoke": "Certificate revoked",
-    "certificate.reissue": "Certificate reissued",
-    "user.role_change": "Role changed",
-    "user.name_change": "Name corrected",
-    "user.deactivate": "Account deactivated",
-    "user.reactivate": "Account reactivated",
-    "user.create": "Account created",
-    "auth.first_password": "First password set",
-    "user.export": "Personal data exported",
-    "user.close": "Account closed",
-    "ce.edit": "CE information edited",
+    AuditAction.CERTIFICATE_ISSUE: "Certificate issued",
+    AuditAction.CERTIFICATE_ISSUE_AFTER_REVOCATION: "Certificate issued after a revocation",
+    AuditAction.CERTIFICATE_REVOKE: "Certificate revoked",
+    AuditAction.CERTIFICATE_REISSUE: "Certificate reissued",
+    AuditAction.USER_ROLE_CHANGE: "Role changed",
+    AuditAction.USER_NAME_CHANGE: "Name corrected",
+    AuditAction.USER_DEACTIVATE: "Account deactivated",
+    AuditAction.USER_REACTIVATE: "Account reactivated",
+    AuditAction.USER_CREATE: "Account created",
+    AuditAction.FIRST_PASSWORD: "First password set",
+    AuditAction.USER_EXPORT: "Personal data exported",
+    AuditAction.USER_CLOSE: "Account closed",
+    AuditAction.CE_EDIT: "CE information edited",
 }
 FIELDS = {
     "full_name": "Name",

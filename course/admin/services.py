@@ -14,6 +14,7 @@ from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from course.audit import record_audit
+from course.audit_actions import AuditAction
 from course.certificates.eligibility import CertificateError
 from course.certificates.issuer import Issuer
 from course.extensions import db
@@ -56,7 +57,7 @@ def change_role(actor: User, user: User, role: Role, reason: str = "") -> bool:
     db.session.flush()
     record_audit(
         actor,
-        "user.role_change",
+        AuditAction.USER_ROLE_CHANGE,
         "user",
         user.id,
         reason=reason,

@@ -19,6 +19,7 @@ from course.admin.users import (
 )
 from course.admin.views import acting_admin, bp
 from course.audit import record_audit
+from course.audit_actions import AuditAction
 from course.auth.account import reset_message, welcome_message
 from course.auth.mfa import reset_mfa
 from course.auth.sessions import revoke_all
@@ -191,7 +192,11 @@ def reset_password(user_id: int) -> Response:
     """Email a user a password-reset link (audited; the admin never sees the link)."""
     user = _user_or_404(user_id)
     record_audit(
-        acting_admin(), "user.password_reset_sent", "user", user.id, details={"by": "admin"}
+        acting_admin(),
+        AuditAction.USER_PASSWORD_RESET_SENT,
+        "user",
+        user.id,
+        details={"by": "admin"},
     )
     db.session.commit()
     queue(reset_message(user))
@@ -210,7 +215,7 @@ def mfa_reset(user_id: int) -> Response:
     revoked = revoke_all(user)
     record_audit(
         acting_admin(),
-        "user.mfa_reset",
+        AuditAction.USER_MFA_RESET,
         "user",
         user.id,
         details={"had_mfa": had, "revoked": revoked},

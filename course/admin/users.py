@@ -13,6 +13,7 @@ from sqlalchemy import Select, func, or_, select
 
 from course.admin.services import AdminError
 from course.audit import record_audit
+from course.audit_actions import AuditAction
 from course.auth.services import create_user
 from course.extensions import db
 from course.models import Certificate, CertificateStatus, Role, User
@@ -67,7 +68,7 @@ def correct_name(actor: User, user: User, new_name: str, reason: str) -> bool:
     db.session.flush()
     record_audit(
         actor,
-        "user.name_change",
+        AuditAction.USER_NAME_CHANGE,
         "user",
         user.id,
         reason=reason,
@@ -84,7 +85,7 @@ def set_active(actor: User, user: User, active: bool, reason: str) -> bool:
         return False
     user.active = active
     db.session.flush()
-    action = "user.reactivate" if active else "user.deactivate"
+    action = AuditAction.USER_REACTIVATE if active else AuditAction.USER_DEACTIVATE
     record_audit(actor, action, "user", user.id, reason=reason, details={"email": user.email})
     return True
 
@@ -110,6 +111,10 @@ def create_account(actor: User, *, email: str, full_name: str, profession: str, 
         profession=profession,
     )
     record_audit(
-        actor, "user.create", "user", user.id, details={"email": user.email, "role": role.value}
+        actor,
+        AuditAction.USER_CREATE,
+        "user",
+        user.id,
+        details={"email": user.email, "role": role.value},
     )
     return user

@@ -23,6 +23,7 @@ from course.admin.services import (
     revoked_note,
 )
 from course.audit import record_audit
+from course.audit_actions import AuditAction
 from course.auth.stepup import step_up_required
 from course.certificates.eligibility import CertificateError, credit_for, load_eligibility
 from course.certificates.issuer import current_issuer
@@ -151,7 +152,7 @@ def issue_again(enrollment_id: int) -> Response:
     for certificate in result.issued:
         record_audit(
             acting_admin(),
-            "certificate.issue_after_revocation",
+            AuditAction.CERTIFICATE_ISSUE_AFTER_REVOCATION,
             "certificate",
             certificate.id,
             reason=form.reason.data,
@@ -180,7 +181,7 @@ def _detail(
     """Render the certificate page: record, history, revoke and reissue forms."""
     mine = and_(AuditEntry.target_type == "certificate", AuditEntry.target_id == certificate.id)
     replaced = and_(
-        AuditEntry.action == "certificate.reissue",
+        AuditEntry.action == AuditAction.CERTIFICATE_REISSUE,
         AuditEntry.target_id == certificate.superseded_by_id,
     )
     history = db.session.scalars(

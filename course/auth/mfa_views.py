@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length
 
 from course import clock
 from course.audit import record_audit
+from course.audit_actions import AuditAction
 from course.auth.mfa import (
     begin_enrolment,
     check_second_factor,
@@ -85,13 +86,13 @@ def mfa_challenge() -> str | Response | tuple[str, int]:
                 ip=request.remote_addr or "",
             )
             if current_app.config.get("AUDIT_SIGN_INS", True):
-                record_audit(user, "auth.sign_in", "user", user.id, details={"mfa": method})
+                record_audit(user, AuditAction.SIGN_IN, "user", user.id, details={"mfa": method})
             db.session.commit()
             if method == "recovery":
                 left = len(user.mfa_recovery_hashes)
                 flash(f"Recovery code used: {left} left. Consider new ones.", "warning")
             return redirect(safe_next(pending.get("n")) or url_for("learning.dashboard"))
-        record_audit(None, "auth.mfa_failed", "user", user.id)
+        record_audit(None, AuditAction.MFA_FAILED, "user", user.id)
         db.session.commit()
         form.code.errors.append("That code is not valid. Check your authenticator's clock.")
     status = 400 if request.method == "POST" else 200
@@ -151,7 +152,7 @@ def mfa_confirm() -> str | tuple[str, int]:
             "auth/mfa_setup.html", user=user, qr=qr, form=form, start_form=FlaskForm()
         )
         return page, 400
-    record_audit(user, "user.mfa_enabled", "user", user.id)
+    record_audit(user, AuditAction.USER_MFA_ENABLED, "user", user.id)
     session["auth_at"] = int(clock.now().timestamp())
     db.session.commit()
     return render_template("auth/mfa_codes.html", codes=codes)
@@ -170,10 +171,10 @@ def reauth() -> str | Response | tuple[str, int]:
             ok = check_second_factor(user, form.code.data or "") is not None
         if ok:
             session["auth_at"] = int(clock.now().timestamp())
-            record_audit(user, "auth.reauth", "user", user.id)
+            record_audit(user, AuditAction.REAUTH, "user", user.id)
             db.session.commit()
             return redirect(safe_next(request.args.get("next")) or url_for("learning.dashboard"))
-        record_audit(user, "auth.reauth_failed", "user", user.id)
+        record_audit(user, AuditAction.REAUTH_FAILED, "user", user.id)
         db.session.commit()
         form.password.errors.append("That did not match. Try again.")
     status = 400 if request.method == "POST" else 200

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from course.audit import record_audit
+from course.audit_actions import AuditAction
 from course.auth.account import (
     confirm_email,
     find_active,
@@ -61,7 +62,7 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
         return render_template("auth/link_invalid.html", message=BAD_LINK), 400
     user, _ = found
     form = ResetPasswordForm()
-    if form.validate_on_submit() and choose_password(user, form, "auth.password_reset"):
+    if form.validate_on_submit() and choose_password(user, form, AuditAction.PASSWORD_RESET):
         db.session.commit()
         flash("Password changed. Every device has been signed out; sign in again.", "success")
         return redirect(url_for("auth.login"))
@@ -69,7 +70,7 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
     return render_template("auth/reset.html", form=form, token=token), status
 
 
-def choose_password(user: User, form: ResetPasswordForm, action: str) -> bool:
+def choose_password(user: User, form: ResetPasswordForm, action: AuditAction) -> bool:
     """Set the form's new password for `user` from an emailed link (audited as `action`).
 
     Every session of theirs is revoked and this browser is signed out of whoever it was. On
@@ -100,7 +101,11 @@ def verify_email(token: str) -> str | Response | tuple[str, int]:
             old = user.email
             problem = confirm_email(user, address)
             if problem is None:
-                action = "user.email_verified" if old == address else "user.email_change"
+                action = (
+                    AuditAction.USER_EMAIL_VERIFIED
+                    if old == address
+                    else AuditAction.USER_EMAIL_CHANGE
+                )
                 record_audit(user, action, "user", user.id, details={"from": old, "to": address})
                 db.session.commit()
                 flash(f"Thank you: {address} is confirmed.", "success")

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from course.audit import record_audit
+from course.audit_actions import AuditAction
 from course.auth.account import already_registered_message, find_active, verification_message
 from course.auth.forms import (
     EmailChangeForm,
@@ -100,11 +101,11 @@ def login() -> str | Response:
             return begin_second_step(user, form.remember.data, safe_next(form.next.data))
         if user is not None:
             _sign_in(user, remember=form.remember.data)
-            _audit_sign_in(user, "auth.sign_in", user.id)
+            _audit_sign_in(user, AuditAction.SIGN_IN, user.id)
             db.session.commit()
             return redirect(safe_next(form.next.data) or url_for("learning.dashboard"))
         known = db.session.scalar(select(User.id).where(User.email == form.email.data))
-        _audit_sign_in(None, "auth.sign_in_failed", known, email=form.email.data)
+        _audit_sign_in(None, AuditAction.SIGN_IN_FAILED, known, email=form.email.data)
         db.session.commit()
         flash(LOGIN_FAILED, "danger")
     return render_template("auth/login.html", form=form)
@@ -115,7 +116,7 @@ def login() -> str | Response:
 def logout() -> Response:
     """Sign out (signed-in users; POST only, so a link cannot sign anyone out)."""
     user = current_user._get_current_object()
-    _audit_sign_in(user, "auth.sign_out", user.id)
+    _audit_sign_in(user, AuditAction.SIGN_OUT, user.id)
     sign_out(user)
     db.session.commit()
     flash("You have signed out.", "info")
@@ -143,7 +144,7 @@ def profile() -> str | Response:
             if before[name] != getattr(user, name)
         }
         if changes:
-            record_audit(user, "user.profile_change", "user", user.id, details=changes)
+            record_audit(user, AuditAction.USER_PROFILE_CHANGE, "user", user.id, details=changes)
         if form.time_zone.data:
             current_user.time_zone = None if form.time_zone.data == "UTC" else form.time_zone.data
         db.session.commit()
@@ -174,7 +175,7 @@ def change_password() -> str | Response:
                 revoked = revoke_all(user)
                 _sign_in(user, remember=False)
                 record_audit(
-                    user, "auth.password_change", "user", user.id, details={"revoked": revoked}
+                    user, AuditAction.PASSWORD_CHANGE, "user", user.id, details={"revoked": revoked}
                 )
                 db.session.commit()
                 flash("Password changed. Every other device has been signed out.", "success")
@@ -183,7 +184,9 @@ def change_password() -> str | Response:
     return profile_page(password_form=form), 400
 
 
-def _audit_sign_in(actor: User | None, action: str, user_id: int | None, **extra: str) -> None:
+def _audit_sign_in(
+    actor: User | None, action: AuditAction, user_id: int | None, **extra: str
+) -> None:
     """Record a sign-in, failed sign-in or sign-out, with where it came from."""
     if current_app.config.get("AUDIT_SIGN_INS", True):
         record_audit(actor, action, "user", user_id, details={**extra, **_where()})
@@ -231,7 +234,9 @@ def revoke_device(session_id: int) -> Response:
     this = current_row(user)
     if not revoke_session(user, session_id):
         abort(404)
-    record_audit(user, "auth.session_revoked", "user", user.id, details={"session": session_id})
+    record_audit(
+        user, AuditAction.SESSION_REVOKED, "user", user.id, details={"session": session_id}
+    )
     db.session.commit()
     if this is not None and this.id == session_id:
         sign_out(user)
@@ -247,7 +252,7 @@ def revoke_everywhere() -> Response:
     """Sign out every device, this one included (signed-in users)."""
     user = current_user._get_current_object()
     count = revoke_all(user)
-    record_audit(user, "auth.sessions_revoked", "user", user.id, details={"revoked": count})
+    record_audit(user, AuditAction.SESSIONS_REVOKED, "user", user.id, details={"revoked": count})
     sign_out(user)
     db.session.commit()
     flash(f"Signed out everywhere ({count} session{'s' if count != 1 else ''}).", "info")

@@ -11,6 +11,7 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from course import clock
+from course.audit_actions import AuditAction
 from course.auth.forms import ResetPasswordForm
 from course.auth.recovery import choose_password
 from course.auth.throttle import reset_per_ip
@@ -33,7 +34,7 @@ def welcome(token: str) -> str | Response | tuple[str, int]:
         return render_template("auth/link_invalid.html", message=BAD_WELCOME), 400
     user, _ = found
     form = ResetPasswordForm()
-    if form.validate_on_submit() and choose_password(user, form, "auth.first_password"):
+    if form.validate_on_submit() and choose_password(user, form, AuditAction.FIRST_PASSWORD):
         user.email_verified_at = user.email_verified_at or clock.now()
         if user.mfa_enabled:  # not for a new account, but never skip a second step
             db.session.commit()

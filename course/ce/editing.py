@@ -13,6 +13,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
 
 from course.audit import record_audit
+from course.audit_actions import AuditAction
 from course.ce.activity import forget
 from course.ce.registry import credit_type
 from course.ce.schema import ActivityInfo, Designation, Disclosures, designation_problems
@@ -135,7 +136,7 @@ def save_block(course: Course, block: str, text: str, actor: User) -> CeActivity
     forget(course)
     record_audit(
         actor,
-        "ce.edit",
+        AuditAction.CE_EDIT,
         "course",
         course.id,
         details={"block": block, "before": before, "after": value},

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from course import clock
 from course.audit import record_audit
+from course.audit_actions import AuditAction
 from course.ce.certificate import issue_problems
 from course.ce.credentials import sign_further_claims
 from course.certificates.codes import new_code
@@ -118,7 +119,7 @@ def issue_certificate(
     )
     record_audit(
         actor,
-        "certificate.issue",
+        AuditAction.CERTIFICATE_ISSUE,
         "certificate",
         certificate.id,
         reason="automatic issue on eligibility" if actor is None else "",
@@ -192,7 +193,7 @@ def revoke_certificate(certificate: Certificate, actor: User, reason: str) -> Ce
     )
     record_audit(
         actor,
-        "certificate.revoke",
+        AuditAction.CERTIFICATE_REVOKE,
         "certificate",
         certificate.id,
         reason=reason,
@@ -230,7 +231,7 @@ def reissue_certificate(
     changed = {k: [certificate.snapshot.get(k), draft.get(k)] for k in PROFILE_FIELDS}
     record_audit(
         actor,
-        "certificate.reissue",
+        AuditAction.CERTIFICATE_REISSUE,
         "certificate",
         new.id,
         reason=reason,

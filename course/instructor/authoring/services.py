@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from course.audit import record_audit
+from course.audit_actions import AuditAction
 from course.ce.services import ce_publish_blockers
 from course.content.article import (
     MIN_MINUTES,
@@ -67,7 +68,9 @@ def _minutes(words: int) -> int:
     return max(MIN_MINUTES, math.ceil(words / WORDS_PER_MINUTE))
 
 
-def audit(actor_id: int | None, action: str, target: Course | Module, **details: Any) -> None:
+def audit(
+    actor_id: int | None, action: AuditAction, target: Course | Module, **details: Any
+) -> None:
     """Append an audit entry about a course or module (through the one writer, course.audit)."""
     record_audit(actor_id, action, type(target).__name__.lower(), target.id, details=details)
 
@@ -130,7 +133,13 @@ def create_course(draft: ArticleDraft, title: str, slug: str, actor_id: int | No
     db.session.flush()
     modules = _add_modules(course, draft)
     db.session.flush()
-    audit(actor_id, "article.import", course, modules=[m.slug for m in modules], new_course=True)
+    audit(
+        actor_id,
+        AuditAction.ARTICLE_IMPORT,
+        course,
+        modules=[m.slug for m in modules],
+        new_course=True,
+    )
     return course
 
 
@@ -147,7 +156,13 @@ def append_to_course(draft: ArticleDraft, course: Course, actor_id: int | None) 
         )
     modules = _add_modules(course, draft)
     db.session.flush()
-    audit(actor_id, "article.import", course, modules=[m.slug for m in modules], new_course=False)
+    audit(
+        actor_id,
+        AuditAction.ARTICLE_IMPORT,
+        course,
+        modules=[m.slug for m in modules],
+        new_course=False,
+    )
     return warnings
 
 
@@ -167,7 +182,7 @@ def save_module(module: Module, fields: dict[str, Any], actor_id: int | None) ->
     module.body_html = render_markdown(fields["body"])
     module.references = sorted({n for _, n in body_citations(fields["body"])})
     db.session.flush()
-    audit(actor_id, "module.edit", module, slug=module.slug)
+    audit(actor_id, AuditAction.MODULE_EDIT, module, slug=module.slug)
 
 
 def publish_module(module: Module, actor_id: int | None) -> None:
@@ -183,13 +198,13 @@ def publish_module(module: Module, actor_id: int | None) -> None:
     if problems:
         raise AuthoringProblem(f"“{module.title}” cannot be published: " + "; ".join(problems))
     module.status = PublishStatus.PUBLISHED
-    audit(actor_id, "module.publish", module)
+    audit(actor_id, AuditAction.MODULE_PUBLISH, module)
 
 
 def unpublish_module(module: Module, actor_id: int | None) -> None:
     """Hide a module from learners again (their progress is kept)."""
     module.status = PublishStatus.DRAFT
-    audit(actor_id, "module.unpublish", module)
+    audit(actor_id, AuditAction.MODULE_UNPUBLISH, module)
 
 
 def publish_course(course: Course, actor_id: int | None) -> None:
@@ -202,4 +217,4 @@ def publish_course(course: Course, actor_id: int | None) -> None:
     if blockers:
         raise AuthoringProblem(f"“{course.title}” cannot be published: " + " ".join(blockers))
     course.status = PublishStatus.PUBLISHED
-    audit(actor_id, "course.publish", course)
+    audit(actor_id, AuditAction.COURSE_PUBLISH, course)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
+from course.audit_actions import AuditAction
 from course.content.schema import TAGS
 from course.extensions import db
 from course.models import (
@@ -70,7 +71,7 @@ class BankFilters:
     batch_uids: tuple[str, ...] = ()
 
 
-IMPORT_ACTION = "questions.import"  # written by instructor.interchange's commit
+IMPORT_ACTION = AuditAction.QUESTIONS_IMPORT  # written by instructor.interchange's commit
 
 
 def _batch(course: Course, raw: str | None) -> tuple[int | None, tuple[str, ...]]:

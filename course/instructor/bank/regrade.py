@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from course.audit_actions import AuditAction
 from course.extensions import db
 from course.fingerprint import digest
 from course.instructor.bank.services import BankError, audit_question
@@ -165,5 +166,7 @@ def apply_regrade(question: Question, token: str | None, actor_id: int) -> Regra
             _credit_pass(change.item.attempt)
     changes = [c.record() for c in plan.changes]
     version = plan.target.number
-    audit_question(question, "regrade", actor_id, version=version, changes=changes)
+    audit_question(
+        question, AuditAction.QUESTION_REGRADE, actor_id, version=version, changes=changes
+    )
     return plan

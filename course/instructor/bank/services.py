@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from course.audit import record_audit
+from course.audit_actions import AuditAction
 from course.content.schema import QuestionEntry
 from course.extensions import db
 from course.fingerprint import digest
@@ -56,13 +57,17 @@ class BankError(Exception):
 
 
 def audit(
-    actor_id: int | None, action: str, target_type: str, target_id: int | None, **details: Any
+    actor_id: int | None,
+    action: AuditAction,
+    target_type: str,
+    target_id: int | None,
+    **details: Any,
 ) -> AuditEntry:
     """Append an audit entry for a bank action (through the one writer, course.audit)."""
     return record_audit(actor_id, action, target_type, target_id, details=details)
 
 
-def audit_question(question: Question, action: str, actor_id: int, **details: Any) -> None:
+def audit_question(question: Question, action: AuditAction, actor_id: int, **details: Any) -> None:
     """Audit an action on a question, naming it by uid."""
     audit(actor_id, action, "question", question.id, uid=question.uid, **details)
 
@@ -82,7 +87,7 @@ def create_question(
     db.session.add(question)
     add_version(question, payload, digest(payload), actor_id)
     db.session.flush()
-    audit_question(question, "create", actor_id, version=1)
+    audit_question(question, AuditAction.QUESTION_CREATE, actor_id, version=1)
     return question
 
 
@@ -105,13 +110,18 @@ def update_question(
     content_hash = digest(payload)
     if content_hash == question.current.content_hash:
         if moved:
-            audit_question(question, "edit", actor_id, moved_to=module.slug if module else None)
+            audit_question(
+                question,
+                AuditAction.QUESTION_EDIT,
+                actor_id,
+                moved_to=module.slug if module else None,
+            )
         return None
     live = not (hold_published and question.status == QuestionStatus.PUBLISHED)
     version = add_version(question, payload, content_hash, actor_id, live=live)
     db.session.flush()
     details = {} if live else {"draft": True, "live_version": question.live_number}
-    audit_question(question, "edit", actor_id, version=version.number, **details)
+    audit_question(question, AuditAction.QUESTION_EDIT, actor_id, version=version.number, **details)
     return version
 
 
@@ -127,7 +137,11 @@ def restore_version(question: Question, number: int, actor_id: int) -> QuestionV
     version = add_version(question, payload, digest(payload), actor_id, live=live)
     db.session.flush()
     audit_question(
-        question, "restore_version", actor_id, from_version=number, version=version.number
+        question,
+        AuditAction.QUESTION_RESTORE_VERSION,
+        actor_id,
+        from_version=number,
+        version=version.number,
     )
     return version
 
@@ -138,6 +152,11 @@ TRANSITIONS = {
     "retire": ({QuestionStatus.DRAFT, QuestionStatus.PUBLISHED}, QuestionStatus.RETIRED, "retired"),
     "restore": ({QuestionStatus.RETIRED}, QuestionStatus.DRAFT, "restored"),
 }
+TRANSITION_ACTIONS = {
+    "publish": AuditAction.QUESTION_PUBLISH,
+    "retire": AuditAction.QUESTION_RETIRE,
+    "restore": AuditAction.QUESTION_RESTORE,
+}
 
 
 def change_status(question: Question, action: str, actor_id: int) -> QuestionStatus:
@@ -147,7 +166,13 @@ def change_status(question: Question, action: str, actor_id: int) -> QuestionSta
     if action == "publish" and question.pending_draft:
         live = question.live_number
         publish_latest(question)
-        audit_question(question, "publish", actor_id, version=question.latest_number, replaced=live)
+        audit_question(
+            question,
+            AuditAction.QUESTION_PUBLISH,
+            actor_id,
+            version=question.latest_number,
+            replaced=live,
+        )
         return question.status
     if question.status not in allowed:
         raise BankError(f"A {question.status.value} question cannot be {done}.")
@@ -155,7 +180,9 @@ def change_status(question: Question, action: str, actor_id: int) -> QuestionSta
     question.status = target
     if target != QuestionStatus.RETIRED:
         publish_latest(question)  # a (re)published or restored question serves its newest
-    audit_question(question, action, actor_id, before=before, after=target.value)
+    audit_question(
+        question, TRANSITION_ACTIONS[action], actor_id, before=before, after=target.value
+    )
     return target
 
 
@@ -166,7 +193,7 @@ def delete_question(question: Question, actor_id: int) -> None:
     used = sum(version_usage(question.id).values())
     if used:
         raise BankError(f"This question was attempted {used} times: retire it instead.")
-    audit_question(question, "delete", actor_id, versions=len(question.versions))
+    audit_question(question, AuditAction.QUESTION_DELETE, actor_id, versions=len(question.versions))
     for version in question.versions:
         db.session.delete(version)
     db.session.delete(question)

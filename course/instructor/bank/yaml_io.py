@@ -15,6 +15,7 @@ import yaml
 from pydantic import ValidationError
 from sqlalchemy import and_, select
 
+from course.audit_actions import AuditAction
 from course.content.schema import QuestionEntry, QuizFile, QuizSettings
 from course.content.yamlpos import YamlProblem, line_of, load_yaml
 from course.extensions import db
@@ -70,7 +71,7 @@ def save_quiz_settings(quiz: Quiz, settings: QuizSettings, actor_id: int) -> dic
     if changed:
         quiz.settings = new
         quiz.title = settings.title
-        audit(actor_id, "settings", "quiz", quiz.id, slug=quiz.slug, changed=changed)
+        audit(actor_id, AuditAction.QUIZ_SETTINGS, "quiz", quiz.id, slug=quiz.slug, changed=changed)
     return changed
 
 
@@ -264,7 +265,7 @@ def apply_import(course: Course, plan: ImportPlan, actor_id: int) -> None:
             before, question.status = question.status.value, QuestionStatus(entry.status)
             audit(
                 actor_id,
-                "edit",
+                AuditAction.QUESTION_EDIT,
                 "question",
                 question.id,
                 uid=entry.id,
@@ -279,4 +280,4 @@ def apply_import(course: Course, plan: ImportPlan, actor_id: int) -> None:
     except DrawError as exc:
         raise ImportInvalid([(1, f"after this import the quiz could not be drawn: {exc}")]) from exc
     summary = {"added": plan.added, "changed": plan.changed, "status": plan.status}
-    audit(actor_id, "import", "module", plan.module.id, **summary)
+    audit(actor_id, AuditAction.QUESTIONS_YAML_IMPORT, "module", plan.module.id, **summary)

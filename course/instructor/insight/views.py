@@ -12,6 +12,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from course.audit import record_audit
+from course.audit_actions import AuditAction
 from course.dbsetup import write_transaction
 from course.extensions import db
 from course.instructor.blueprint import bp
@@ -184,7 +185,7 @@ def cohort_csv() -> Response:
     with write_transaction():
         record_audit(
             current_user._get_current_object(),
-            "cohort.export_csv",
+            AuditAction.COHORT_EXPORT_CSV,
             "course",
             cohort_.course.id,
             details={"filters": form.query_args()},

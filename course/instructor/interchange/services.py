@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from course.audit import record_audit
+from course.audit_actions import AuditAction
 from course.content.aiken import parse_aiken
 from course.content.gift import parse_gift
 from course.content.interchange import ImportedQuestion, ImportResult
@@ -30,7 +31,7 @@ from course.quiz.versions import add_version
 from course.slugs import slugify
 
 PARSERS = {"gift": parse_gift, "aiken": parse_aiken}
-IMPORT_ACTION = "questions.import"  # the bank list's ?batch= filter reads these entries
+IMPORT_ACTION = AuditAction.QUESTIONS_IMPORT  # the bank list's ?batch= filter reads these entries
 MAX_CHARS = 400_000
 
 
