@@ -40,6 +40,7 @@ PASSWORD = "bench learner passphrase 42"
 BENCH_EMAIL = "bench@example.org"
 USER_AGENT = "practicum-bench/1.0"
 REMOTE_ADDR = "127.0.0.1"
+PUBLIC_BASE_URL = "http://127.0.0.1"
 PROFESSIONS = ("MD", "DO", "NP", "PA", "RN", "PhD/PsyD", "LCSW", "LPC")
 
 
@@ -64,6 +65,8 @@ def app_config(db_path: Path) -> dict[str, Any]:
         "SECRET_KEY": SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
         "RATELIMIT_ENABLED": False,
+        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        "SESSION_COOKIE_NAME": "session",
     }
 
 
@@ -82,6 +85,7 @@ def seed(db_path: Path, learners: int = 1000, seed_value: int = 20240601) -> See
         _insert_users(learners, password_hash, rng, started)
         plans = {1: (2, 1)} | {uid: _plan(rng, len(modules)) for uid in range(2, learners + 1)}
         _insert_enrolments(course.id, plans, rng, started)
+        _insert_ce_gate_rows(course.id, plans, started)
         attempts = _insert_progress_and_history(modules, plans, rng, started)
         db.session.commit()
         code = issue_bench_certificate(course, db_path.parent / "keys")
@@ -182,6 +186,28 @@ def _insert_enrolments(
         for uid in plans
     ]
     db.session.execute(insert(Enrollment), rows)
+
+
+def _insert_ce_gate_rows(course_id: int, plans: dict[int, tuple[int, int]], now: datetime) -> None:
+    """Every learner has acknowledged the activity page and taken the pre-test (the CE gate)."""
+    from course.models import ActivityAcknowledgement, PreTest
+
+    when = now - timedelta(days=90)
+    rows = [{"user_id": uid, "course_id": course_id, "acknowledged_at": when} for uid in plans]
+    db.session.execute(insert(ActivityAcknowledgement), rows)
+    rows = [
+        {
+            "user_id": uid,
+            "course_id": course_id,
+            "items": [],
+            "answers": {},
+            "score": 0.5,
+            "started_at": when,
+            "submitted_at": when,
+        }
+        for uid in plans
+    ]
+    db.session.execute(insert(PreTest), rows)
 
 
 def _insert_progress_and_history(
