@@ -10,7 +10,8 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from course import clock
-from course.dbsetup import write_transaction
+from course.certificates.eligibility import load_eligibility
+from course.dbsetup import db_write
 from course.extensions import db
 from course.learning.learner import ProgressRow, learner_states
 from course.learning.progress import CourseState, load_course_states
@@ -56,7 +57,8 @@ def course_page(course_slug: str) -> str:
     """Show a course's modules, and for a signed-in learner their status and next step."""
     if current_user.is_authenticated:
         state = _state_or_404(course_slug)
-        return render_template("learning/course.html", course=state.course, state=state)
+        elig = load_eligibility(current_user.id, state.course, state) if state.enrollment else None
+        return render_template("learning/course.html", course=state.course, state=state, elig=elig)
     course = db.session.scalar(
         select(Course).where(Course.slug == course_slug, Course.status == PublishStatus.PUBLISHED)
     )
@@ -99,9 +101,8 @@ def module(course_slug: str, module_slug: str) -> str | Response:
         flash(f"Complete module {previous.position}, “{previous.title}”, first.", "warning")
         return redirect(url_for("learning.course_page", course_slug=course_slug))
     if tracking and needs_view_update(module_state.progress, clock.now()):
-        with write_transaction():
+        with db_write():
             now = record_view(current_user.id, module_state.module, clock.now())
-            db.session.commit()
         if module_state.progress is None:  # first visit: show it as started, without a re-query
             module_state.progress = ProgressRow(module_state.module.id, now, now)
     return render_template(
