@@ -37,7 +37,7 @@ from course.certificates.eligibility import (
 )
 from course.certificates.forms import AttestationForm, EvaluationForm, VerifyForm
 from course.certificates.issuer import current_issuer
-from course.certificates.journey import certificate_steps, course_next_step
+from course.certificates.journey import course_next_step
 from course.certificates.keys import did_document
 from course.certificates.pdf import render_certificate_pdf
 from course.certificates.services import auto_issue_if_ready
@@ -59,7 +59,6 @@ verify_limit = limiter.shared_limit(VERIFY_LIMIT, scope="certificate-verify")
 
 
 bp.add_app_template_global(course_next_step, "course_next_step")
-bp.add_app_template_global(certificate_steps, "certificate_steps")
 
 
 def _course_or_404(slug: str) -> Course:
