@@ -12,10 +12,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import Float, Integer, and_, case, cast, exists, func, literal_column, null, select
+from sqlalchemy import (
+    Float,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    cast,
+    exists,
+    func,
+    literal_column,
+    null,
+    select,
+)
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
@@ -57,18 +70,24 @@ class ProgressRow:
     completed_at: datetime | None = None
 
 
-def _courses(user_id: int, course_slug: str | None) -> Select:
+USER, SLUG = bindparam("learner_id", type_=Integer()), bindparam("course_slug")
+
+
+def _courses(user_id: Any, by_slug: bool) -> Select:
     """Published courses by slug (one) or every course the learner is enrolled in."""
     course = aliased(Course)
     stmt = select(course.id).where(course.status == PublishStatus.PUBLISHED)
-    if course_slug is not None:
-        return stmt.where(course.slug == course_slug)
+    if by_slug:
+        return stmt.where(course.slug == SLUG)
     enrolled = select(Enrollment.course_id).where(Enrollment.user_id == user_id)
     return stmt.where(course.id.in_(enrolled))
 
 
-def _statement(user_id: int, course_slug: str | None) -> Any:
-    courses = _courses(user_id, course_slug)
+@cache
+def _statement(by_slug: bool) -> Any:
+    """Built once per process (two shapes); the learner and slug are bound per execution."""
+    user_id = USER
+    courses = _courses(user_id, by_slug)
     ack = exists().where(
         ActivityAcknowledgement.user_id == user_id,
         ActivityAcknowledgement.course_id == Course.id,
@@ -154,7 +173,8 @@ def _load(user_id: int, course_slug: str | None) -> list[CourseState]:
     courses: list[tuple[Any, ...]] = []
     progress: dict[int, ProgressRow] = {}
     attempts: dict[int, tuple[Any, ...]] = {}
-    for row in db.session.execute(_statement(user_id, course_slug)):
+    params = {"learner_id": user_id, "course_slug": course_slug}
+    for row in db.session.execute(_statement(course_slug is not None), params):
         kind = row[0]
         if kind == "c":
             courses.append(row)
