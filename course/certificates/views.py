@@ -40,6 +40,7 @@ from course.certificates.issuer import current_issuer
 from course.certificates.journey import course_next_step
 from course.certificates.keys import did_document
 from course.certificates.pdf import render_certificate_pdf
+from course.certificates.public_view import public_view
 from course.certificates.services import auto_issue_if_ready
 from course.certificates.sharing import linkedin_url
 from course.extensions import db, limiter
@@ -248,8 +249,7 @@ def verify(code: str) -> Response:
     canonical = normalise(code)
     if canonical is not None and canonical != code:
         return _noindex(redirect(url_for("certificates.verify", code=canonical)))
-    certificate = find_by_code(canonical)
-    record = public_record(certificate) if certificate else None
+    record = public_view(canonical)
     form = VerifyForm(data={"code": code})
     html = render_template("certificates/verify.html", form=form, record=record, searched=True)
     return _noindex(Response(html, status=200 if record else 404))

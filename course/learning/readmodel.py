@@ -12,8 +12,6 @@ drops a course's older versions as soon as a newer one is built.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import chain
@@ -25,6 +23,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from course.extensions import db
+from course.lru import LruCache
 from course.models import CeActivity, Course, Module, PublishStatus, Quiz, QuizKind
 from course.models.content import CourseRules
 
@@ -99,27 +98,26 @@ class ReadModelCache:
     """One app's cache: (course id, version) -> CourseView, least recently used first."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
-        self.max_entries = max_entries
-        self.entries: OrderedDict[tuple[int, int], CourseView] = OrderedDict()
-        self.lock = threading.Lock()
+        self.lru = LruCache(max_entries)
         self.builds = 0  # how many times a course was read from the database
+
+    @property
+    def entries(self) -> dict:
+        """The cached (course id, version) pairs and their views, oldest use first."""
+        return self.lru.entries
 
     def get(self, course_id: int, version: int) -> CourseView:
         """The course's structure at `version`, cached or built from the rows."""
-        key = (course_id, version)
-        with self.lock:
-            found = self.entries.get(key)
-            if found is not None:
-                self.entries.move_to_end(key)
-                return found
+        found = self.lru.get((course_id, version))
+        if found is not None:
+            return found
         view = _build(course_id)
-        with self.lock:
-            self.builds += 1
-            for stale in [k for k in self.entries if k[0] == course_id and k[1] < view.version]:
-                del self.entries[stale]
-            self.entries[(course_id, view.version)] = view
-            while len(self.entries) > self.max_entries:
-                self.entries.popitem(last=False)
+        self.builds += 1
+        self.lru.put(
+            (course_id, view.version),
+            view,
+            stale=lambda key: key[0] == course_id and key[1] < view.version,
+        )
         return view
 
 
