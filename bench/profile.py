@@ -30,7 +30,7 @@ import flask.templating
 from sqlalchemy import event
 
 from bench.pool import forge_session, session_identifier, top_up_pool
-from bench.seed import REMOTE_ADDR, USER_AGENT, SeedInfo, app_config, seed
+from bench.seed import REMOTE_ADDR, USER_AGENT, SeedInfo, app_config, database_url, seed
 from course import create_app
 from course.extensions import db
 
@@ -177,8 +177,13 @@ def main(argv: list[str]) -> int:
     n = int(os.environ.get("PROFILE_REQUESTS", "300"))
     workdir = Path(tempfile.mkdtemp(prefix="practicum-profile-"))
     try:
-        info = seed(workdir / "bench.db", int(os.environ.get("BENCH_LEARNERS", "300")))
-        app = create_app(app_config(info.db_path))
+        info = seed(
+            database_url(workdir),
+            workdir,
+            int(os.environ.get("BENCH_LEARNERS", "300")),
+            int(os.environ.get("BENCH_MODULES", "7")),
+        )
+        app = create_app(app_config(info.database_url))
         found = targets(app, info)
         if argv[:1] == ["--cprofile"]:
             send = found[argv[1]](n)
