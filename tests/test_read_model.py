@@ -210,3 +210,25 @@ def test_the_ce_gate_costs_no_query_of_its_own(
     with count_queries() as page:
         assert client.get(first).status_code == 200
     assert page.count <= 2, page.statements
+
+
+def test_the_module_page_stays_per_learner(app, db, course, make_user, login) -> None:
+    """The static lesson is cached; each learner still sees their own status on it."""
+    page = f"/courses/{course.slug}/modules/alpha"
+    first, second = app.test_client(), app.test_client()
+    for client, user in ((first, make_user()), (second, make_user())):
+        response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302
+        client.post(f"/courses/{course.slug}/enroll")
+        client.get(page)
+    first.post(f"{page}/complete")
+
+    def badge(client) -> str:
+        html = client.get(page).get_data(as_text=True)
+        assert "Learning objectives" in html  # the cached static part is there
+        return html.split("minutes · ", 1)[1].split("</span>", 1)[0]
+
+    assert "Complete" in badge(first)
+    assert "In progress" in badge(second)
+    assert "Complete" in badge(first)  # and again, after the other learner's request
+    assert len(read_model().entries) == 1  # one cached course, shared by both

@@ -13,7 +13,7 @@ drops a course's older versions as soon as a newer one is built.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 from types import MappingProxyType
 from typing import Any
@@ -66,6 +66,9 @@ class ModuleView:
     references: tuple[int, ...]
     body_html: str
     status: PublishStatus = PublishStatus.PUBLISHED
+    # The static parts of the module page, rendered once per version (see _render_static).
+    lesson_html: str = ""
+    references_html: str = ""
 
     @property
     def is_published(self) -> bool:
@@ -159,7 +162,7 @@ def _build(course_id: int) -> CourseView:
         QuizView(q.id, q.course_id, q.module_id, q.slug, q.title, q.kind, _frozen(q.settings or {}))
         for q in sorted(course.quizzes, key=lambda q: q.id)
     )
-    return CourseView(
+    view = CourseView(
         id=course.id,
         version=course.structure_version,
         slug=course.slug,
@@ -175,6 +178,19 @@ def _build(course_id: int) -> CourseView:
         quizzes=quizzes,
         gated=gated,
         pretest_questions=pretest,
+    )
+    return replace(view, modules=tuple(_render_static(m, view) for m in view.modules))
+
+
+def _render_static(module: ModuleView, course: CourseView) -> ModuleView:
+    """Render what a module page shows every reader alike, so requests render only the rest."""
+    env = current_app.jinja_env
+    return replace(
+        module,
+        lesson_html=env.get_template("learning/_module_lesson.html").render(module=module),
+        references_html=env.get_template("learning/_module_references.html").render(
+            module=module, course=course
+        ),
     )
 
 
