@@ -5,4 +5,6 @@ Everything else comes from the environment: PRACTICUM_ENV, SECRET_KEY, DATABASE_
 
 from course import create_app
 
-app = create_app({"RATELIMIT_ENABLED": False})
+# Production cookies are named __Host-session; wrk and the bench client speak plain http on
+# loopback and send the cookie as `session`, so the name (and only the name) is changed here.
+app = create_app({"RATELIMIT_ENABLED": False, "SESSION_COOKIE_NAME": "session"})

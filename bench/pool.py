@@ -6,6 +6,7 @@ CSRF token forged with the app's own signing scheme (Flask session + Flask-Login
 
 from __future__ import annotations
 
+import hashlib
 import random
 import secrets
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from course.models import (
     QuizKind,
     Role,
     User,
+    UserSession,
 )
 from course.quiz.draw import draw_questions
 from course.quiz.services import option_token, question_pool
@@ -144,6 +146,7 @@ def _pool_entries(app: Flask, quiz_ids: list[int], exclude_user: int) -> list[Po
         cookie, token = sessions[uid]
         body = urlencode([("csrf_token", token), ("action", "submit"), *answers])
         entries.append(PoolEntry(attempt_id, uid, cookie, body))
+    db.session.commit()  # the forged sessions' UserSession rows
     return entries
 
 
@@ -157,10 +160,21 @@ def session_identifier(app: Flask) -> str:
 def forge_session(app: Flask, user_id: int, identifier: str) -> tuple[str, str]:
     """Sign a logged-in session cookie for one learner; return it and a matching CSRF token.
 
-    Mirrors flask_login.login_user (strong session protection) and flask_wtf.generate_csrf.
+    Mirrors course.auth.sessions.start_session (a UserSession row; the cookie carries its
+    token), flask_login.login_user (strong session protection) and flask_wtf.generate_csrf.
     """
+    token = secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
+    db.session.execute(
+        insert(UserSession).values(
+            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            user_id=user_id,
+            created_at=now,
+            last_seen_at=now,
+        )
+    )
     raw = secrets.token_hex(20)
-    data = {"_user_id": str(user_id), "_fresh": True, "_id": identifier, "csrf_token": raw}
+    data = {"_user_id": token, "_fresh": True, "_id": identifier, "csrf_token": raw}
     cookie = app.session_interface.get_signing_serializer(app).dumps(data)
     token = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
     return str(cookie), str(token)

@@ -5,13 +5,14 @@ Everything is bulk-inserted with one precomputed argon2id hash, so seeding takes
 
 from __future__ import annotations
 
+import os
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from course import create_app
 from course.auth.passwords import hash_password
@@ -40,6 +41,7 @@ PASSWORD = "bench learner passphrase 42"
 BENCH_EMAIL = "bench@example.org"
 USER_AGENT = "practicum-bench/1.0"
 REMOTE_ADDR = "127.0.0.1"
+PUBLIC_BASE_URL = "http://127.0.0.1"
 PROFESSIONS = ("MD", "DO", "NP", "PA", "RN", "PhD/PsyD", "LCSW", "LPC")
 
 
@@ -47,7 +49,7 @@ PROFESSIONS = ("MD", "DO", "NP", "PA", "RN", "PhD/PsyD", "LCSW", "LPC")
 class SeedInfo:
     """What the seeded database holds and how to sign in as the benchmark learner."""
 
-    db_path: Path
+    database_url: str
     course_slug: str
     module_slugs: list[str]
     bench_user_id: int
@@ -57,39 +59,55 @@ class SeedInfo:
     certificate_code: str = ""
 
 
-def app_config(db_path: Path) -> dict[str, Any]:
+def database_url(workdir: Path) -> str:
+    """BENCH_DATABASE_URL (PostgreSQL: emptied and re-seeded), else a SQLite file in workdir."""
+    return os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}"
+
+
+def app_config(url: str) -> dict[str, Any]:
     """Production settings against the bench database, rate limiting off."""
     return {
         "ENV_NAME": "production",
         "SECRET_KEY": SECRET_KEY,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+        "SQLALCHEMY_DATABASE_URI": url,
         "RATELIMIT_ENABLED": False,
+        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        "SESSION_COOKIE_NAME": "session",
     }
 
 
-def seed(db_path: Path, learners: int = 1000, seed_value: int = 20240601) -> SeedInfo:
-    """Create the schema, sync the course and bulk-insert learners, progress and history."""
+def seed(
+    url: str, workdir: Path, learners: int = 1000, modules: int = 7, seed_value: int = 20240601
+) -> SeedInfo:
+    """Create the schema, sync the course (cloning lessons up to `modules`), bulk-insert
+    learners, progress and history. A PostgreSQL database is emptied first (drop_all)."""
     started = datetime.now(UTC)
     rng = random.Random(seed_value)
-    app = create_app(app_config(db_path))
+    app = create_app(app_config(url))
     with app.app_context():
+        db.drop_all()
         db.create_all()
         sync_bundle(_bundle())
         db.session.commit()
         course = db.session.scalars(select(Course)).one()
-        modules = [m for m in course.modules if m.is_published]
+        _clone_modules(course, modules)
+        db.session.commit()
+        db.session.refresh(course)
+        modules_ = [m for m in course.modules if m.is_published]
         password_hash = hash_password(PASSWORD)
         _insert_users(learners, password_hash, rng, started)
-        plans = {1: (2, 1)} | {uid: _plan(rng, len(modules)) for uid in range(2, learners + 1)}
+        plans = {1: (2, 1)} | {uid: _plan(rng, len(modules_)) for uid in range(2, learners + 1)}
         _insert_enrolments(course.id, plans, rng, started)
-        attempts = _insert_progress_and_history(modules, plans, rng, started)
+        _insert_ce_gate_rows(course.id, plans, started)
+        attempts = _insert_progress_and_history(modules_, plans, rng, started)
         db.session.commit()
-        code = issue_bench_certificate(course, db_path.parent / "keys")
+        _advance_sequences()
+        code = issue_bench_certificate(course, workdir / "keys")
         db.session.commit()
         info = SeedInfo(
-            db_path=db_path,
+            database_url=url,
             course_slug=course.slug,
-            module_slugs=[m.slug for m in modules],
+            module_slugs=[m.slug for m in modules_],
             bench_user_id=1,
             learners=learners,
             attempts=attempts,
@@ -139,6 +157,41 @@ def issue_bench_certificate(course: Course, keys_dir: Path) -> str:
     return insert_certificate(user, course, draft, issuer, None).code
 
 
+def _clone_modules(course: Course, wanted: int) -> None:
+    """Grow the course to `wanted` published modules by cloning its lessons (quiz-less)."""
+    from course.models import Module, PublishStatus
+
+    lessons = [m for m in course.modules if m.is_published]
+    for position in range(len(course.modules) + 1, wanted + 1):
+        src = lessons[(position - 1) % len(lessons)]
+        db.session.add(
+            Module(
+                course_id=course.id,
+                slug=f"{src.slug}-{position}",
+                title=f"{src.title} (copy {position})",
+                position=position,
+                objectives=list(src.objectives),
+                minutes=src.minutes,
+                references=list(src.references),
+                body_md=src.body_md,
+                body_html=src.body_html,
+                status=PublishStatus.PUBLISHED,
+            )
+        )
+
+
+def _advance_sequences() -> None:
+    """PostgreSQL: rows were inserted with explicit ids; move the id sequences past them."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for statement in (
+        """SELECT setval(pg_get_serial_sequence('"user"', 'id'), (SELECT max(id) FROM "user"))""",
+        "SELECT setval(pg_get_serial_sequence('attempt', 'id'), (SELECT max(id) FROM attempt))",
+    ):
+        db.session.execute(text(statement))
+    db.session.commit()
+
+
 def _bundle():
     bundle = load_content(ROOT / "modules", ROOT / "quizzes")
     if not bundle.ok:
@@ -182,6 +235,28 @@ def _insert_enrolments(
         for uid in plans
     ]
     db.session.execute(insert(Enrollment), rows)
+
+
+def _insert_ce_gate_rows(course_id: int, plans: dict[int, tuple[int, int]], now: datetime) -> None:
+    """Every learner has acknowledged the activity page and taken the pre-test (the CE gate)."""
+    from course.models import ActivityAcknowledgement, PreTest
+
+    when = now - timedelta(days=90)
+    rows = [{"user_id": uid, "course_id": course_id, "acknowledged_at": when} for uid in plans]
+    db.session.execute(insert(ActivityAcknowledgement), rows)
+    rows = [
+        {
+            "user_id": uid,
+            "course_id": course_id,
+            "items": [],
+            "answers": {},
+            "score": 0.5,
+            "started_at": when,
+            "submitted_at": when,
+        }
+        for uid in plans
+    ]
+    db.session.execute(insert(PreTest), rows)
 
 
 def _insert_progress_and_history(

@@ -68,6 +68,22 @@ class Server:
                 time.sleep(0.1)
         raise RuntimeError(f"{self.name} did not answer within {timeout}s")
 
+    def worker_rss_mb(self) -> list[float]:
+        """Resident memory of each gunicorn worker (children of the master), in MiB (Linux)."""
+        sizes = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) != self.process.pid:  # field 4 of stat: the parent pid
+                    continue
+                status = (stat.parent / "status").read_text()
+            except (OSError, IndexError, ValueError):
+                continue
+            rss = re.search(r"VmRSS:\s+(\d+) kB", status)
+            if rss:
+                sizes.append(round(int(rss.group(1)) / 1024, 1))
+        return sorted(sizes)
+
     def stop(self) -> None:
         """SIGTERM the master (graceful), then SIGKILL it if it lingers."""
         if self.process.poll() is None:

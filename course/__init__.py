@@ -29,6 +29,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_converters(app)
     _init_extensions(app)
     _register_blueprints(app)
+    from course.dbsetup import declare_writes
+
+    declare_writes(app)
     _register_hooks(app)
     return app
 
@@ -66,12 +69,10 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(token: str):
-        from flask import has_request_context, request
-
         from course.auth.sessions import load_session_user
+        from course.dbsetup import request_writes
 
-        writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
-        return load_session_user(token, writing=writing)
+        return load_session_user(token, writing=request_writes())
 
 
 def _register_blueprints(app: Flask) -> None:

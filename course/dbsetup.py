@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import Engine, event
 
 from course.extensions import db
 
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Methods whose URL rules declare a view as one that writes (the route's own `methods=`).
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def configure_engines(app: Flask) -> None:
@@ -19,28 +23,73 @@ def configure_engines(app: Flask) -> None:
         engine = db.engine
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, in_memory=engine.url.database in (None, "", ":memory:"))
+    app.before_request(_declared_mode)
+
+
+def writes(view: F) -> F:
+    """Declare that a view writes: its request takes the write lock when it begins."""
+    view.db_writes = True  # type: ignore[attr-defined]
+    return view
+
+
+def declare_writes(app: Flask) -> None:
+    """Declare, once at start-up, every view whose URL rule accepts POST, PUT, PATCH or DELETE.
+
+    The declaration is read per request from the view function, not from the HTTP method:
+    a form view's GET queues for the SQLite write lock like its POST. A GET-only view that
+    writes now and then does so inside db_write().
+    """
+    for rule in app.url_map.iter_rules():
+        if rule.methods and rule.methods & WRITE_METHODS:
+            writes(app.view_functions[rule.endpoint])
+
+
+DECLARED = "practicum.db_write"  # kept in the request's WSGI environ, which dies with it
+
+
+def _declared_mode() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    request.environ[DECLARED] = bool(getattr(view, "db_writes", False))
+
+
+def request_writes() -> bool:
+    """True when the current request's view is declared as writing (or runs in db_write())."""
+    return has_request_context() and bool(request.environ.get(DECLARED))
 
 
 @contextmanager
-def write_transaction() -> Iterator[None]:
-    """Run a GET's occasional write in its own transaction that takes the write lock at BEGIN.
+def db_write() -> Iterator[None]:
+    """A read-only view's occasional write: one transaction, committed here, once.
 
-    The read-only transaction so far is ended first, so SQLite never has to upgrade a read
-    snapshot to a write (which fails instead of waiting when another writer got in between).
+    On SQLite the read snapshot so far is released first (it holds nothing to commit), so the
+    write transaction begins IMMEDIATE and SQLite never has to upgrade a read snapshot (which
+    fails instead of waiting when another writer got in between). On PostgreSQL the write
+    joins the request's transaction. Either way the request commits exactly once.
     """
-    db.session.commit()
-    g.sqlite_write = True
+    session = db.session()
+    if session.get_bind().dialect.name == "sqlite" and session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("db_write() entered with unflushed changes")
+        session.commit()  # releases the read snapshot: nothing is pending, nothing is written
+    environ = request.environ if has_request_context() else {}
+    previous = environ.get(DECLARED, False)
+    environ[DECLARED] = True
     try:
         yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
     finally:
-        g.sqlite_write = False
+        environ[DECLARED] = previous
 
 
 def _needs_write_lock() -> bool:
-    """Read-only requests may share SQLite; anything that may write queues for the lock."""
-    if not has_request_context() or request.method not in READ_METHODS:
+    """Declared writers queue for the lock at BEGIN; so does anything undeclared (CLI, tasks,
+    a request context that no view dispatched)."""
+    if not has_request_context():
         return True
-    return bool(g.get("sqlite_write"))
+    return bool(request.environ.get(DECLARED, True))
 
 
 def _configure_sqlite(engine: Engine, in_memory: bool) -> None:
@@ -50,7 +99,7 @@ def _configure_sqlite(engine: Engine, in_memory: bool) -> None:
     "database is locked" when they overlap. A transaction that may write therefore takes the
     write lock at BEGIN (IMMEDIATE) and queues behind the busy timeout: SQLite's own
     one-writer model, without spurious errors. GETs begin DEFERRED and, with WAL, never wait
-    for writers; a GET that must write does so inside write_transaction(). PostgreSQL needs
+    for writers; a GET that must write does so inside db_write(). PostgreSQL needs
     none of this.
     """
 

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from course.extensions import db
 from course.models import Attempt, AttemptItem, Role, User
@@ -101,10 +101,17 @@ def ensure_self(owner_id: int) -> None:
 
 def own_attempt(attempt_id: int) -> Attempt:
     """Load an attempt with its items and versions; 404 unless it is the current user's."""
-    attempt = db.session.scalar(
-        select(Attempt)
-        .options(selectinload(Attempt.items).selectinload(AttemptItem.version))
-        .where(Attempt.id == attempt_id)
+    attempt = (
+        db.session.execute(
+            select(Attempt)
+            .options(
+                joinedload(Attempt.quiz),
+                joinedload(Attempt.items).joinedload(AttemptItem.version),
+            )
+            .where(Attempt.id == attempt_id)
+        )
+        .unique()
+        .scalar_one_or_none()
     )
     if attempt is None:
         abort(404)

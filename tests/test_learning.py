@@ -176,8 +176,10 @@ def test_query_budget(
         assert client.get("/dashboard").status_code == 200
     with count_queries() as course_page:
         assert client.get("/courses/fixture-course").status_code == 200
-    assert module_page.count <= 5, [s[:40] + " ... " + s[-60:] for s in module_page.statements]
-    assert dashboard.count <= 5, dashboard.statements
+    # The user load, then one learner query over the cached course structure (issue 17).
+    assert module_page.count <= 2, [s[:40] + " ... " + s[-60:] for s in module_page.statements]
+    # ... plus the follow-up surveys' certificate and CE activity rows.
+    assert dashboard.count <= 4, dashboard.statements
     assert course_page.count <= 5, course_page.statements
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app, g, session
 from flask_login import login_user, logout_user
-from sqlalchemy import delete, select
+from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.orm import joinedload
 
 from course import clock
@@ -80,15 +81,21 @@ def _lifetime(row: UserSession) -> timedelta:
     return value if isinstance(value, timedelta) else timedelta(seconds=int(value))
 
 
+@cache
+def _session_user_statement() -> Select:
+    """Built once per process: every request loads its user through it (bound per call)."""
+    return (
+        select(UserSession)
+        .options(joinedload(UserSession.user))
+        .where(UserSession.token_hash == bindparam("token_hash"))
+    )
+
+
 def load_session_user(token: str, *, writing: bool) -> User | None:
     """Return the active user of a live session token, or None (unknown, revoked, expired)."""
     if not token or len(token) > 100:
         return None
-    row = db.session.scalar(
-        select(UserSession)
-        .options(joinedload(UserSession.user))
-        .where(UserSession.token_hash == _hash(token))
-    )
+    row = db.session.scalar(_session_user_statement(), {"token_hash": _hash(token)})
     if row is None or not row.user.active:
         return None
     now = clock.now()

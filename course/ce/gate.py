@@ -8,9 +8,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from course.ce.pretest import needs_pretest
 from course.ce.services import enrolment_problem, needs_acknowledgement
 from course.extensions import db
+from course.learning.learner import learner_states
+from course.learning.readmodel import CourseView
 from course.models import Course, Quiz
 from course.permissions import staff_preview
 
@@ -21,8 +22,12 @@ CONTENT_ENDPOINTS = frozenset(
 ENROL_ENDPOINT = "learning.enroll_course"
 
 
-def _course(view_args: dict[str, object]) -> Course | None:
+def _course(view_args: dict[str, object]) -> Course | CourseView | None:
     """The course a content URL belongs to."""
+    if request.endpoint == "learning.module":
+        # The module page's learner query (shared with the view) carries the gate's rows.
+        states = learner_states(current_user.id, str(view_args["course_slug"]))
+        return states[0].course if states else None
     if "course_slug" in view_args:
         return db.session.scalar(select(Course).where(Course.slug == view_args["course_slug"]))
     if "quiz_id" in view_args:
@@ -48,10 +53,21 @@ def guard_content() -> Response | None:
             return redirect(url_for("learning.course_page", course_slug=course.slug))
         return None
     gate_on = current_app.config.get("CE_ACKNOWLEDGEMENT_GATE", True)
+    if endpoint == "learning.module":
+        return _guard_module(course, gate_on)
     if gate_on and needs_acknowledgement(current_user.id, course):
         flash("Read and acknowledge the activity information before you start.", "info")
         return redirect(url_for("ce.activity", course_slug=course.slug))
-    if endpoint == "learning.module" and needs_pretest(current_user.id, course):
+    return None
+
+
+def _guard_module(course: CourseView, gate_on: bool) -> Response | None:
+    """The module page's gate, from the learner state the page itself uses (no query)."""
+    state = learner_states(current_user.id, course.slug)[0]
+    if gate_on and course.gated and not state.acknowledged:
+        flash("Read and acknowledge the activity information before you start.", "info")
+        return redirect(url_for("ce.activity", course_slug=course.slug))
+    if course.pretest_questions and not state.pretest_submitted:
         flash("Take the short, ungraded pre-test before module 1.", "info")
         return redirect(url_for("ce.pretest", course_slug=course.slug))
     return None

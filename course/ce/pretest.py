@@ -48,14 +48,6 @@ def pretest_of(user_id: int, course_id: int) -> PreTest | None:
     )
 
 
-def needs_pretest(user_id: int, course: Course) -> bool:
-    """True while a course with a pre-test has not had it submitted by this learner."""
-    if not pretest_size(course):
-        return False
-    found = pretest_of(user_id, course.id)
-    return found is None or found.submitted_at is None
-
-
 def _blueprint(final: Quiz, count: int) -> QuizRules:
     """The final's draw rules, scaled to the pre-test's length."""
     rules = final.rules

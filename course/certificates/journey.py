@@ -60,8 +60,3 @@ def next_step(user_id: int, state: CourseState) -> NextStep | None:
 def course_next_step(state: CourseState) -> NextStep | None:
     """Template helper: the signed-in learner's one next step in a course (every page)."""
     return next_step(current_user.id, state)
-
-
-def certificate_steps(state: CourseState) -> Eligibility:
-    """Template helper: the signed-in learner's certificate steps for a course page."""
-    return load_eligibility(current_user.id, state.course, state)

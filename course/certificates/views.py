@@ -32,10 +32,11 @@ from course.certificates.eligibility import (
 )
 from course.certificates.forms import AttestationForm, EvaluationForm, VerifyForm
 from course.certificates.issuer import current_issuer
-from course.certificates.journey import certificate_steps, course_next_step
+from course.certificates.journey import course_next_step
 from course.certificates.keys import did_document
 from course.certificates.pdf import render_certificate_pdf
 from course.certificates.public_record import find_by_code, public_record
+from course.certificates.public_view import public_view
 from course.certificates.revocation_list import status_list_credential
 from course.certificates.services import auto_issue_if_ready
 from course.certificates.sharing import linkedin_url
@@ -57,7 +58,6 @@ verify_limit = limiter.shared_limit(VERIFY_LIMIT, scope="certificate-verify")
 
 
 bp.add_app_template_global(course_next_step, "course_next_step")
-bp.add_app_template_global(certificate_steps, "certificate_steps")
 
 
 def _course_or_404(slug: str) -> Course:
@@ -250,8 +250,7 @@ def verify(code: str) -> Response:
     canonical = normalise(code)
     if canonical is not None and canonical != code:
         return _noindex(redirect(url_for("certificates.verify", code=canonical)))
-    certificate = find_by_code(canonical)
-    record = public_record(certificate) if certificate else None
+    record = public_view(canonical)
     form = VerifyForm(data={"code": code})
     html = render_template("certificates/verify.html", form=form, record=record, searched=True)
     return _noindex(Response(html, status=200 if record else 404))

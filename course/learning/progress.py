@@ -85,6 +85,9 @@ class CourseState:
     modules: list[ModuleState]
     final: QuizState | None
     steps: list[tuple[str, str, dict[str, object]]] = field(default_factory=list)
+    # The CE gate's rows, filled by learner.learner_states (the ORM loader leaves them unset).
+    acknowledged: bool = False
+    pretest_submitted: bool = False
 
     @property
     def completed_count(self) -> int:

@@ -54,8 +54,11 @@ def record_view(user_id: int, module: Module, now: datetime | None = None) -> da
     return now
 
 
-def complete_module(user_id: int, module_id: int) -> bool:
-    """Mark a module complete for a learner who has opened it; return False if never opened."""
+def complete_module(user_id: int, module_id: int, *, report: bool = True) -> bool:
+    """Mark a module complete for a learner who has opened it; return False if never opened.
+
+    With report=False (a passed quiz) the outcome is not needed and no check query runs.
+    """
     result = db.session.execute(
         update(ModuleProgress)
         .where(
@@ -65,8 +68,8 @@ def complete_module(user_id: int, module_id: int) -> bool:
         )
         .values(completed_at=clock.now())
     )
-    if result.rowcount:
-        return True
+    if result.rowcount or not report:
+        return bool(result.rowcount)
     return (
         db.session.scalar(
             select(ModuleProgress.id).where(

@@ -10,8 +10,10 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from course import clock
-from course.dbsetup import write_transaction
+from course.certificates.eligibility import load_eligibility
+from course.dbsetup import db_write
 from course.extensions import db
+from course.learning.learner import ProgressRow, learner_states
 from course.learning.progress import CourseState, load_course_states
 from course.learning.services import (
     complete_module,
@@ -20,7 +22,7 @@ from course.learning.services import (
     needs_view_update,
     record_view,
 )
-from course.models import Course, ModuleProgress, PublishStatus
+from course.models import Course, PublishStatus
 
 bp = Blueprint("learning", __name__)
 
@@ -55,7 +57,8 @@ def course_page(course_slug: str) -> str:
     """Show a course's modules, and for a signed-in learner their status and next step."""
     if current_user.is_authenticated:
         state = _state_or_404(course_slug)
-        return render_template("learning/course.html", course=state.course, state=state)
+        elig = load_eligibility(current_user.id, state.course, state) if state.enrollment else None
+        return render_template("learning/course.html", course=state.course, state=state, elig=elig)
     course = db.session.scalar(
         select(Course).where(Course.slug == course_slug, Course.status == PublishStatus.PUBLISHED)
     )
@@ -81,7 +84,10 @@ def enroll_course(course_slug: str) -> Response:
 @login_required
 def module(course_slug: str, module_slug: str) -> str | Response:
     """Show a lesson and record the visit (enrolled learners; staff preview without tracking)."""
-    state = _state_or_404(course_slug)
+    states = learner_states(current_user.id, course_slug)
+    if not states:
+        abort(404)
+    state = states[0]
     index = next((i for i, m in enumerate(state.modules) if m.module.slug == module_slug), None)
     if index is None:
         abort(404)
@@ -95,11 +101,10 @@ def module(course_slug: str, module_slug: str) -> str | Response:
         flash(f"Complete module {previous.position}, “{previous.title}”, first.", "warning")
         return redirect(url_for("learning.course_page", course_slug=course_slug))
     if tracking and needs_view_update(module_state.progress, clock.now()):
-        with write_transaction():
+        with db_write():
             now = record_view(current_user.id, module_state.module, clock.now())
-            db.session.commit()
         if module_state.progress is None:  # first visit: show it as started, without a re-query
-            module_state.progress = ModuleProgress(first_viewed_at=now, last_viewed_at=now)
+            module_state.progress = ProgressRow(module_state.module.id, now, now)
     return render_template(
         "learning/module.html",
         course=state.course,
@@ -147,5 +152,5 @@ def complete(course_slug: str, module_slug: str) -> Response:
 @login_required
 def dashboard() -> str:
     """Show "My learning": each enrolled course's progress, next step and resume link."""
-    states = load_course_states(current_user.id)
+    states = learner_states(current_user.id)
     return render_template("learning/dashboard.html", states=states)

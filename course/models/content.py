@@ -28,43 +28,14 @@ class PublishStatus(enum.StrEnum):
     PUBLISHED = "published"
 
 
-class Course(db.Model):
-    """A course: metadata, references and an ordered list of modules."""
+class CourseFacts:
+    """What a course's stored fields mean; shared by the model and the read model's CourseView
+    (course/learning/readmodel.py), so both answer the same way."""
 
-    __tablename__ = "course"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(100), unique=True)
-    title: Mapped[str] = mapped_column(String(300))
-    summary: Mapped[str] = mapped_column(Text, default="")
-    audience: Mapped[list[str]] = mapped_column(JSON, default=list)
-    contact_hours: Mapped[float] = mapped_column(default=0.0)
-    disclaimer: Mapped[str] = mapped_column(Text, default="")
-    accreditation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    references: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    content_version: Mapped[str] = mapped_column(String(64), default="")
-    status: Mapped[PublishStatus] = mapped_column(
-        enum_column(PublishStatus), default=PublishStatus.PUBLISHED
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime(), default=clock.timestamp, onupdate=clock.timestamp
-    )
-
-    modules: Mapped[list[Module]] = relationship(
-        back_populates="course", order_by="Module.position", cascade="all, delete-orphan"
-    )
-    quizzes: Mapped[list[Quiz]] = relationship(back_populates="course")
-    # Read-only; progress queries fill it with just the current learner's enrolment.
-    enrollments: Mapped[list[Enrollment]] = relationship(viewonly=True, back_populates="course")
-    questions: Mapped[list[Question]] = relationship(back_populates="course", passive_deletes="all")
-    certificates: Mapped[list[Certificate]] = relationship(
-        back_populates="course", passive_deletes="all"
-    )
-    ce_activity: Mapped[CeActivity | None] = relationship(
-        back_populates="course", passive_deletes="all"
-    )
+    settings: Any
+    contact_hours: float
+    accreditation: Any
+    references: Any
 
     @property
     def rules(self) -> CourseRules:
@@ -96,6 +67,48 @@ class Course(db.Model):
             if ref.get("number") == number:
                 return ref
         return None
+
+
+class Course(CourseFacts, db.Model):
+    """A course: metadata, references and an ordered list of modules."""
+
+    __tablename__ = "course"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    audience: Mapped[list[str]] = mapped_column(JSON, default=list)
+    contact_hours: Mapped[float] = mapped_column(default=0.0)
+    disclaimer: Mapped[str] = mapped_column(Text, default="")
+    accreditation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    references: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    content_version: Mapped[str] = mapped_column(String(64), default="")
+    # Bumped by every write to the course's structure or content (course/learning/readmodel.py):
+    # the key of each process's cached read model, read with the learner's state.
+    structure_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    status: Mapped[PublishStatus] = mapped_column(
+        enum_column(PublishStatus), default=PublishStatus.PUBLISHED
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.timestamp)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=clock.timestamp, onupdate=clock.timestamp
+    )
+
+    modules: Mapped[list[Module]] = relationship(
+        back_populates="course", order_by="Module.position", cascade="all, delete-orphan"
+    )
+    quizzes: Mapped[list[Quiz]] = relationship(back_populates="course")
+    # Read-only; progress queries fill it with just the current learner's enrolment.
+    enrollments: Mapped[list[Enrollment]] = relationship(viewonly=True, back_populates="course")
+    questions: Mapped[list[Question]] = relationship(back_populates="course", passive_deletes="all")
+    certificates: Mapped[list[Certificate]] = relationship(
+        back_populates="course", passive_deletes="all"
+    )
+    ce_activity: Mapped[CeActivity | None] = relationship(
+        back_populates="course", passive_deletes="all"
+    )
 
     def __repr__(self) -> str:
         return f"<Course {self.slug}>"

@@ -14,9 +14,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from course.dates import human_datetime, human_time, zone
 from course.extensions import db
+from course.learning.learner import forget_learner_states, learner_states
 from course.learning.progress import CourseState, load_course_states
 from course.learning.services import complete_module, mark_course_complete
 from course.models import (
@@ -194,45 +196,72 @@ def save_answers(attempt: Attempt, answers: Mapping[int, list[str]], now: dateti
 
 
 def finalize_attempt(attempt: Attempt, answers: Mapping[int, list[str]], now: datetime) -> Attempt:
-    """Grade an attempt exactly once (double submits return the stored result)."""
+    """Grade an attempt exactly once (double submits return the stored result).
+
+    Graded in memory first; then one conditional UPDATE claims the attempt and stores its
+    result (the race guard: only the submit that flips it from in progress wins), and one
+    executemany stores every item's response and score.
+    """
     late = _expired(attempt, now)
-    if not late:
-        save_answers(attempt, answers, now)
-    db.session.flush()
+    responses = {
+        item.position: list(answers[item.position])
+        if not late and item.position in answers
+        else list(item.response or [])
+        for item in attempt.items
+    }
+    rules = attempt.rules
+    partial = rules.partial_credit
+    scores = {
+        item.position: grade_item(
+            item.version.qtype, item.version.options, responses[item.position], partial
+        )
+        for item in attempt.items
+    }
+    result = score_attempt(
+        rules,
+        [(item.version.tags, scores[item.position]) for item in attempt.items],
+        late,
+    )
     claimed = db.session.execute(
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.IN_PROGRESS)
-        .values(status=AttemptStatus.SUBMITTED, submitted_at=now)
+        .values(
+            status=AttemptStatus.SUBMITTED,
+            submitted_at=now,
+            score=result.score,
+            passed=result.passed,
+            late=late,
+        )
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.refresh(attempt)
     if not claimed:
+        db.session.refresh(attempt)
         return attempt
-    _grade(attempt, late)
-    return attempt
-
-
-def _grade(attempt: Attempt, late: bool) -> None:
-    rules = attempt.rules
-    partial = rules.partial_credit
+    for name, value in (
+        ("status", AttemptStatus.SUBMITTED),
+        ("submitted_at", now),
+        ("score", result.score),
+        ("passed", result.passed),
+        ("late", late),
+    ):
+        set_committed_value(attempt, name, value)
     for item in attempt.items:
-        item.score = grade_item(
-            item.version.qtype, item.version.options, item.response or [], partial
-        )
-    result = score_attempt(rules, [(i.version.tags, i.score) for i in attempt.items], late)
-    attempt.late = late
-    attempt.score = result.score
-    attempt.passed = result.passed
-    db.session.flush()
-    if attempt.passed:
+        item.response = responses[item.position]
+        item.score = scores[item.position]
+    db.session.flush()  # one executemany UPDATE of every item
+    if result.passed:
         _record_pass(attempt)
+    return attempt
 
 
 def _record_pass(attempt: Attempt) -> None:
     """Passing a module quiz completes the module; passing the final completes the course."""
     quiz = attempt.quiz
     if quiz.kind == QuizKind.MODULE and quiz.module_id is not None:
-        complete_module(attempt.user_id, quiz.module_id)
-    state = load_course_states(attempt.user_id, quiz.course.slug)[0]
-    if state.course_complete:
+        complete_module(attempt.user_id, quiz.module_id, report=False)
+    forget_learner_states()
+    state = next(
+        (s for s in learner_states(attempt.user_id) if s.course.id == quiz.course_id), None
+    )
+    if state is not None and state.course_complete:
         mark_course_complete(attempt.user_id, quiz.course_id)

@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from course.audit import record_audit
 from course.audit_actions import AuditAction
-from course.dbsetup import write_transaction
+from course.dbsetup import db_write
 from course.extensions import db
 from course.instructor.blueprint import bp
 from course.instructor.insight import cohort as cohort_svc
@@ -182,7 +182,7 @@ def cohort_csv() -> Response:
         abort(404)  # no course at all
     filename = f"cohort-{cohort_.course.slug}.csv"
     # Who took a copy of learners' data, and which slice: the one write this GET makes.
-    with write_transaction():
+    with db_write():
         record_audit(
             current_user._get_current_object(),
             AuditAction.COHORT_EXPORT_CSV,
@@ -190,7 +190,6 @@ def cohort_csv() -> Response:
             cohort_.course.id,
             details={"filters": form.query_args()},
         )
-        db.session.commit()
     return Response(
         stream_with_context(cohort_csv_chunks(cohort_, form.filters())),
         mimetype="text/csv",

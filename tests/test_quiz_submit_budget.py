@@ -1,0 +1,60 @@
+"""Quiz submit (issue 17): graded in memory, written in a fixed handful of statements."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from course.models import ModuleProgress
+from tests.quizkit import answers, module_quiz, open_module, start
+
+# The user load, the attempt with its quiz, its items with their versions, the claiming
+# UPDATE (status and result at once), one executemany for every item; a pass adds the
+# module-completion UPDATE and the learner query that decides course completion.
+FAIL_BUDGET = 5
+PASS_BUDGET = 7
+
+
+def test_a_passing_submit_costs_at_most_seven_statements(
+    client, db, course_content, make_user, login, count_queries
+) -> None:
+    user = login(make_user())
+    open_module(client, course_content, 1)  # also warms the course read model
+    attempt = start(client, module_quiz(course_content, 1))
+    data = {**answers(attempt, True), "action": "submit"}
+    with count_queries() as counter:
+        response = client.post(f"/quiz/attempt/{attempt.id}", data=data)
+    assert response.status_code == 302
+    assert "/review" in response.headers["Location"]
+    updates = [s for s in counter.statements if s.startswith("UPDATE attempt_item")]
+    assert len(updates) == 1, counter.statements  # every item in one executemany
+    assert counter.count <= PASS_BUDGET, counter.statements
+    db.session.expire_all()
+    db.session.refresh(attempt)
+    assert attempt.passed
+    assert attempt.score == 1.0
+    assert all(item.score == 1.0 and item.response for item in attempt.items)
+    done = db.session.scalar(
+        select(ModuleProgress.completed_at).where(ModuleProgress.user_id == user.id)
+    )
+    assert done is not None
+
+
+def test_a_failing_submit_costs_at_most_five_and_a_repeat_changes_nothing(
+    client, db, course_content, make_user, login, count_queries
+) -> None:
+    login(make_user())
+    open_module(client, course_content, 1)
+    attempt = start(client, module_quiz(course_content, 1))
+    data = {**answers(attempt, False), "action": "submit"}
+    with count_queries() as counter:
+        assert client.post(f"/quiz/attempt/{attempt.id}", data=data).status_code == 302
+    assert counter.count <= FAIL_BUDGET, counter.statements
+    db.session.expire_all()
+    db.session.refresh(attempt)
+    assert attempt.passed is False
+    submitted = attempt.submitted_at
+    again = {**answers(attempt, True), "action": "submit"}
+    assert client.post(f"/quiz/attempt/{attempt.id}", data=again).status_code == 302
+    db.session.expire_all()
+    db.session.refresh(attempt)
+    assert (attempt.passed, attempt.submitted_at) == (False, submitted)  # graded once

@@ -1,0 +1,45 @@
+"""Templates run no queries (issue 10 §2): the certificate steps come from the view."""
+
+from __future__ import annotations
+
+from flask import render_template_string
+
+from course.certificates.eligibility import Eligibility, Step
+from course.learning.progress import CourseState
+
+
+def test_certificate_steps_is_no_longer_a_template_global(app) -> None:
+    assert "certificate_steps" not in app.jinja_env.globals
+
+
+def test_the_certificate_steps_partial_renders_from_its_context_without_a_query(
+    app, course_content, count_queries
+) -> None:
+    state = CourseState(course_content, None, [], None)
+    elig = Eligibility(
+        state=state,
+        evaluation=None,
+        attestation=None,
+        certificate=None,
+        steps=[Step("modules", "Complete every module", False, "0 of 7 complete")],
+    )
+    with app.test_request_context("/"), count_queries() as counter:
+        html = render_template_string(
+            '{% include "learning/_certificate_steps.html" %}',
+            state=state,
+            course=course_content,
+            elig=elig,
+        )
+    assert counter.count == 0, counter.statements
+    assert 'data-step="modules"' in html
+    assert "0 of 7 complete" in html
+
+
+def test_the_course_page_shows_the_certificate_steps_the_view_loaded(
+    client, course_content, make_user, login, get_page
+) -> None:
+    login(make_user())
+    client.post(f"/courses/{course_content.slug}/enroll")
+    soup = get_page(f"/courses/{course_content.slug}")
+    steps = soup.select('[data-testid="certificate-steps"] li[data-step]')
+    assert [li["data-step"] for li in steps][:2] == ["modules", "final"]
