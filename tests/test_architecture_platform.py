@@ -14,6 +14,8 @@ def test_settings_are_read_only_through_the_typed_models() -> None:
     """No `settings.get(` with a restated default: every read goes through QuizRules/CourseRules."""
     found = grep(r"settings\)?\.get\(|settings or \{\}\)\.get\(|\.settings\[", "course")
     assert [line for line in found if not line.startswith(SETTINGS)] == []
+    # Templates too: they read quiz.rules / course.rules, never the raw settings dict.
+    assert grep(r"(course|quiz)\.settings\b|settings\.get\(", "templates") == []
 
 
 def test_settings_defaults_are_stated_once() -> None:
