@@ -47,10 +47,14 @@ def test_summary_lists_every_item_with_n_flags_and_an_editor_link(
     )
     q3 = db.session.query(Question).filter_by(uid="q3").one()
     link = rows["q3 v1"].select("td a")[-1]
-    assert link["href"] == f"/instructor/questions/{q3.id}/edit"
+    assert link["href"] == (
+        f"/instructor/questions/{q3.id}/edit?from_analysis={answered.id}&sort=question"
+    )
     assert link.get_text(" ", strip=True) == "Edit q3"
     editor = get_page(link["href"])
     assert "Stem of q3" in editor.get_text()
+    back = editor.select_one("#back-to-analysis")["href"]
+    assert back == f"/instructor/quizzes/{answered.id}/analysis?sort=question"
     # the row's label jumps to the item's details on the same page, so the sort is kept
     assert rows["q3 v1"].find("a")["href"].startswith("#version-")
 
@@ -155,3 +159,35 @@ def test_mastery_chart_is_an_accessible_svg_matching_the_table(answered, staff, 
         f"M1: {OBJECTIVES[1]}: 40.0% (n=10, small sample)"
     )
     assert "the table below gives the same figures" in html
+
+
+def test_the_editor_leads_back_to_the_analysis_in_its_sort_order(
+    db, answered, staff, get_page
+) -> None:
+    soup = get_page(f"/instructor/quizzes/{answered.id}/analysis?sort=-facility")
+    link = [tr.select("td a")[-1]["href"] for tr in soup.select("#item-summary tbody tr")][0]
+    editor = get_page(link)
+    back = editor.select_one("#back-to-analysis")["href"]
+    assert back == f"/instructor/quizzes/{answered.id}/analysis?sort=-facility"
+    assert order(get_page(back)) == order(soup)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?from_analysis=999999", "?from_analysis=abc", "?from_analysis=-1"],
+)
+def test_no_back_link_without_a_quiz_of_this_course(db, answered, staff, get_page, query) -> None:
+    q3 = db.session.query(Question).filter_by(uid="q3").one()
+    editor = get_page(f"/instructor/questions/{q3.id}/edit{query}")
+    assert editor.select_one("#back-to-analysis") is None
+
+
+def test_a_hostile_sort_is_dropped_from_the_back_link(db, answered, staff, get_page) -> None:
+    q3 = db.session.query(Question).filter_by(uid="q3").one()
+    hostile = "javascript:alert(1)"
+    editor = get_page(
+        f"/instructor/questions/{q3.id}/edit?from_analysis={answered.id}&sort={hostile}"
+    )
+    assert editor.select_one("#back-to-analysis")["href"] == (
+        f"/instructor/quizzes/{answered.id}/analysis"
+    )

@@ -6,6 +6,8 @@ regrade in bank.regrade_views; quiz settings in bank.settings_views.
 
 from __future__ import annotations
 
+import re
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -149,7 +151,19 @@ def _editor(form: QuestionForm, question: Question | None) -> str | Response:
         used=sum(usage.values()),
         max_options=MAX_OPTIONS,
         suggested_uid=suggested,
+        analysis_link=_analysis_link(question),
     )
+
+
+def _analysis_link(question: Question | None) -> str | None:
+    """Back to the item analysis this editor was opened from, in the order it was sorted."""
+    quiz_id = request.args.get("from_analysis", type=int)
+    quizzes = {q.id for q in question.course.quizzes} if question else set()
+    if quiz_id not in quizzes:
+        return None
+    sort = request.args.get("sort", "")
+    sort = sort if re.fullmatch(r"-?[a-z_]{1,20}", sort) else None
+    return url_for("instructor.item_analysis", quiz_id=quiz_id, sort=sort)
 
 
 @bp.route("/questions/new", methods=["GET", "POST"])
