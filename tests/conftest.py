@@ -9,7 +9,6 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 
 import pytest
@@ -17,15 +16,16 @@ from bs4 import BeautifulSoup
 from flask import Flask, g
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from course import create_app
 from course.auth.services import create_user
 from course.config import ENV_KEYS
 from course.content.bundle import ContentBundle
-from course.content.loader import load_content
 from course.extensions import db as _db
-from course.models import Role, User
+from course.models import Course, Role, User
+from tests import dbkit
+from tests.dbkit import real_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = next(
@@ -37,6 +37,35 @@ PASSWORD = "correct horse battery staple"
 # The cross-instance tests need the cluster `make cluster-test` starts; the plain suite does not
 # collect them at all (rather than skipping them), and CI runs them through that target.
 collect_ignore = [] if os.environ.get("PRACTICUM_CLUSTER_URL") else ["cluster"]
+
+
+def _memoise_url_rule_builders() -> None:
+    """Compile each URL rule's builder once per process rather than once per test app.
+
+    Every test makes a new app, and werkzeug generates and compiles two small Python functions
+    per URL rule (two thirds of create_app's ~35 ms). The generated code depends only on the
+    rule's parsed parts and defaults, and reads the converters from the rule it is bound to at
+    call time, so the same compiled function serves the identical rule of the next app.
+    """
+    from werkzeug.routing.rules import Rule
+
+    if getattr(Rule, "_memoised_for_tests", False):  # conftest is imported twice (tests.conftest)
+        return
+    Rule._memoised_for_tests = True  # type: ignore[attr-defined]
+    original = Rule._compile_builder
+    compiled: dict[tuple[object, ...], Callable[..., tuple[str, str]]] = {}
+
+    def compile_builder(self: Rule, append_unknown: bool = True):
+        key = (self.rule, repr(self._trace), repr(sorted((self.defaults or {}).items())))
+        key = (*key, append_unknown)
+        if key not in compiled:
+            compiled[key] = original(self, append_unknown)
+        return compiled[key]
+
+    Rule._compile_builder = compile_builder  # type: ignore[method-assign]
+
+
+_memoise_url_rule_builders()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -113,6 +142,7 @@ def app(app_config: dict[str, object], tmp_path: Path) -> Iterator[Flask]:
     config = {"CERTIFICATE_KEYS_DIR": str(tmp_path / "keys"), **app_config}
     application = create_app(_config(database_url(), **config))
     application.test_client_class = CSRFClient
+    application.jinja_env.bytecode_cache = dbkit.TEMPLATE_CACHE
 
     @application.before_request
     def fresh_request_state() -> None:
@@ -122,11 +152,11 @@ def app(app_config: dict[str, object], tmp_path: Path) -> Iterator[Flask]:
         _db.session.expire_all()
 
     with application.app_context():
-        _db.drop_all()
-        _db.create_all()
+        in_memory = dbkit.fresh_schema(application)
         yield application
         _db.session.remove()
-        _db.drop_all()
+        if not in_memory:  # an in-memory database vanishes with its engine
+            _db.drop_all()
         _db.engine.dispose()
 
 
@@ -268,23 +298,26 @@ def count_queries(db):
     return counting
 
 
-@cache
-def real_bundle() -> ContentBundle:
-    """The real course files (modules/ and quizzes/), parsed once per test process (~0.35 s)."""
-    bundle = load_content(ROOT / "modules", ROOT / "quizzes")
-    assert bundle.ok, [str(p) for p in bundle.problems]
-    return bundle
+def sync_real_course(bundle: ContentBundle | None = None, key: str = "full") -> Course:
+    """Sync the real course (or `bundle`) into the test database, committed; return the course.
+
+    The first sync in a test process is real; later ones into a fresh in-memory database copy
+    its result (see dbkit.py). tests/test_content.py exercises sync itself.
+    """
+    from course.content.sync import sync_bundle
+
+    def sync() -> None:
+        sync_bundle(bundle or real_bundle())
+        _db.session.commit()
+
+    dbkit.synced(key, sync)
+    return _db.session.scalars(select(Course)).one()
 
 
 @pytest.fixture
-def course_content(db):
+def course_content(db) -> Course:
     """Sync the real course into the test database."""
-    from course.content.sync import sync_bundle
-    from course.models import Course
-
-    sync_bundle(real_bundle())
-    db.session.commit()
-    return db.session.query(Course).one()
+    return sync_real_course()
 
 
 @pytest.fixture
