@@ -320,7 +320,43 @@ def course_content(db) -> Course:
     return sync_real_course()
 
 
+# The people most tests need, defined here once. A bare name is a user who is not signed in;
+# `signed_in_...` signs that user in on `client` through the real login form. `staff` is the
+# signed-in instructor (its long-standing meaning). Modules must not redefine these names
+# (tests/test_suite_rules.py); a module that needs someone particular names them differently.
+
+
 @pytest.fixture
-def staff(make_user, login) -> User:
-    """A signed-in instructor."""
-    return login(make_user(role=Role.INSTRUCTOR))
+def admin(make_user) -> User:
+    """An administrator, Ada Admin <ada@example.org>, not signed in."""
+    return make_user(role=Role.ADMIN, full_name="Ada Admin", email="ada@example.org")
+
+
+@pytest.fixture
+def signed_in_admin(admin: User, login) -> User:
+    """The `admin`, signed in on `client`."""
+    return login(admin)
+
+
+@pytest.fixture
+def learner(make_user) -> User:
+    """A learner (an MD), not signed in."""
+    return make_user()
+
+
+@pytest.fixture
+def signed_in_learner(learner: User, login) -> User:
+    """The `learner`, signed in on `client`."""
+    return login(learner)
+
+
+@pytest.fixture
+def instructor(make_user) -> User:
+    """An instructor, not signed in."""
+    return make_user(role=Role.INSTRUCTOR)
+
+
+@pytest.fixture
+def staff(instructor: User, login) -> User:
+    """The `instructor`, signed in on `client`."""
+    return login(instructor)

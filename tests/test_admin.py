@@ -24,11 +24,6 @@ def course_content(db):
 
 
 @pytest.fixture
-def admin(make_user, login):
-    return login(make_user(role=Role.ADMIN, full_name="Ada Admin"))
-
-
-@pytest.fixture
 def learners(db, make_user, course_content):
     """Three eligible learners (an MD, an NP, an RN) and one who has not evaluated yet."""
     people = [
@@ -48,7 +43,7 @@ def _enrollment(db, user: User) -> int:
     return db.session.scalar(select(Enrollment.id).where(Enrollment.user_id == user.id))
 
 
-def test_queue_lists_eligible_learners_with_evidence(admin, learners, get_page) -> None:
+def test_queue_lists_eligible_learners_with_evidence(signed_in_admin, learners, get_page) -> None:
     soup = get_page("/admin/certificates")
     rows = soup.select("tr[data-enrollment]")
     assert len(rows) == 3
@@ -63,7 +58,7 @@ def test_queue_lists_eligible_learners_with_evidence(admin, learners, get_page) 
     assert "1.75 hours of participation" in first
 
 
-def test_preview_shows_exactly_what_will_be_issued(client, db, admin, learners) -> None:
+def test_preview_shows_exactly_what_will_be_issued(client, db, signed_in_admin, learners) -> None:
     ids = [_enrollment(db, u) for u in learners[:2]]
     response = client.post(
         "/admin/certificates/preview", data={"enrollment": [str(i) for i in ids]}
@@ -79,7 +74,7 @@ def test_preview_shows_exactly_what_will_be_issued(client, db, admin, learners) 
     assert db.session.scalar(select(Certificate.id)) is None  # nothing issued yet
 
 
-def test_preview_and_issue_need_a_selection(client, db, admin, learners) -> None:
+def test_preview_and_issue_need_a_selection(client, db, signed_in_admin, learners) -> None:
     response = client.post("/admin/certificates/preview", data={})
     assert response.status_code == 302
     assert client.post("/admin/certificates/issue", data={}).status_code == 302
@@ -88,13 +83,15 @@ def test_preview_and_issue_need_a_selection(client, db, admin, learners) -> None
     assert bad.status_code == 302
 
 
-def test_confirm_issues_the_selection_in_one_go(client, db, admin, learners, get_page) -> None:
+def test_confirm_issues_the_selection_in_one_go(
+    client, db, signed_in_admin, learners, get_page
+) -> None:
     ids = [str(_enrollment(db, u)) for u in learners[:2]]
     response = client.post("/admin/certificates/issue", data={"enrollment": ids})
     assert response.status_code == 302
     certificates = db.session.scalars(select(Certificate).order_by(Certificate.id)).all()
     assert [c.snapshot["full_name"] for c in certificates] == ["Amélie Dubois", "Bartosz Łęcki"]
-    assert all(c.issued_by_id == admin.id for c in certificates)
+    assert all(c.issued_by_id == signed_in_admin.id for c in certificates)
     entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "certificate.issue"))
     assert sorted(e.target_id for e in entries) == [c.id for c in certificates]
     soup = get_page("/admin/certificates")
@@ -108,7 +105,7 @@ def test_confirm_issues_the_selection_in_one_go(client, db, admin, learners, get
     assert len(db.session.scalars(select(Certificate)).all()) == 2
 
 
-def test_preview_all_then_confirm_all(client, db, admin, learners) -> None:
+def test_preview_all_then_confirm_all(client, db, signed_in_admin, learners) -> None:
     response = client.post("/admin/certificates/preview", data={"everyone": "y"})
     html = response.get_data(as_text=True)
     assert "Confirm issue (3)" in html
@@ -121,7 +118,7 @@ def test_preview_all_then_confirm_all(client, db, admin, learners) -> None:
 
 
 def test_ineligible_selection_is_skipped_with_the_reason(
-    client, db, admin, learners, make_user, course_content
+    client, db, signed_in_admin, learners, make_user, course_content
 ) -> None:
     late = make_user(full_name="Eve Late")
     complete_course(late.id, course_content)
@@ -144,7 +141,9 @@ def _issue(client, db, user: User) -> Certificate:
     return db.session.scalars(select(Certificate).where(Certificate.user_id == user.id)).one()
 
 
-def test_revoke_asks_for_a_reason_then_confirmation(client, db, admin, learners, get_page) -> None:
+def test_revoke_asks_for_a_reason_then_confirmation(
+    client, db, signed_in_admin, learners, get_page
+) -> None:
     certificate = _issue(client, db, learners[0])
     url = f"/admin/certificates/{certificate.id}/revoke"
     page = get_page(f"/admin/certificates/{certificate.id}")
@@ -162,12 +161,12 @@ def test_revoke_asks_for_a_reason_then_confirmation(client, db, admin, learners,
     assert done.status_code == 302
     row = db.session.get(Certificate, certificate.id)
     assert row.status == CertificateStatus.REVOKED
-    assert row.revoked_by_id == admin.id
+    assert row.revoked_by_id == signed_in_admin.id
     assert "Attended under another account." in get_page(f"/admin/certificates/{row.id}").get_text()
 
 
 def test_reissue_previews_the_new_record_then_supersedes(
-    client, db, admin, learners, get_page
+    client, db, signed_in_admin, learners, get_page
 ) -> None:
     certificate = _issue(client, db, learners[1])
     learners[1].full_name = "Bartosz Łęcki-Nowak"
@@ -190,9 +189,9 @@ def test_reissue_previews_the_new_record_then_supersedes(
     assert "Name correction" in old_page  # the reissue shows in the old record's history
 
 
-def test_audit_log_is_newest_first_and_paginated(client, db, admin, get_page) -> None:
+def test_audit_log_is_newest_first_and_paginated(client, db, signed_in_admin, get_page) -> None:
     for n in range(55):
-        record_audit(admin, "test.event", "user", admin.id, reason=f"event {n}")
+        record_audit(signed_in_admin, "test.event", "user", signed_in_admin.id, reason=f"event {n}")
     db.session.commit()
     first = get_page("/admin/audit")
     reasons = [row.select("td")[4].get_text() for row in first.select("tr[data-action]")]
@@ -205,7 +204,9 @@ def test_audit_log_is_newest_first_and_paginated(client, db, admin, get_page) ->
     assert "Ada Admin" in first.get_text()
 
 
-def test_role_change_is_confirmed_and_audited(client, db, admin, make_user, get_page) -> None:
+def test_role_change_is_confirmed_and_audited(
+    client, db, signed_in_admin, make_user, get_page
+) -> None:
     user = make_user(full_name="Ines Instructor-to-be")
     assert get_page("/admin/users").find("select", id=f"role-{user.id}")
     url = f"/admin/users/{user.id}/role"
@@ -218,21 +219,27 @@ def test_role_change_is_confirmed_and_audited(client, db, admin, make_user, get_
     entry = db.session.scalars(
         select(AuditEntry).where(AuditEntry.action == "user.role_change")
     ).one()
-    assert (entry.actor_id, entry.target_id, entry.reason) == (admin.id, user.id, "New faculty")
+    assert (entry.actor_id, entry.target_id, entry.reason) == (
+        signed_in_admin.id,
+        user.id,
+        "New faculty",
+    )
     assert entry.details["from"] == "learner"
     assert entry.details["to"] == "instructor"
     assert client.post(url, data={"role": "wizard", "confirmed": "yes"}).status_code == 400
 
 
-def test_an_admin_cannot_demote_themselves(client, db, admin) -> None:
-    url = f"/admin/users/{admin.id}/role"
+def test_an_admin_cannot_demote_themselves(client, db, signed_in_admin) -> None:
+    url = f"/admin/users/{signed_in_admin.id}/role"
     response = client.post(url, data={"role": "learner", "confirmed": "yes"}, follow_redirects=True)
     assert "cannot remove your own admin role" in response.get_data(as_text=True)
-    assert db.session.get(User, admin.id).role == Role.ADMIN
+    assert db.session.get(User, signed_in_admin.id).role == Role.ADMIN
     assert db.session.scalar(select(AuditEntry.id)) is None
 
 
-def test_admin_pages_render_for_admins_only(client, login, make_user, get_page, admin) -> None:
+def test_admin_pages_render_for_admins_only(
+    client, login, make_user, get_page, signed_in_admin
+) -> None:
     for path in ("/admin/certificates", "/admin/audit", "/admin/users"):
         get_page(path)
     client.post("/auth/logout")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from course.models import AuditEntry, Certificate, CertificateStatus, Enrollment, Role
+from course.models import AuditEntry, Certificate, CertificateStatus, Enrollment
 from tests.certkit import make_eligible, sync_course
 
 
@@ -16,12 +16,7 @@ def course_content(db):
 
 
 @pytest.fixture
-def admin(make_user, login):
-    return login(make_user(role=Role.ADMIN, full_name="Ada Admin"))
-
-
-@pytest.fixture
-def revoked(client, db, admin, make_user, course_content):
+def revoked(client, db, signed_in_admin, make_user, course_content):
     """Two eligible learners; Bea's certificate was issued, then revoked for a reason."""
     ann = make_user(full_name="Ann Able", profession="RN")
     bea = make_user(full_name="Bea Revoked", profession="RN")

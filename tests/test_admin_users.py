@@ -15,11 +15,6 @@ from tests.conftest import PASSWORD
 
 
 @pytest.fixture
-def admin(make_user, login):
-    return login(make_user(role=Role.ADMIN, full_name="Ada Admin"))
-
-
-@pytest.fixture
 def people(db, make_user):
     return [
         make_user(full_name="Dana Okafor-Łęcka", profession="RN", email="dana@example.org"),
@@ -32,7 +27,7 @@ def _names(soup) -> list[str]:
     return [td.a.get_text(strip=True) for td in soup.select("tr[data-user] td:first-child")]
 
 
-def test_search_and_filters(admin, people, get_page) -> None:
+def test_search_and_filters(signed_in_admin, people, get_page) -> None:
     assert _names(get_page("/admin/users?q=okafor")) == ["Dana Okafor-Łęcka"]
     assert _names(get_page("/admin/users?q=BO@EXAMPLE")) == ["Bo Brown"]
     assert _names(get_page("/admin/users?role=instructor")) == ["Cy Instructor"]
@@ -42,7 +37,9 @@ def test_search_and_filters(admin, people, get_page) -> None:
     assert everyone == sorted(everyone, key=str.lower)
 
 
-def test_name_correction_is_audited_and_offers_reissue(client, db, admin, people, get_page) -> None:
+def test_name_correction_is_audited_and_offers_reissue(
+    client, db, signed_in_admin, people, get_page
+) -> None:
     dana = people[0]
     response = client.post(
         f"/admin/users/{dana.id}/name",
@@ -61,7 +58,9 @@ def test_name_correction_is_audited_and_offers_reissue(client, db, admin, people
     assert target["href"] == f"/admin/users/{dana.id}"
 
 
-def test_deactivate_keeps_the_account_and_blocks_sign_in(client, db, admin, people) -> None:
+def test_deactivate_keeps_the_account_and_blocks_sign_in(
+    client, db, signed_in_admin, people
+) -> None:
     bo = people[1]
     assert client.post(f"/admin/users/{bo.id}/active", data={}).status_code == 400
     client.post(f"/admin/users/{bo.id}/active", data={"status-reason": "Left the practice"})
@@ -73,13 +72,13 @@ def test_deactivate_keeps_the_account_and_blocks_sign_in(client, db, admin, peop
     assert bo.active
 
 
-def test_an_admin_cannot_deactivate_themselves(client, db, admin) -> None:
-    client.post(f"/admin/users/{admin.id}/active", data={"status-reason": "oops"})
-    db.session.refresh(admin)
-    assert admin.active
+def test_an_admin_cannot_deactivate_themselves(client, db, signed_in_admin) -> None:
+    client.post(f"/admin/users/{signed_in_admin.id}/active", data={"status-reason": "oops"})
+    db.session.refresh(signed_in_admin)
+    assert signed_in_admin.active
 
 
-def test_create_a_user_shows_a_one_time_password(client, db, admin, get_page) -> None:
+def test_create_a_user_shows_a_one_time_password(client, db, signed_in_admin, get_page) -> None:
     data = {"full_name": "New Nurse", "email": "New@Example.org", "profession": "RN"}
     response = client.post("/admin/users/new", data={**data, "role": "learner"})
     assert response.status_code == 200
@@ -91,12 +90,12 @@ def test_create_a_user_shows_a_one_time_password(client, db, admin, get_page) ->
     assert "already exists" in again.get_data(as_text=True)
 
 
-def test_user_page_shows_progress(admin, people, get_page) -> None:
+def test_user_page_shows_progress(signed_in_admin, people, get_page) -> None:
     soup = get_page(f"/admin/users/{people[0].id}")
     assert "Progress" in soup.get_text()
 
 
-def test_audit_filters_and_csv(client, db, admin, people) -> None:
+def test_audit_filters_and_csv(client, db, signed_in_admin, people) -> None:
     client.post(
         f"/admin/users/{people[1].id}/name",
         data={"name-full_name": "=HYPERLINK(1)", "name-reason": "x"},
@@ -117,7 +116,7 @@ def test_audit_filters_and_csv(client, db, admin, people) -> None:
 
 
 def test_admin_home_shows_queue_courses_and_recent_events(
-    client, db, admin, people, get_page
+    client, db, signed_in_admin, people, get_page
 ) -> None:
     client.post(f"/admin/users/{people[1].id}/active", data={"status-reason": "Left"})
     soup = get_page("/admin/")
@@ -131,7 +130,7 @@ def test_admin_home_shows_queue_courses_and_recent_events(
     assert nav.find("a", string="Staff home") is None
 
 
-def test_deactivation_ends_an_open_session(app, db, admin, people) -> None:
+def test_deactivation_ends_an_open_session(app, db, signed_in_admin, people) -> None:
     other = app.test_client()
     response = other.post("/auth/login", data={"email": "bo@example.org", "password": PASSWORD})
     assert response.status_code == 302

@@ -10,7 +10,6 @@ import pytest
 from openpyxl import load_workbook
 
 from course.ce.export_files import Tracking
-from course.models import Role
 from tests.cekit import certificate, claim, cohort, course
 
 BASE = "/ce/reports/sepsis"
@@ -53,18 +52,13 @@ def gaps(db, sepsis):
     }
 
 
-@pytest.fixture
-def admin(client, login, make_user):
-    return login(make_user(role=Role.ADMIN))
-
-
 def rows_of(response) -> list[list[str]]:
     assert response.status_code == 200, response.status_code
     assert response.headers["Content-Disposition"].startswith("attachment")
     return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
 
 
-def test_pars_prevalidation_flags_each_gap(gaps, admin, get_page) -> None:
+def test_pars_prevalidation_flags_each_gap(gaps, signed_in_admin, get_page) -> None:
     soup = get_page(f"{BASE}/pars")
     assert "2 rows would be accepted" in soup.select_one("#prevalidation-summary").get_text(
         " ", strip=True
@@ -83,7 +77,7 @@ def test_pars_prevalidation_flags_each_gap(gaps, admin, get_page) -> None:
     assert link == f"/ce/learners/{gaps['no_id'].id}/identifiers"
 
 
-def test_pars_csv_columns_and_valid_rows_only(gaps, admin, client) -> None:
+def test_pars_csv_columns_and_valid_rows_only(gaps, signed_in_admin, client) -> None:
     rows = rows_of(client.get(f"{BASE}/pars.csv"))
     assert rows[0] == [
         "First Name",
@@ -116,7 +110,7 @@ def test_pars_csv_columns_and_valid_rows_only(gaps, admin, client) -> None:
     assert first[9:12] == ["AMA PRA Category 1 Credit™", "1.5", "Yes"]
 
 
-def test_fixing_a_flagged_learner_adds_their_rows(gaps, admin, client) -> None:
+def test_fixing_a_flagged_learner_adds_their_rows(gaps, signed_in_admin, client) -> None:
     learner = gaps["no_dob"]
     url = f"/ce/learners/{learner.id}/identifiers"
     data = {
@@ -131,7 +125,7 @@ def test_fixing_a_flagged_learner_adds_their_rows(gaps, admin, client) -> None:
     assert len(rows_of(client.get(f"{BASE}/pars.csv"))) == 5
 
 
-def test_cebroker_layout_csv_and_xlsx(gaps, admin, client, get_page) -> None:
+def test_cebroker_layout_csv_and_xlsx(gaps, signed_in_admin, client, get_page) -> None:
     soup = get_page(f"{BASE}/cebroker")
     flagged = {int(tr["data-user"]) for tr in soup.select("#flagged tr[data-user]")}
     assert flagged == {
@@ -168,7 +162,7 @@ def test_tracking_prefixes_are_stripped() -> None:
     assert Tracking.parse("1234", "98765").course == "98765"
 
 
-def test_date_range_and_bad_input(gaps, admin, client) -> None:
+def test_date_range_and_bad_input(gaps, signed_in_admin, client) -> None:
     assert len(rows_of(client.get(f"{BASE}/pars.csv?start=2026-03-01"))) == 1
     assert client.get(f"{BASE}/pars?start=2026-13-01").status_code == 400
     assert client.get(f"{BASE}/pars.csv?start=2026-05-01&end=2026-01-01").status_code == 400
@@ -177,7 +171,7 @@ def test_date_range_and_bad_input(gaps, admin, client) -> None:
     assert client.get(f"{BASE}/cebroker?provider={'9' * 41}").status_code == 400
 
 
-def test_activity_summary(course_content, admin, client, get_page, db) -> None:
+def test_activity_summary(course_content, signed_in_admin, client, get_page, db) -> None:
     cohort(course_content, 3)
     get_page("/ce/reports/activities")
     rows = rows_of(client.get("/ce/reports/activities.csv"))
@@ -201,7 +195,7 @@ def measure(client, count_queries, url: str) -> tuple[int, bytes]:
     "url", [f"{BASE}/pars", f"{BASE}/pars.csv", f"{BASE}/cebroker.csv", f"{BASE}/cebroker.xlsx"]
 )
 def test_query_count_is_constant_from_10_to_1000_learners(
-    sepsis, admin, client, count_queries, url
+    sepsis, signed_in_admin, client, count_queries, url
 ) -> None:
     cohort(sepsis, 10)
     small, body_small = measure(client, count_queries, url)

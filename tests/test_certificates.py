@@ -46,7 +46,7 @@ def course(course_content):
 
 
 @pytest.fixture
-def learner(make_user, login):
+def signed_in_zoe(make_user, login):
     return login(make_user(full_name="Zoë Łukasiewicz-Núñez", profession="NP"))
 
 
@@ -153,7 +153,7 @@ def test_final_exam_not_passed_blocks(db, course, make_user) -> None:
     assert "pass the final exam" in elig.reason
 
 
-def test_course_page_lists_the_steps_remaining(client, course, learner, get_page) -> None:
+def test_course_page_lists_the_steps_remaining(client, course, signed_in_zoe, get_page) -> None:
     client.post(f"/courses/{course.slug}/enroll")
     soup = get_page(f"/courses/{course.slug}")
     steps = soup.select("[data-testid=certificate-steps] li")
@@ -163,9 +163,11 @@ def test_course_page_lists_the_steps_remaining(client, course, learner, get_page
     assert not soup.select("[data-testid=certificate-steps] a[href$='/evaluation']")
 
 
-def test_steps_open_once_the_course_is_complete(client, db, course, learner, get_page) -> None:
+def test_steps_open_once_the_course_is_complete(
+    client, db, course, signed_in_zoe, get_page
+) -> None:
     assert client.get(f"/courses/{course.slug}/evaluation").status_code == 302
-    complete_course(learner.id, course)
+    complete_course(signed_in_zoe.id, course)
     db.session.commit()
     soup = get_page(f"/courses/{course.slug}")
     box = soup.select_one("[data-testid=certificate-steps]")
@@ -180,8 +182,10 @@ def test_steps_open_once_the_course_is_complete(client, db, course, learner, get
 # --- evaluation form ----------------------------------------------------------------------------
 
 
-def test_evaluation_is_validated_field_by_field(client, db, course, learner, get_page) -> None:
-    complete_course(learner.id, course)
+def test_evaluation_is_validated_field_by_field(
+    client, db, course, signed_in_zoe, get_page
+) -> None:
+    complete_course(signed_in_zoe.id, course)
     db.session.commit()
     url = f"/courses/{course.slug}/evaluation"
     response = client.post(url, data={"objectives_met": "9", "free_of_bias": "no"})
@@ -204,8 +208,8 @@ def test_evaluation_is_validated_field_by_field(client, db, course, learner, get
     assert db.session.scalars(select(CourseEvaluation)).one().objectives_met == 5
 
 
-def test_attestation_is_validated(client, db, course, learner) -> None:
-    complete_course(learner.id, course)
+def test_attestation_is_validated(client, db, course, signed_in_zoe) -> None:
+    complete_course(signed_in_zoe.id, course)
     db.session.commit()
     url = f"/courses/{course.slug}/attestation"
     cases = {"1.3": "multiple of 0.25", "0": "more than 0", "2.0": "maximum of 1.75", "": "Enter"}
@@ -222,8 +226,8 @@ def test_attestation_is_validated(client, db, course, learner) -> None:
     assert db.session.scalars(select(TimeAttestation)).one().hours == 1.75
 
 
-def test_approval_policy_waits_for_an_admin(client, db, course, learner, get_page) -> None:
-    complete_course(learner.id, course)
+def test_approval_policy_waits_for_an_admin(client, db, course, signed_in_zoe, get_page) -> None:
+    complete_course(signed_in_zoe.id, course)
     db.session.commit()
     client.post(f"/courses/{course.slug}/evaluation", data=EVAL_FORM)
     client.post(f"/courses/{course.slug}/attestation", data={"hours": "1.5", "confirm": "y"})
@@ -232,9 +236,9 @@ def test_approval_policy_waits_for_an_admin(client, db, course, learner, get_pag
     assert "an administrator will review and issue your certificate" in text
 
 
-def test_auto_policy_issues_on_the_last_step(client, db, course, learner, get_page) -> None:
+def test_auto_policy_issues_on_the_last_step(client, db, course, signed_in_zoe, get_page) -> None:
     course.settings = {**course.settings, "certificate_policy": "auto"}
-    complete_course(learner.id, course)
+    complete_course(signed_in_zoe.id, course)
     db.session.commit()
     client.post(f"/courses/{course.slug}/attestation", data={"hours": "1.5", "confirm": "y"})
     assert db.session.scalar(select(Certificate)) is None  # evaluation still missing

@@ -210,11 +210,6 @@ def people(seeder: Seeder) -> Seeder:
     return seeder
 
 
-@pytest.fixture
-def staff(make_user, login):
-    return login(make_user(role=Role.INSTRUCTOR, full_name="Zed Staff"))
-
-
 def names(soup) -> list[str]:
     return [th.contents[0].strip() for th in soup.select("#cohort-table tbody th")]
 

@@ -31,17 +31,14 @@ def fake_clock(monkeypatch) -> Clock:
     return c
 
 
-@pytest.fixture
-def learner(client, make_user, login, course_content):
-    return login(make_user())
-
-
 def set_settings(db, quiz, **changes) -> None:
     quiz.settings = {**quiz.settings, **changes}
     db.session.commit()
 
 
-def test_overview_shows_pass_mark_before_start(client, learner, course_content, get_page) -> None:
+def test_overview_shows_pass_mark_before_start(
+    client, course_content, signed_in_learner, get_page
+) -> None:
     open_module(client, course_content)
     soup = get_page(f"/quiz/{module_quiz(course_content).id}")
     text = soup.get_text(" ")
@@ -50,7 +47,7 @@ def test_overview_shows_pass_mark_before_start(client, learner, course_content, 
     assert soup.find("button", string=re.compile("Start the quiz"))
 
 
-def test_quiz_needs_the_lesson_first(client, learner, course_content) -> None:
+def test_quiz_needs_the_lesson_first(client, course_content, signed_in_learner) -> None:
     client.post(f"/courses/{course_content.slug}/enroll")
     response = client.post(f"/quiz/{module_quiz(course_content).id}/start")
     assert response.status_code == 302
@@ -59,7 +56,7 @@ def test_quiz_needs_the_lesson_first(client, learner, course_content) -> None:
     assert "Read the lesson before taking its quiz" in follow.get_data(as_text=True)
 
 
-def test_attempt_is_frozen_at_start(client, db, learner, course_content) -> None:
+def test_attempt_is_frozen_at_start(client, db, course_content, signed_in_learner) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
     attempt = start(client, quiz)
@@ -74,7 +71,7 @@ def test_attempt_is_frozen_at_start(client, db, learner, course_content) -> None
     assert len(versions) == len(attempt.items)
 
 
-def test_fail_then_pass_unlocks_next_module(client, db, learner, course_content) -> None:
+def test_fail_then_pass_unlocks_next_module(client, db, course_content, signed_in_learner) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
     attempt = start(client, quiz)
@@ -103,7 +100,9 @@ def test_fail_then_pass_unlocks_next_module(client, db, learner, course_content)
     assert "1 of 7 modules complete" in dashboard
 
 
-def test_submit_twice_grades_once(client, db, learner, course_content, fake_clock) -> None:
+def test_submit_twice_grades_once(
+    client, db, course_content, signed_in_learner, fake_clock
+) -> None:
     open_module(client, course_content)
     attempt = start(client, module_quiz(course_content))
     submit(client, attempt, True)
@@ -118,7 +117,7 @@ def test_submit_twice_grades_once(client, db, learner, course_content, fake_cloc
 
 
 def test_nobody_sees_or_submits_another_persons_attempt(
-    app, client, db, learner, course_content, make_user
+    app, client, db, course_content, signed_in_learner, make_user
 ) -> None:
     open_module(client, course_content)
     attempt = start(client, module_quiz(course_content))
@@ -136,7 +135,9 @@ def test_nobody_sees_or_submits_another_persons_attempt(
     assert attempt.status == AttemptStatus.IN_PROGRESS
 
 
-def test_attempt_limit_and_key_revealed_when_exhausted(client, db, learner, course_content) -> None:
+def test_attempt_limit_and_key_revealed_when_exhausted(
+    client, db, course_content, signed_in_learner
+) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
     set_settings(db, quiz, max_attempts=2)
@@ -151,7 +152,9 @@ def test_attempt_limit_and_key_revealed_when_exhausted(client, db, learner, cour
     assert db.session.scalar(select(func.count(Attempt.id))) == 2
 
 
-def test_cooldown_between_attempts(client, db, learner, course_content, fake_clock) -> None:
+def test_cooldown_between_attempts(
+    client, db, course_content, signed_in_learner, fake_clock
+) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
     set_settings(db, quiz, cooldown_minutes=30)
@@ -165,7 +168,7 @@ def test_cooldown_between_attempts(client, db, learner, course_content, fake_clo
 
 
 def test_late_answers_are_graded_as_they_stood_at_the_deadline(
-    client, db, learner, course_content, fake_clock
+    client, db, course_content, signed_in_learner, fake_clock
 ) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
@@ -186,7 +189,7 @@ def test_late_answers_are_graded_as_they_stood_at_the_deadline(
 
 
 def test_not_counted_policy_scores_late_attempts_zero(
-    client, db, learner, course_content, fake_clock
+    client, db, course_content, signed_in_learner, fake_clock
 ) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
@@ -202,7 +205,7 @@ def test_not_counted_policy_scores_late_attempts_zero(
 
 
 def test_expired_open_attempt_is_graded_when_the_learner_returns(
-    client, db, learner, course_content, fake_clock
+    client, db, course_content, signed_in_learner, fake_clock
 ) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
@@ -218,7 +221,9 @@ def test_expired_open_attempt_is_graded_when_the_learner_returns(
     assert second.number == 2
 
 
-def test_no_try_again_or_cooldown_after_a_pass(client, db, learner, course_content) -> None:
+def test_no_try_again_or_cooldown_after_a_pass(
+    client, db, course_content, signed_in_learner
+) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
     set_settings(db, quiz, cooldown_minutes=30)
@@ -237,7 +242,7 @@ KEY_CUES = re.compile(r"correct|rationale|data-key|data-answer|is-right|feedback
 
 
 def test_no_answer_key_in_the_browser_before_submission(
-    client, db, learner, course_content
+    client, db, course_content, signed_in_learner
 ) -> None:
     open_module(client, course_content)
     attempt = start(client, module_quiz(course_content))
@@ -260,7 +265,9 @@ def test_no_answer_key_in_the_browser_before_submission(
     assert not any(KEY_CUES.search(c) for c in classes)
 
 
-def test_option_tokens_are_per_attempt_not_stable_ids(client, db, learner, course_content) -> None:
+def test_option_tokens_are_per_attempt_not_stable_ids(
+    client, db, course_content, signed_in_learner
+) -> None:
     from course.quiz.services import option_token
 
     open_module(client, course_content)
@@ -293,7 +300,7 @@ def test_option_tokens_are_per_attempt_not_stable_ids(client, db, learner, cours
 
 
 def test_module_quizzes_unlock_in_order_and_final_opens_last(
-    client, db, learner, course_content
+    client, db, course_content, signed_in_learner
 ) -> None:
     final = final_quiz(course_content)
     client.post(f"/courses/{course_content.slug}/enroll")
@@ -316,7 +323,7 @@ def test_module_quizzes_unlock_in_order_and_final_opens_last(
 
 
 def test_versioning_keeps_old_attempts_unchanged(
-    app, client, db, learner, course_content, tmp_path
+    app, client, db, course_content, signed_in_learner, tmp_path
 ) -> None:
     import shutil
 
@@ -365,7 +372,7 @@ def test_versioning_keeps_old_attempts_unchanged(
 
 
 def test_dashboard_and_course_page_show_quiz_results(
-    client, learner, course_content, get_page
+    client, course_content, signed_in_learner, get_page
 ) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
@@ -383,7 +390,9 @@ def test_dashboard_and_course_page_show_quiz_results(
     assert len(reviews) == 2
 
 
-def test_unanswered_questions_are_named_before_grading(client, db, learner, course_content) -> None:
+def test_unanswered_questions_are_named_before_grading(
+    client, db, course_content, signed_in_learner
+) -> None:
     open_module(client, course_content)
     attempt = start(client, module_quiz(course_content))
     partial = answers(attempt, True)
@@ -404,7 +413,7 @@ def test_unanswered_questions_are_named_before_grading(client, db, learner, cour
 
 
 def test_timed_attempt_has_a_sticky_announced_timer_and_a_navigator(
-    client, db, learner, course_content
+    client, db, course_content, signed_in_learner
 ) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)

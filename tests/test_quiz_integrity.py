@@ -15,11 +15,6 @@ from course.models import Attempt, Quiz
 from tests.quizkit import final_quiz, module_quiz, open_module, start, submit
 
 
-@pytest.fixture
-def learner(make_user, login, course_content):
-    return login(make_user())
-
-
 def form_tokens(client, attempt: Attempt) -> dict[str, list[str]]:
     """The option tokens the take page offers, grouped by input name, as a browser sees them."""
     html = client.get(f"/quiz/attempt/{attempt.id}").get_data(as_text=True)
@@ -47,7 +42,9 @@ def rationales(attempt: Attempt) -> list[str]:
     return [o["rationale"][:50] for i in attempt.items for o in i.version.options]
 
 
-def test_posting_every_token_scores_nothing_and_reveals_nothing(client, learner, course_content):
+def test_posting_every_token_scores_nothing_and_reveals_nothing(
+    client, course_content, signed_in_learner
+):
     open_module(client, course_content)
     attempt = post_every_token(client, module_quiz(course_content))
     assert attempt.score == 0.0
@@ -64,7 +61,9 @@ def test_posting_every_token_scores_nothing_and_reveals_nothing(client, learner,
     assert set(marks) <= {"invalid", "incorrect"}
 
 
-def test_repeated_and_foreign_tokens_score_nothing(client, learner, course_content) -> None:
+def test_repeated_and_foreign_tokens_score_nothing(
+    client, course_content, signed_in_learner
+) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
     twice = post_every_token(client, quiz, twice=True)
@@ -88,11 +87,7 @@ def test_repeated_and_foreign_tokens_score_nothing(client, learner, course_conte
 
 @pytest.mark.parametrize("correctness", ["after_submit", "with_key"])
 def test_review_reveals_exactly_what_the_policy_allows(
-    client,
-    db,
-    learner,
-    course_content,
-    correctness: str,
+    client, db, course_content, signed_in_learner, correctness: str
 ) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
@@ -122,7 +117,9 @@ def test_review_reveals_exactly_what_the_policy_allows(
             assert "Your answer" in with_rationale[0].get_text()
 
 
-def test_passing_later_reveals_the_key_on_earlier_reviews(client, learner, course_content) -> None:
+def test_passing_later_reveals_the_key_on_earlier_reviews(
+    client, course_content, signed_in_learner
+) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
     failed = start(client, quiz)
@@ -137,9 +134,7 @@ def test_passing_later_reveals_the_key_on_earlier_reviews(client, learner, cours
 
 
 def test_black_box_every_token_on_every_quiz_of_the_real_course_passes_none(
-    client,
-    learner,
-    course_content,
+    client, course_content, signed_in_learner
 ) -> None:
     attacked = []
     for module in sorted(course_content.modules, key=lambda m: m.position):
@@ -155,6 +150,6 @@ def test_black_box_every_token_on_every_quiz_of_the_real_course_passes_none(
     attacked.append((final.quiz.title, final.score, final.passed))
     assert len(attacked) == len(course_content.modules) + 1
     assert [(t, s, p) for t, s, p in attacked if s or p] == []
-    state = load_course_states(learner.id, course_content.slug)[0]
+    state = load_course_states(signed_in_learner.id, course_content.slug)[0]
     assert state.modules_complete
     assert not state.course_complete
