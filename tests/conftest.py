@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from flask import Flask, g
+from flask import Flask, g, url_for
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import event, select
@@ -238,11 +238,32 @@ def login(client: FlaskClient) -> Callable[[User], User]:
     return do_login
 
 
+def url(endpoint: str, **values: object) -> str:
+    """The path of `endpoint` with `values` (flask.url_for, relative); needs an app context.
+
+    Tests name pages by endpoint; a literal path appears only where the path itself is what is
+    tested (tests/test_suite_rules.py counts them).
+    """
+    return url_for(endpoint, _external=False, **values)
+
+
+@pytest.fixture(name="url")
+def url_fixture(app: Flask) -> Callable[..., str]:
+    """`url(endpoint, **values)`: the path of an endpoint, as in templates."""
+    return url
+
+
 @pytest.fixture
 def get_page(client: FlaskClient) -> Callable[..., BeautifulSoup]:
-    """GET a path, assert the status, a <title>, unique ids and CSRF on every POST form."""
+    """GET a page, assert the status, a <title>, unique ids and CSRF on every POST form.
 
-    def fetch(path: str, expected: int = 200) -> BeautifulSoup:
+    get_page("learning.module", slug=..., number=...) names the page by endpoint and values;
+    get_page("/literal/path") fetches a path as written, for tests of the URL itself.
+    """
+
+    def fetch(target: str, expected: int = 200, **values: object) -> BeautifulSoup:
+        path = target if target.startswith("/") else url(target, **values)
+        assert not (values and target.startswith("/")), "values go with an endpoint, not a path"
         response = client.get(path)
         assert response.status_code == expected, f"{path}: {response.status_code}"
         soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
