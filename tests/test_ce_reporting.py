@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from course.ce.export_files import Tracking
 from tests.cekit import certificate, claim, cohort, course
+from tests.conftest import url
 
 BASE = "/ce/reports/sepsis"
 
@@ -112,7 +113,7 @@ def test_pars_csv_columns_and_valid_rows_only(gaps, signed_in_admin, client) -> 
 
 def test_fixing_a_flagged_learner_adds_their_rows(gaps, signed_in_admin, client) -> None:
     learner = gaps["no_dob"]
-    url = f"/ce/learners/{learner.id}/identifiers"
+    address = url("ce.learner_identifiers", user_id=learner.id)
     data = {
         "licence_number": "me-00002",
         "licence_state": "FL",
@@ -121,7 +122,7 @@ def test_fixing_a_flagged_learner_adds_their_rows(gaps, signed_in_admin, client)
         "birth_month": "3",
         "birth_day": "3",
     }
-    assert client.post(url, data=data).status_code == 302
+    assert client.post(address, data=data).status_code == 302
     assert len(rows_of(client.get(f"{BASE}/pars.csv"))) == 5
 
 
@@ -167,14 +168,14 @@ def test_date_range_and_bad_input(gaps, signed_in_admin, client) -> None:
     assert client.get(f"{BASE}/pars?start=2026-13-01").status_code == 400
     assert client.get(f"{BASE}/pars.csv?start=2026-05-01&end=2026-01-01").status_code == 400
     assert client.get(f"{BASE}/pars.xlsx").status_code == 404
-    assert client.get("/ce/reports/sepsis/nope").status_code == 404
+    assert client.get(url("ce.prevalidate", course_slug="sepsis", kind="nope")).status_code == 404
     assert client.get(f"{BASE}/cebroker?provider={'9' * 41}").status_code == 400
 
 
 def test_activity_summary(course_content, signed_in_admin, client, get_page, db) -> None:
     cohort(course_content, 3)
-    get_page("/ce/reports/activities")
-    rows = rows_of(client.get("/ce/reports/activities.csv"))
+    get_page("ce.activity_summary")
+    rows = rows_of(client.get(url("ce.activity_summary_csv")))
     assert rows[0][:3] == ["Provider Activity ID", "Activity Type", "Activity Title"]
     line = rows[1]
     assert line[1] == "Enduring Material"
@@ -183,27 +184,27 @@ def test_activity_summary(course_content, signed_in_admin, client, get_page, db)
     assert line[10] == "Competence (final exam); Performance (follow-up survey at 30 days)"
 
 
-def measure(client, count_queries, url: str) -> tuple[int, bytes]:
+def measure(client, count_queries, address: str) -> tuple[int, bytes]:
     with count_queries() as counter:
-        response = client.get(url)
+        response = client.get(address)
         body = response.get_data()
     assert response.status_code == 200
     return counter.count, body
 
 
 @pytest.mark.parametrize(
-    "url", [f"{BASE}/pars", f"{BASE}/pars.csv", f"{BASE}/cebroker.csv", f"{BASE}/cebroker.xlsx"]
+    "address", [f"{BASE}/pars", f"{BASE}/pars.csv", f"{BASE}/cebroker.csv", f"{BASE}/cebroker.xlsx"]
 )
 def test_query_count_is_constant_from_10_to_1000_learners(
-    sepsis, signed_in_admin, client, count_queries, url
+    sepsis, signed_in_admin, client, count_queries, address
 ) -> None:
     cohort(sepsis, 10)
-    small, body_small = measure(client, count_queries, url)
+    small, body_small = measure(client, count_queries, address)
     cohort(sepsis, 990, start=10)
-    large, body_large = measure(client, count_queries, url)
+    large, body_large = measure(client, count_queries, address)
     assert small == large, (small, large)
-    if url.endswith(".csv"):
-        per = 2 if "pars" in url else 1  # PARS: a row per claim; CE Broker: per certificate
+    if address.endswith(".csv"):
+        per = 2 if "pars" in address else 1  # PARS: a row per claim; CE Broker: per certificate
         assert body_small.count(b"\n") == 1 + per * 10
         assert body_large.count(b"\n") == 1 + per * 1000
-    print(f"QUERIES {url}: {small} at 10 learners, {large} at 1000")
+    print(f"QUERIES {address}: {small} at 10 learners, {large} at 1000")

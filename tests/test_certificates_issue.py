@@ -31,6 +31,7 @@ from tests.certkit import (
     make_eligible,
     sync_course,
 )
+from tests.conftest import url
 from tests.pdfqr import qr_texts
 
 NAME = "Zoë Łukasiewicz-Núñez"
@@ -148,7 +149,7 @@ def test_pdf_shows_name_code_hours_and_no_accredited_credit(
     client, login, issued, eligible_learner
 ) -> None:
     login(eligible_learner)
-    response = client.get(f"/certificates/{issued.code}/certificate.pdf")
+    response = client.get(url("certificates.download", code=issued.code))
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert "attachment" in response.headers["Content-Disposition"]
@@ -169,7 +170,7 @@ def test_pdf_qr_code_holds_the_absolute_verify_url(
 ) -> None:
     app.config["PUBLIC_BASE_URL"] = "https://practicum.example.org/"
     login(eligible_learner)
-    pdf = client.get(f"/certificates/{issued.code}/certificate.pdf").data
+    pdf = client.get(url("certificates.download", code=issued.code)).data
     assert qr_texts(pdf) == [f"https://practicum.example.org/verify/{issued.code}"]
 
 
@@ -184,7 +185,7 @@ def test_accredited_pdf_for_a_physician(
         certificate = issue_certificate(doctor, course_content, current_issuer(), admin)
     db.session.commit()
     login(doctor)
-    text = pdf_text(client.get(f"/certificates/{certificate.code}/certificate.pdf").data)
+    text = pdf_text(client.get(url("certificates.download", code=certificate.code)).data)
     assert "Certificate of Credit" in text
     assert "AMA PRA Category 1 Credit™: 1.5" in text
     assert "Nguyễn Thị Minh, MD" in text
@@ -192,10 +193,10 @@ def test_accredited_pdf_for_a_physician(
 
 def test_profile_edit_never_changes_the_issued_pdf(client, login, issued, eligible_learner) -> None:
     login(eligible_learner)
-    url = f"/certificates/{issued.code}/certificate.pdf"
-    before = client.get(url).data
+    address = url("certificates.download", code=issued.code)
+    before = client.get(address).data
     response = client.post(
-        "/auth/profile",
+        url("auth.profile"),
         data={
             "full_name": "Zoe Renamed",
             "profession": "NP",
@@ -204,26 +205,26 @@ def test_profile_edit_never_changes_the_issued_pdf(client, login, issued, eligib
         },
     )
     assert response.status_code == 302
-    after = client.get(url).data
+    after = client.get(address).data
     assert after == before
     assert "Zoe Renamed" not in pdf_text(after)
 
 
 def test_downloads_are_for_the_owner_and_admins(client, login, make_user, issued, admin) -> None:
     login(make_user())
-    assert client.get(f"/certificates/{issued.code}/certificate.pdf").status_code == 404
-    assert client.get(f"/certificates/{issued.code}/credential.json").status_code == 404
-    client.post("/auth/logout")
+    assert client.get(url("certificates.download", code=issued.code)).status_code == 404
+    assert client.get(url("certificates.credential", code=issued.code)).status_code == 404
+    client.post(url("auth.logout"))
     login(admin)
-    assert client.get(f"/certificates/{issued.code}/certificate.pdf").status_code == 200
-    assert client.get(f"/certificates/{issued.code}/credential.json").status_code == 200
+    assert client.get(url("certificates.download", code=issued.code)).status_code == 200
+    assert client.get(url("certificates.credential", code=issued.code)).status_code == 200
 
 
 def test_credential_verifies_and_carries_no_email_or_licence(
     client, login, issued, eligible_learner, keys_dir
 ) -> None:
     login(eligible_learner)
-    response = client.get(f"/certificates/{issued.code}/credential.json")
+    response = client.get(url("certificates.credential", code=issued.code))
     signed = response.get_json()
     assert signed == issued.credential
     ring = load_keyring(keys_dir)
