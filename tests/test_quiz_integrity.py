@@ -12,12 +12,13 @@ from bs4 import BeautifulSoup
 from course.extensions import db as _db
 from course.learning.progress import load_course_states
 from course.models import Attempt, Quiz
+from tests.conftest import url
 from tests.quizkit import final_quiz, module_quiz, open_module, start, submit
 
 
 def form_tokens(client, attempt: Attempt) -> dict[str, list[str]]:
     """The option tokens the take page offers, grouped by input name, as a browser sees them."""
-    html = client.get(f"/quiz/attempt/{attempt.id}").get_data(as_text=True)
+    html = client.get(url("quiz.take", attempt_id=attempt.id)).get_data(as_text=True)
     form = BeautifulSoup(html, "html.parser").find("form", class_="quiz-form")
     groups: dict[str, list[str]] = {}
     for tag in form.find_all("input", attrs={"type": ["radio", "checkbox"]}):
@@ -32,7 +33,9 @@ def post_every_token(client, quiz: Quiz, *, twice: bool = False) -> Attempt:
     data: dict[str, object] = {
         name: tokens * (2 if twice else 1) for name, tokens in form_tokens(client, attempt).items()
     }
-    response = client.post(f"/quiz/attempt/{attempt.id}", data={**data, "action": "submit"})
+    response = client.post(
+        url("quiz.answer", attempt_id=attempt.id), data={**data, "action": "submit"}
+    )
     assert response.status_code == 302, response.status_code
     _db.session.refresh(attempt)
     return attempt
@@ -50,7 +53,7 @@ def test_posting_every_token_scores_nothing_and_reveals_nothing(
     assert attempt.score == 0.0
     assert attempt.passed is False
     assert [i.score for i in attempt.items] == [0.0] * len(attempt.items)
-    review = client.get(f"/quiz/attempt/{attempt.id}/review").get_data(as_text=True)
+    review = client.get(url("quiz.review", attempt_id=attempt.id)).get_data(as_text=True)
     assert not [r for r in rationales(attempt) if r in review]
     assert ">Correct answer<" not in review
     soup = BeautifulSoup(review, "html.parser")
@@ -78,7 +81,9 @@ def test_repeated_and_foreign_tokens_score_nothing(
     data[names[0]] = ["o" + "f" * 12]
     data[names[1]] = ["x" * 10_000]
     data["q999"] = stolen[names[0]]
-    response = client.post(f"/quiz/attempt/{other.id}", data={**data, "action": "submit"})
+    response = client.post(
+        url("quiz.answer", attempt_id=other.id), data={**data, "action": "submit"}
+    )
     assert response.status_code == 302
     _db.session.refresh(other)
     assert other.score == 0.0
@@ -95,7 +100,7 @@ def test_review_reveals_exactly_what_the_policy_allows(
     db.session.commit()
     attempt = start(client, quiz)
     submit(client, attempt, False)  # one wrong option for every question: a valid response
-    review = client.get(f"/quiz/attempt/{attempt.id}/review").get_data(as_text=True)
+    review = client.get(url("quiz.review", attempt_id=attempt.id)).get_data(as_text=True)
     soup = BeautifulSoup(review, "html.parser")
     shown = [r.get_text(" ", strip=True) for r in soup.select(".rationale")]
     assert ">Correct answer<" not in review
@@ -124,11 +129,11 @@ def test_passing_later_reveals_the_key_on_earlier_reviews(
     quiz = module_quiz(course_content)
     failed = start(client, quiz)
     submit(client, failed, False)
-    before = client.get(f"/quiz/attempt/{failed.id}/review").get_data(as_text=True)
+    before = client.get(url("quiz.review", attempt_id=failed.id)).get_data(as_text=True)
     assert ">Correct answer<" not in before
     passed = start(client, quiz)
     submit(client, passed, True)
-    after = client.get(f"/quiz/attempt/{failed.id}/review").get_data(as_text=True)
+    after = client.get(url("quiz.review", attempt_id=failed.id)).get_data(as_text=True)
     assert ">Correct answer<" in after
     assert "Correct answers are shown once you pass" not in after
 
