@@ -96,6 +96,28 @@ def _worker_database(url: str, worker: str) -> str:
     return base.set(database=name).render_as_string(hide_password=False)
 
 
+# Files whose parametrised cases are each heavy and independent (one sweep of every route per
+# case). Under `--dist loadfile` (make test) every other file stays on one worker, so its
+# module-scoped fixtures, such as the browser tests' live server, start once; these files'
+# cases are spread over the workers instead of queueing on one (~35 s of CPU in
+# test_bad_input.py alone).
+SPREAD_FILES = {"test_bad_input.py", "test_roles.py"}
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """loadfile, except that the cases of SPREAD_FILES are scheduled one by one."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return nodeid if Path(path).name in SPREAD_FILES else path
+
+    return FileScheduling(config, log)
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Remove the suite's temporary instance folder."""
     shutil.rmtree(os.environ.pop("PRACTICUM_INSTANCE_PATH", ""), ignore_errors=True)
