@@ -174,10 +174,10 @@ def app(app_config: dict[str, object], tmp_path: Path) -> Iterator[Flask]:
         _db.session.expire_all()
 
     with application.app_context():
-        in_memory = dbkit.fresh_schema(application)
+        drop_after = dbkit.fresh_schema(application)
         yield application
         _db.session.remove()
-        if not in_memory:  # an in-memory database vanishes with its engine
+        if drop_after:  # in-memory SQLite vanishes with its engine; PostgreSQL is truncated
             _db.drop_all()
         _db.engine.dispose()
 

@@ -12,7 +12,8 @@ millisecond. The copy is only used when it is equivalent to doing the work again
   timestamps from `clock.now`, which a test may have replaced).
 
 Anything else (PostgreSQL, a file database, a patched clock, a database already written to)
-takes the slow path and really runs create_all and the sync.
+takes the slow path and really runs the sync; PostgreSQL empties its tables and restarts its
+sequences instead of dropping and creating them (see _empty_postgres).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 from flask import Flask
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
+from sqlalchemy import text
 
 from course import clock
 from course.content.bundle import ContentBundle
@@ -77,12 +79,15 @@ def _keep(key: str, conn: sqlite3.Connection) -> None:
 
 
 def fresh_schema(app: Flask) -> bool:
-    """Give the app an empty schema; True when it is an in-memory copy (no drop needed)."""
+    """Give the app an empty schema; True when the tables must be dropped after the test."""
     conn = _raw(app)
     if conn is None:
+        if db.engine.dialect.name == "postgresql":
+            _empty_postgres()
+            return False
         db.drop_all()
         db.create_all()
-        return False
+        return True
     if "schema" in _TEMPLATES:
         _TEMPLATES["schema"].backup(conn)
     else:
@@ -90,7 +95,44 @@ def fresh_schema(app: Flask) -> bool:
         db.session.remove()
         _keep("schema", conn)
     app.extensions[STATE] = conn.total_changes
-    return True
+    return False
+
+
+_POSTGRES_READY: set[str] = set()
+
+
+def _empty_postgres() -> None:
+    """PostgreSQL: create the schema once per process, then empty it before each test.
+
+    DELETE on these small tables plus restarting the sequences (ids start at 1, as in a fresh
+    schema) took 21 s where drop_all + create_all took 62 s and TRUNCATE 75 s, on the same four
+    test files. Some tests (migrations, concurrency) drop the tables themselves, so the schema
+    is rebuilt whenever a table is missing.
+    """
+    tables = db.metadata.sorted_tables
+    url = str(db.engine.url)
+    present = db.session.scalar(
+        text(
+            "SELECT count(*) FROM pg_tables"
+            " WHERE schemaname = current_schema() AND tablename = ANY(:n)"
+        ),
+        {"n": [t.name for t in tables]},
+    )
+    db.session.commit()
+    if url in _POSTGRES_READY and present == len(tables):
+        quote = db.engine.dialect.identifier_preparer.quote
+        for table in reversed(tables):
+            db.session.execute(table.delete())
+        for (sequence,) in db.session.execute(
+            text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")
+        ):
+            db.session.execute(text(f"ALTER SEQUENCE {quote(sequence)} RESTART"))
+        db.session.commit()
+    else:
+        db.session.remove()
+        db.drop_all()
+        db.create_all()
+        _POSTGRES_READY.add(url)
 
 
 def synced(key: str, sync: Callable[[], None]) -> None:
