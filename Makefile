@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 # Test processes (pytest-xdist): one per core by default; TEST_WORKERS=0 runs in one process.
+# loadfile keeps each file on one worker, except the heavy sweeps in SPREAD_FILES
+# (tests/conftest.py), whose cases are spread.
 TEST_WORKERS ?= auto
 export FLASK_APP := wsgi.py
 

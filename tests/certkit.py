@@ -22,7 +22,7 @@ from course.certificates.services import issue_certificate
 from course.extensions import db
 from course.learning.services import complete_module, enroll, mark_course_complete, record_view
 from course.models import Attempt, AttemptStatus, Course, Quiz, QuizKind, Role, User
-from tests.conftest import real_bundle
+from tests.conftest import real_bundle, sync_real_course
 
 EVALUATION = {
     "objectives_met": 5,
@@ -73,12 +73,8 @@ def _without_questions(source: Any) -> Any:
 
 
 def sync_course() -> Course:
-    """Sync the real course, without quiz questions (about 0.1 s faster), into the database."""
-    from course.content.sync import sync_bundle
-
-    sync_bundle(_lessons_bundle())
-    db.session.commit()
-    return db.session.scalars(select(Course)).one()
+    """Sync the real course, without quiz questions, into the database (committed)."""
+    return sync_real_course(_lessons_bundle(), key="lessons")
 
 
 @pytest.fixture

@@ -9,23 +9,23 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from flask import Flask, g
+from flask import Flask, g, url_for
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from course import create_app
 from course.auth.services import create_user
 from course.config import ENV_KEYS
 from course.content.bundle import ContentBundle
-from course.content.loader import load_content
 from course.extensions import db as _db
-from course.models import Role, User
+from course.models import Course, Role, User
+from tests import dbkit
+from tests.dbkit import real_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = next(
@@ -37,6 +37,35 @@ PASSWORD = "correct horse battery staple"
 # The cross-instance tests need the cluster `make cluster-test` starts; the plain suite does not
 # collect them at all (rather than skipping them), and CI runs them through that target.
 collect_ignore = [] if os.environ.get("PRACTICUM_CLUSTER_URL") else ["cluster"]
+
+
+def _memoise_url_rule_builders() -> None:
+    """Compile each URL rule's builder once per process rather than once per test app.
+
+    Every test makes a new app, and werkzeug generates and compiles two small Python functions
+    per URL rule (two thirds of create_app's ~35 ms). The generated code depends only on the
+    rule's parsed parts and defaults, and reads the converters from the rule it is bound to at
+    call time, so the same compiled function serves the identical rule of the next app.
+    """
+    from werkzeug.routing.rules import Rule
+
+    if getattr(Rule, "_memoised_for_tests", False):  # conftest is imported twice (tests.conftest)
+        return
+    Rule._memoised_for_tests = True  # type: ignore[attr-defined]
+    original = Rule._compile_builder
+    compiled: dict[tuple[object, ...], Callable[..., tuple[str, str]]] = {}
+
+    def compile_builder(self: Rule, append_unknown: bool = True):
+        key = (self.rule, repr(self._trace), repr(sorted((self.defaults or {}).items())))
+        key = (*key, append_unknown)
+        if key not in compiled:
+            compiled[key] = original(self, append_unknown)
+        return compiled[key]
+
+    Rule._compile_builder = compile_builder  # type: ignore[method-assign]
+
+
+_memoise_url_rule_builders()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -65,6 +94,28 @@ def _worker_database(url: str, worker: str) -> str:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     return base.set(database=name).render_as_string(hide_password=False)
+
+
+# Files whose parametrised cases are each heavy and independent (one sweep of every route per
+# case). Under `--dist loadfile` (make test) every other file stays on one worker, so its
+# module-scoped fixtures, such as the browser tests' live server, start once; these files'
+# cases are spread over the workers instead of queueing on one (~35 s of CPU in
+# test_bad_input.py alone).
+SPREAD_FILES = {"test_bad_input.py", "test_roles.py"}
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """loadfile, except that the cases of SPREAD_FILES are scheduled one by one."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return nodeid if Path(path).name in SPREAD_FILES else path
+
+    return FileScheduling(config, log)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -113,6 +164,7 @@ def app(app_config: dict[str, object], tmp_path: Path) -> Iterator[Flask]:
     config = {"CERTIFICATE_KEYS_DIR": str(tmp_path / "keys"), **app_config}
     application = create_app(_config(database_url(), **config))
     application.test_client_class = CSRFClient
+    application.jinja_env.bytecode_cache = dbkit.TEMPLATE_CACHE
 
     @application.before_request
     def fresh_request_state() -> None:
@@ -122,11 +174,11 @@ def app(app_config: dict[str, object], tmp_path: Path) -> Iterator[Flask]:
         _db.session.expire_all()
 
     with application.app_context():
-        _db.drop_all()
-        _db.create_all()
+        drop_after = dbkit.fresh_schema(application)
         yield application
         _db.session.remove()
-        _db.drop_all()
+        if drop_after:  # in-memory SQLite vanishes with its engine; PostgreSQL is truncated
+            _db.drop_all()
         _db.engine.dispose()
 
 
@@ -208,11 +260,32 @@ def login(client: FlaskClient) -> Callable[[User], User]:
     return do_login
 
 
+def url(endpoint: str, **values: object) -> str:
+    """The path of `endpoint` with `values` (flask.url_for, relative); needs an app context.
+
+    Tests name pages by endpoint; a literal path appears only where the path itself is what is
+    tested (tests/test_suite_rules.py counts them).
+    """
+    return url_for(endpoint, _external=False, **values)
+
+
+@pytest.fixture(name="url")
+def url_fixture(app: Flask) -> Callable[..., str]:
+    """`url(endpoint, **values)`: the path of an endpoint, as in templates."""
+    return url
+
+
 @pytest.fixture
 def get_page(client: FlaskClient) -> Callable[..., BeautifulSoup]:
-    """GET a path, assert the status, a <title>, unique ids and CSRF on every POST form."""
+    """GET a page, assert the status, a <title>, unique ids and CSRF on every POST form.
 
-    def fetch(path: str, expected: int = 200) -> BeautifulSoup:
+    get_page("learning.module", slug=..., number=...) names the page by endpoint and values;
+    get_page("/literal/path") fetches a path as written, for tests of the URL itself.
+    """
+
+    def fetch(target: str, expected: int = 200, **values: object) -> BeautifulSoup:
+        path = target if target.startswith("/") else url(target, **values)
+        assert not (values and target.startswith("/")), "values go with an endpoint, not a path"
         response = client.get(path)
         assert response.status_code == expected, f"{path}: {response.status_code}"
         soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
@@ -268,26 +341,65 @@ def count_queries(db):
     return counting
 
 
-@cache
-def real_bundle() -> ContentBundle:
-    """The real course files (modules/ and quizzes/), parsed once per test process (~0.35 s)."""
-    bundle = load_content(ROOT / "modules", ROOT / "quizzes")
-    assert bundle.ok, [str(p) for p in bundle.problems]
-    return bundle
+def sync_real_course(bundle: ContentBundle | None = None, key: str = "full") -> Course:
+    """Sync the real course (or `bundle`) into the test database, committed; return the course.
 
-
-@pytest.fixture
-def course_content(db):
-    """Sync the real course into the test database."""
+    The first sync in a test process is real; later ones into a fresh in-memory database copy
+    its result (see dbkit.py). tests/test_content.py exercises sync itself.
+    """
     from course.content.sync import sync_bundle
-    from course.models import Course
 
-    sync_bundle(real_bundle())
-    db.session.commit()
-    return db.session.query(Course).one()
+    def sync() -> None:
+        sync_bundle(bundle or real_bundle())
+        _db.session.commit()
+
+    dbkit.synced(key, sync)
+    return _db.session.scalars(select(Course)).one()
 
 
 @pytest.fixture
-def staff(make_user, login) -> User:
-    """A signed-in instructor."""
-    return login(make_user(role=Role.INSTRUCTOR))
+def course_content(db) -> Course:
+    """Sync the real course into the test database."""
+    return sync_real_course()
+
+
+# The people most tests need, defined here once. A bare name is a user who is not signed in;
+# `signed_in_...` signs that user in on `client` through the real login form. `staff` is the
+# signed-in instructor (its long-standing meaning). Modules must not redefine these names
+# (tests/test_suite_rules.py); a module that needs someone particular names them differently.
+
+
+@pytest.fixture
+def admin(make_user) -> User:
+    """An administrator, Ada Admin <ada@example.org>, not signed in."""
+    return make_user(role=Role.ADMIN, full_name="Ada Admin", email="ada@example.org")
+
+
+@pytest.fixture
+def signed_in_admin(admin: User, login) -> User:
+    """The `admin`, signed in on `client`."""
+    return login(admin)
+
+
+@pytest.fixture
+def learner(make_user) -> User:
+    """A learner (an MD), not signed in."""
+    return make_user()
+
+
+@pytest.fixture
+def signed_in_learner(learner: User, login) -> User:
+    """The `learner`, signed in on `client`."""
+    return login(learner)
+
+
+@pytest.fixture
+def instructor(make_user) -> User:
+    """An instructor, not signed in."""
+    return make_user(role=Role.INSTRUCTOR)
+
+
+@pytest.fixture
+def staff(instructor: User, login) -> User:
+    """The `instructor`, signed in on `client`."""
+    return login(instructor)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from course.models import AuditEntry, Certificate, CertificateStatus, Enrollment, Role
+from course.models import AuditEntry, Certificate, CertificateStatus, Enrollment
 from tests.certkit import make_eligible, sync_course
+from tests.conftest import url
 
 
 @pytest.fixture
@@ -16,12 +17,7 @@ def course_content(db):
 
 
 @pytest.fixture
-def admin(make_user, login):
-    return login(make_user(role=Role.ADMIN, full_name="Ada Admin"))
-
-
-@pytest.fixture
-def revoked(client, db, admin, make_user, course_content):
+def revoked(client, db, signed_in_admin, make_user, course_content):
     """Two eligible learners; Bea's certificate was issued, then revoked for a reason."""
     ann = make_user(full_name="Ann Able", profession="RN")
     bea = make_user(full_name="Bea Revoked", profession="RN")
@@ -29,10 +25,10 @@ def revoked(client, db, admin, make_user, course_content):
         make_eligible(person.id, course_content, hours=1.5)
     db.session.commit()
     bea_enrollment = db.session.scalar(select(Enrollment.id).where(Enrollment.user_id == bea.id))
-    client.post("/admin/certificates/issue", data={"enrollment": [str(bea_enrollment)]})
+    client.post(url("admin.issue"), data={"enrollment": [str(bea_enrollment)]})
     cert = db.session.scalar(select(Certificate).where(Certificate.user_id == bea.id))
     client.post(
-        f"/admin/certificates/{cert.id}/revoke",
+        url("admin.revoke", certificate_id=cert.id),
         data={"revoke-reason": "Attendance was falsified", "revoke-confirmed": "yes"},
     )
     db.session.refresh(cert)
@@ -41,7 +37,7 @@ def revoked(client, db, admin, make_user, course_content):
 
 
 def test_revoked_learner_is_flagged_not_selectable(revoked, get_page) -> None:
-    soup = get_page("/admin/certificates")
+    soup = get_page("admin.certificates")
     queue = soup.select_one("section[aria-labelledby=queue-h]")
     assert "Ann Able" in queue.get_text()
     assert "Bea Revoked" not in queue.get_text()
@@ -52,11 +48,11 @@ def test_revoked_learner_is_flagged_not_selectable(revoked, get_page) -> None:
 
 def test_preview_all_and_bulk_issue_leave_the_revoked_learner_out(client, db, revoked) -> None:
     ann, bea, bea_enrollment = revoked
-    html = client.post("/admin/certificates/preview", data={"everyone": "y"}).get_data(as_text=True)
+    html = client.post(url("admin.preview"), data={"everyone": "y"}).get_data(as_text=True)
     assert "Confirm issue (1)" in html
     assert "Attendance was falsified" in html
     response = client.post(
-        "/admin/certificates/issue",
+        url("admin.issue"),
         data={"enrollment": [str(bea_enrollment)]},
         follow_redirects=True,
     )
@@ -69,12 +65,12 @@ def test_preview_all_and_bulk_issue_leave_the_revoked_learner_out(client, db, re
 
 def test_issue_again_needs_an_explicit_confirmation(client, db, revoked) -> None:
     _, bea, enrollment = revoked
-    url = f"/admin/certificates/enrollments/{enrollment}/issue-again"
+    address = url("admin.issue_again", enrollment_id=enrollment)
     prefix = f"again-{enrollment}"
-    html = client.post(url, data={f"{prefix}-reason": "Appeal upheld"}, follow_redirects=True)
+    html = client.post(address, data={f"{prefix}-reason": "Appeal upheld"}, follow_redirects=True)
     assert "Tick the box" in html.get_data(as_text=True)
     response = client.post(
-        url,
+        address,
         data={f"{prefix}-reason": "Appeal upheld", f"{prefix}-confirm": "y"},
         follow_redirects=True,
     )
@@ -92,7 +88,7 @@ def test_issue_again_needs_an_explicit_confirmation(client, db, revoked) -> None
 
 def test_learner_sees_the_revocation_reason(client, login, revoked, get_page) -> None:
     _, bea, _ = revoked
-    client.post("/auth/logout")
+    client.post(url("auth.logout"))
     login(bea)
-    soup = get_page("/certificates")
+    soup = get_page("certificates.mine")
     assert "Attendance was falsified" in soup.select_one("[data-testid=revoke-reason]").text

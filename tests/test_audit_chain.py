@@ -7,6 +7,7 @@ from sqlalchemy import select, text
 from course.audit import GENESIS, record_audit
 from course.audit_actions import AuditAction
 from course.models import AuditEntry, Role
+from tests.conftest import url
 
 
 def _entries(db, make_user, n: int = 4) -> list[AuditEntry]:
@@ -73,11 +74,11 @@ def test_entries_written_directly_are_chained_too(app, db, make_user) -> None:
 def test_account_events_are_audited(app, client, db, make_user, login) -> None:
     app.config["AUDIT_SIGN_INS"] = True
     user = make_user()
-    client.post("/auth/login", data={"email": user.email, "password": "wrong wrong wrong"})
-    client.post("/auth/login", data={"email": "ghost@example.org", "password": "wrong wrong"})
+    client.post(url("auth.login"), data={"email": user.email, "password": "wrong wrong wrong"})
+    client.post(url("auth.login"), data={"email": "ghost@example.org", "password": "wrong wrong"})
     login(user)
     client.post(
-        "/auth/profile",
+        url("auth.profile"),
         data={
             "full_name": "New Name",
             "profession": "RN",
@@ -86,14 +87,14 @@ def test_account_events_are_audited(app, client, db, make_user, login) -> None:
         },
     )
     client.post(
-        "/auth/password",
+        url("auth.change_password"),
         data={
             "pw-current": "correct horse battery staple",
             "pw-password": "new horse battery staple x",
             "pw-confirm": "new horse battery staple x",
         },
     )
-    client.post("/auth/logout")
+    client.post(url("auth.logout"))
     rows = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
     actions = [r.action for r in rows]
     assert actions == [
@@ -113,7 +114,7 @@ def test_account_events_are_audited(app, client, db, make_user, login) -> None:
 
 
 def test_cohort_csv_export_is_audited(app, client, db, staff, course_content) -> None:
-    response = client.get(f"/instructor/cohort.csv?course={course_content.slug}")
+    response = client.get(url("instructor.cohort_csv", course=course_content.slug))
     assert response.status_code == 200
     response.get_data()
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "cohort.export_csv"))
@@ -142,7 +143,7 @@ def test_staff_read_evaluations_with_bias_reports_first(
         complete_course(learner.id, course_content)
         record_evaluation(learner.id, course_content, answers)
     db.session.commit()
-    page = get_page(f"/instructor/courses/{course_content.slug}/evaluations")
+    page = get_page("instructor.evaluations", slug=course_content.slug)
     rows = page.select("#evaluations tbody tr")
     assert rows[0]["data-bias"] == "reported"
     assert "Sponsor's drug only" in rows[0].get_text()

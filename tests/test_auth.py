@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from course.auth.views import LOGIN_FAILED, safe_next
 from course.models import Role, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, url
 
 GOOD = {
     "full_name": "Zoë Łukasiewicz-Núñez",
@@ -21,7 +21,7 @@ GOOD = {
 
 
 def register(client, **changes):
-    return client.post("/auth/register", data={**GOOD, **changes})
+    return client.post(url("auth.register"), data={**GOOD, **changes})
 
 
 def test_register_creates_learner_with_unicode_name(client, db) -> None:
@@ -44,7 +44,7 @@ def test_email_is_unique_regardless_of_case_and_existence_is_not_revealed(client
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
     assert db.session.query(User).count() == 1
-    assert client.get("/dashboard").status_code == 302  # registering signs nobody in
+    assert client.get(url("learning.dashboard")).status_code == 302  # registering signs nobody in
 
 
 @pytest.mark.parametrize(
@@ -73,9 +73,11 @@ def test_register_rejects_unknown_profession_and_mismatch(client, db) -> None:
 
 def test_login_error_does_not_reveal_account_existence(client, make_user) -> None:
     user = make_user()
-    wrong_password = client.post("/auth/login", data={"email": user.email, "password": "x" * 14})
+    wrong_password = client.post(
+        url("auth.login"), data={"email": user.email, "password": "x" * 14}
+    )
     no_account = client.post(
-        "/auth/login", data={"email": "nobody@example.org", "password": "x" * 14}
+        url("auth.login"), data={"email": "nobody@example.org", "password": "x" * 14}
     )
     assert wrong_password.status_code == no_account.status_code == 200
     assert LOGIN_FAILED in wrong_password.get_data(as_text=True)
@@ -85,7 +87,7 @@ def test_login_error_does_not_reveal_account_existence(client, make_user) -> Non
 def test_login_is_case_insensitive_and_follows_safe_next(client, make_user) -> None:
     user = make_user()
     response = client.post(
-        "/auth/login",
+        url("auth.login"),
         data={"email": user.email.upper(), "password": PASSWORD, "next": "/dashboard"},
     )
     assert response.status_code == 302
@@ -95,7 +97,7 @@ def test_login_is_case_insensitive_and_follows_safe_next(client, make_user) -> N
 def test_login_refuses_open_redirect(client, make_user) -> None:
     user = make_user()
     response = client.post(
-        "/auth/login",
+        url("auth.login"),
         data={"email": user.email, "password": PASSWORD, "next": "https://evil.example/x"},
     )
     assert "evil.example" not in response.headers["Location"]
@@ -120,11 +122,11 @@ def test_safe_next(target: str, expected: str | None) -> None:
 def test_remember_me_sets_cookie(client, make_user) -> None:
     user = make_user()
     response = client.post(
-        "/auth/login", data={"email": user.email, "password": PASSWORD, "remember": "y"}
+        url("auth.login"), data={"email": user.email, "password": PASSWORD, "remember": "y"}
     )
     assert any("remember_token" in h for h in response.headers.getlist("Set-Cookie"))
-    client.post("/auth/logout")
-    plain = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    client.post(url("auth.logout"))
+    plain = client.post(url("auth.login"), data={"email": user.email, "password": PASSWORD})
     assert not any(
         "remember_token=" in h and "Expires=Thu, 01 Jan 1970" not in h
         for h in plain.headers.getlist("Set-Cookie")
@@ -135,7 +137,7 @@ def test_inactive_user_cannot_sign_in(client, make_user, db) -> None:
     user = make_user()
     user.active = False
     db.session.commit()
-    response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    response = client.post(url("auth.login"), data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 200
     assert LOGIN_FAILED in response.get_data(as_text=True)
 
@@ -143,15 +145,15 @@ def test_inactive_user_cannot_sign_in(client, make_user, db) -> None:
 def test_logout_requires_post(client, make_user, login) -> None:
     login(make_user())
     assert client.get("/auth/logout").status_code == 405
-    assert client.post("/auth/logout").status_code == 302
-    assert client.get("/dashboard").status_code == 302  # back to login
+    assert client.post(url("auth.logout")).status_code == 302
+    assert client.get(url("learning.dashboard")).status_code == 302  # back to login
 
 
 def test_profile_edit(client, make_user, login, db, get_page) -> None:
     user = login(make_user())
-    get_page("/auth/profile")
+    get_page("auth.profile")
     response = client.post(
-        "/auth/profile",
+        url("auth.profile"),
         data={
             "full_name": "  Søren   Ærø ",
             "profession": "RN",
@@ -169,7 +171,7 @@ def test_profile_edit(client, make_user, login, db, get_page) -> None:
 def test_change_password(client, make_user, login, db) -> None:
     user = login(make_user())
     bad = client.post(
-        "/auth/password",
+        url("auth.change_password"),
         data={
             "pw-current": "wrong wrong wrong",
             "pw-password": "new horse battery staple x",
@@ -179,7 +181,7 @@ def test_change_password(client, make_user, login, db) -> None:
     assert bad.status_code == 400
     assert "incorrect" in bad.get_data(as_text=True)
     good = client.post(
-        "/auth/password",
+        url("auth.change_password"),
         data={
             "pw-current": PASSWORD,
             "pw-password": "new horse battery staple x",
@@ -187,10 +189,10 @@ def test_change_password(client, make_user, login, db) -> None:
         },
     )
     assert good.status_code == 302
-    client.post("/auth/logout")
+    client.post(url("auth.logout"))
     assert (
         client.post(
-            "/auth/login", data={"email": user.email, "password": "new horse battery staple x"}
+            url("auth.login"), data={"email": user.email, "password": "new horse battery staple x"}
         ).status_code
         == 302
     )
@@ -245,6 +247,6 @@ def test_production_refuses_to_start_without_secret(monkeypatch) -> None:
 def test_post_without_csrf_token_is_rejected(client, make_user) -> None:
     user = make_user()
     response = client.post(
-        "/auth/login", data={"email": user.email, "password": PASSWORD}, csrf=False
+        url("auth.login"), data={"email": user.email, "password": PASSWORD}, csrf=False
     )
     assert response.status_code == 400

@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from course.models import User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, url
 from tests.test_auth import GOOD, register
 
 
@@ -16,7 +16,7 @@ def _soup(response) -> BeautifulSoup:
 
 
 def test_profession_starts_empty_and_is_required(client, db) -> None:
-    page = _soup(client.get("/auth/register"))
+    page = _soup(client.get(url("auth.register")))
     chosen = page.select_one("select#profession option[selected]") or page.select_one(
         "select#profession option"
     )
@@ -34,11 +34,11 @@ def test_passwords_are_kept_after_another_field_fails(client, db) -> None:
 
 
 def test_fields_carry_autocomplete(client) -> None:
-    page = _soup(client.get("/auth/register"))
+    page = _soup(client.get(url("auth.register")))
     expected = {"full_name": "name", "email": "email", "password": "new-password"}
     for field, token in expected.items():
         assert page.select_one(f"#{field}")["autocomplete"] == token
-    login = _soup(client.get("/auth/login"))
+    login = _soup(client.get(url("auth.login")))
     assert login.select_one("#password")["autocomplete"] == "current-password"
 
 
@@ -47,7 +47,7 @@ def test_duplicate_email_reveals_nothing_and_the_page_links_to_sign_in(client, d
     account answers exactly as a new one does (its owner is emailed), and the sign-in page it
     leads to offers the way back in."""
     first = register(client)
-    client.post("/auth/logout")
+    client.post(url("auth.logout"))
     again = register(client)
     assert again.status_code == first.status_code == 302
     assert again.headers["Location"] == first.headers["Location"]
@@ -62,7 +62,7 @@ def test_registering_from_a_course_returns_to_it_after_sign_in(client, db) -> No
     carried = login_page.select_one("input[name=next]")["value"]
     assert carried == "/courses/some-course"
     form = {"email": GOOD["email"], "password": PASSWORD, "next": carried}
-    signed_in = client.post("/auth/login", data=form)
+    signed_in = client.post(url("auth.login"), data=form)
     assert signed_in.headers["Location"] == "/courses/some-course"
 
 
@@ -74,7 +74,7 @@ def test_registering_refuses_an_offsite_next(client, db) -> None:
 def test_same_password_is_refused(client, make_user, login) -> None:
     login(make_user())
     response = client.post(
-        "/auth/password",
+        url("auth.change_password"),
         data={"pw-current": PASSWORD, "pw-password": PASSWORD, "pw-confirm": PASSWORD},
     )
     assert response.status_code == 400
@@ -82,7 +82,7 @@ def test_same_password_is_refused(client, make_user, login) -> None:
 
 
 def test_sign_in_wording_everywhere(client) -> None:
-    response = client.get("/dashboard", follow_redirects=True)
+    response = client.get(url("learning.dashboard"), follow_redirects=True)
     text = response.get_data(as_text=True)
     assert "Please sign in to open this page." in text
     assert "log in" not in text.lower()
@@ -95,15 +95,15 @@ def test_time_zone_setting_shows_local_times(client, db, make_user, login) -> No
 
     user = login(make_user(full_name="Tia Zone", profession="RN"))
     data = {"full_name": "Tia Zone", "profession": "RN", "time_zone": "America/New_York"}
-    assert client.post("/auth/profile", data=data).status_code == 302
+    assert client.post(url("auth.profile"), data=data).status_code == 302
     db.session.refresh(user)
     assert user.time_zone == "America/New_York"
     moment = datetime(2026, 12, 1, 16, 46, tzinfo=UTC)
     assert human_datetime(moment, user.time_zone) == "1 December 2026, 11:46 EST"
     assert human_datetime(moment) == "1 December 2026, 16:46 UTC"
-    page = client.get("/auth/profile").get_data(as_text=True)
+    page = client.get(url("auth.profile")).get_data(as_text=True)
     assert '<option selected value="America/New_York">' in page
-    bad = client.post("/auth/profile", data={**data, "time_zone": "Mars/Olympus"})
+    bad = client.post(url("auth.profile"), data={**data, "time_zone": "Mars/Olympus"})
     assert bad.status_code == 200
     db.session.refresh(user)
     assert user.time_zone == "America/New_York"

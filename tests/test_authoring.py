@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from course.learning.services import enroll, record_view
 from course.models import AuditEntry, Course, Module, ModuleProgress, PublishStatus
-from tests.conftest import SHARED
+from tests.conftest import SHARED, url
 
 ARTICLE = SHARED / "source" / "who-can-benefit-from-ketamine-therapy.txt"
 OBJECTIVES = "Identify who may benefit\nExplain how ketamine is thought to work"
@@ -22,13 +22,17 @@ def soup(response) -> BeautifulSoup:
 
 def catalog(client) -> list[str]:
     """The course titles listed in the public catalog."""
-    return [h.get_text(strip=True) for h in soup(client.get("/")).select("article h2")]
+    return [
+        h.get_text(strip=True)
+        for h in soup(client.get(url("learning.catalog"))).select("article h2")
+    ]
 
 
 def listed_modules(client, slug: str) -> list[str]:
     """The module headings a signed-in user sees on a course page."""
     return [
-        h.get_text(" ", strip=True) for h in soup(client.get(f"/courses/{slug}")).select("ol h3")
+        h.get_text(" ", strip=True)
+        for h in soup(client.get(url("learning.course_page", course_slug=slug))).select("ol h3")
     ]
 
 
@@ -36,7 +40,7 @@ def article_preview(client, expected: int = 200, **data: object) -> BeautifulSou
     """Upload the real source article and return the preview page."""
     form = {"source_file": (io.BytesIO(ARTICLE.read_bytes()), ARTICLE.name), "fmt": "auto"}
     form.update(data)
-    response = client.post("/instructor/articles/preview", data=form)
+    response = client.post(url("instructor.article_preview"), data=form)
     assert response.status_code == expected, response.get_data(as_text=True)[:1000]
     return soup(response)
 
@@ -45,13 +49,13 @@ def create_new(client, page: BeautifulSoup, title: str = "Ketamine draft", slug:
     """Submit the preview's create form for a new course."""
     token = page.find("input", attrs={"name": "token"})["value"]
     data = {"token": token, "target": "new", "title": title, "slug": slug, "course": "0"}
-    return client.post("/instructor/articles/create", data=data)
+    return client.post(url("instructor.article_create"), data=data)
 
 
 def test_article_preview_lists_sections_references_and_furniture(
     client, db, staff, get_page
 ) -> None:
-    get_page("/instructor/articles")
+    get_page("instructor.articles")
     page = article_preview(client)
     assert page.find(id="section-count").get_text() == "7 sections"
     assert page.find(id="reference-count").get_text() == "22 references"
@@ -91,19 +95,20 @@ def test_create_new_course_makes_seven_draft_modules_hidden_until_published(
     assert "Ketamine draft" not in catalog(client)
 
     # Publishing the course is refused while every module is a draft.
-    client.post("/instructor/courses/k-draft/publish")
+    client.post(url("instructor.course_publish", course_slug="k-draft"))
     assert db.session.get(Course, course.id).status == PublishStatus.DRAFT
     # A module cannot be published before it has objectives.
-    client.post(f"/instructor/modules/{first.id}/publish")
+    client.post(url("instructor.module_publish", module_id=first.id))
     assert db.session.get(Module, first.id).status == PublishStatus.DRAFT
 
     edit = {"title": first.title, "slug": first.slug, "objectives": OBJECTIVES, "minutes": "5"}
     response = client.post(
-        f"/instructor/modules/{first.id}/edit", data={**edit, "body": first.body_md, "save": "1"}
+        url("instructor.module_edit", module_id=first.id),
+        data={**edit, "body": first.body_md, "save": "1"},
     )
     assert response.status_code == 302
-    assert client.post(f"/instructor/modules/{first.id}/publish").status_code == 302
-    assert client.post("/instructor/courses/k-draft/publish").status_code == 302
+    assert client.post(url("instructor.module_publish", module_id=first.id)).status_code == 302
+    assert client.post(url("instructor.course_publish", course_slug="k-draft")).status_code == 302
     assert db.session.get(Course, course.id).status == PublishStatus.PUBLISHED
     assert "Ketamine draft" in catalog(client)
 
@@ -119,7 +124,7 @@ def test_create_refuses_a_taken_slug_and_a_forged_token(client, db, staff, cours
     response = create_new(client, page, slug="Not A Slug")
     assert response.status_code == 400
     forged = client.post(
-        "/instructor/articles/create",
+        url("instructor.article_create"),
         data={"token": "forged", "target": "new", "title": "X course", "slug": "x-course"},
     )
     assert forged.status_code == 400
@@ -133,7 +138,7 @@ def test_append_to_existing_course_keeps_its_references_and_warns(
     token = page.find("input", attrs={"name": "token"})["value"]
     refs_before = list(course_content.references)
     response = client.post(
-        "/instructor/articles/create",
+        url("instructor.article_create"),
         data={"token": token, "target": "existing", "course": str(course_content.id)},
         follow_redirects=True,
     )
@@ -149,7 +154,7 @@ def test_append_to_existing_course_keeps_its_references_and_warns(
 
 def test_article_without_headings_is_reported_with_its_line(client, staff) -> None:
     response = client.post(
-        "/instructor/articles/preview",
+        url("instructor.article_preview"),
         data={"source_text": "just one plain sentence, nothing more.", "fmt": "text"},
     )
     assert response.status_code == 400
@@ -166,21 +171,21 @@ def test_module_editor_validates_slug_and_citations(client, db, staff, course_co
         "body": "Evidence is thin [99].\n\nSee also [1].",
         "save": "1",
     }
-    response = client.post(f"/instructor/modules/{module.id}/edit", data=base)
+    response = client.post(url("instructor.module_edit", module_id=module.id), data=base)
     assert response.status_code == 400
     text = soup(response).get_text(" ", strip=True)
     assert f"Another module of this course already uses '{other.slug}'" in text
     assert "line 1: [99]" in text
     assert "[1]" not in text.split("Citations not in")[1].split(".")[0]
     one = {**base, "slug": module.slug, "objectives": "Only one"}
-    response = client.post(f"/instructor/modules/{module.id}/edit", data=one)
+    response = client.post(url("instructor.module_edit", module_id=module.id), data=one)
     assert "Write 2 to 4 objectives" in response.get_data(as_text=True)
     assert db.session.get(Module, module.id).slug == module.slug
 
 
 def test_preview_sanitizes_and_does_not_save(client, db, staff, course_content, get_page) -> None:
     module = course_content.modules[0]
-    get_page(f"/instructor/modules/{module.id}/edit")
+    get_page("instructor.module_edit", module_id=module.id)
     before = module.body_md
     data = {
         "title": module.title,
@@ -190,7 +195,7 @@ def test_preview_sanitizes_and_does_not_save(client, db, staff, course_content, 
         "body": "# Heading\n\n<script>alert('x')</script>\n\n[link](javascript:alert(1)) [1]",
         "preview": "1",
     }
-    response = client.post(f"/instructor/modules/{module.id}/edit", data=data)
+    response = client.post(url("instructor.module_edit", module_id=module.id), data=data)
     assert response.status_code == 200
     preview = soup(response).find(id="body-preview")
     assert preview.find("script") is None
@@ -216,7 +221,10 @@ def test_saving_rerenders_and_keeps_learner_progress(
         "body": "Revised **text** [1].",
         "save": "1",
     }
-    assert client.post(f"/instructor/modules/{module.id}/edit", data=data).status_code == 302
+    assert (
+        client.post(url("instructor.module_edit", module_id=module.id), data=data).status_code
+        == 302
+    )
     saved = db.session.get(Module, module.id)
     assert saved.body_html.startswith("<p>Revised <strong>text</strong>")
     assert saved.references == [1]
@@ -232,9 +240,9 @@ def test_unpublish_hides_a_module_from_learners(
     client, db, staff, course_content, get_page, make_user, login
 ) -> None:
     module = course_content.modules[1]
-    listing = get_page(f"/instructor/modules?course={course_content.slug}")
+    listing = get_page("instructor.modules", course=course_content.slug)
     assert len(listing.select("#module-list tbody tr")) == 7
-    assert client.post(f"/instructor/modules/{module.id}/unpublish").status_code == 302
+    assert client.post(url("instructor.module_unpublish", module_id=module.id)).status_code == 302
     assert db.session.get(Module, module.id).status == PublishStatus.DRAFT
     login(make_user())
     listed = listed_modules(client, course_content.slug)
@@ -243,8 +251,8 @@ def test_unpublish_hides_a_module_from_learners(
 
 
 def test_modules_page_and_unknown_objects(client, staff, get_page) -> None:
-    page = get_page("/instructor/modules")
+    page = get_page("instructor.modules")
     assert "There are no courses yet" in page.get_text()
-    get_page("/instructor/modules?course=nope", expected=404)
-    get_page("/instructor/modules/9999/edit", expected=404)
-    assert client.post("/instructor/courses/nope/publish").status_code == 404
+    get_page("instructor.modules", course="nope", expected=404)
+    get_page("instructor.module_edit", module_id=9999, expected=404)
+    assert client.post(url("instructor.course_publish", course_slug="nope")).status_code == 404

@@ -23,7 +23,7 @@ from course.extensions import db as _db
 from course.models import Certificate
 from tests.certkit import make_eligible
 from tests.conftest import _config
-from tests.test_certificates_issue import admin, course_content, issued, learner  # noqa: F401
+from tests.test_certificates_issue import course_content, eligible_learner, issued  # noqa: F401
 
 
 @pytest.fixture
@@ -125,8 +125,8 @@ def test_backup_under_writes_restores_to_verifying_certificates(
         assert {row.code for row in rows} == set(expected)
         for row in rows:
             assert vc.verify(row.credential, ring.resolver()).ok, row.code
-            url = row.credential["credentialStatus"]["statusListCredential"]
-            listed = client.get(urlsplit(url).path).get_json()
+            address = row.credential["credentialStatus"]["statusListCredential"]
+            listed = client.get(urlsplit(address).path).get_json()
             assert statuslist.check_status(row.credential, listed, ring.resolver()) == (
                 expected[row.code],
                 [],

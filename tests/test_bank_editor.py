@@ -43,9 +43,9 @@ def filled(get_page, **over: object) -> dict[str, list[str]]:
     return {k: v for k, v in data.items() if v != [None]}
 
 
-def post(client, url: str, data: dict, action: str = "save") -> TestResponse:
+def post(client, address: str, data: dict, action: str = "save") -> TestResponse:
     """Post the editor form with one of its buttons."""
-    return client.post(url, data={**data, "action": action})
+    return client.post(address, data={**data, "action": action})
 
 
 def soup_of(response) -> BeautifulSoup:
@@ -226,7 +226,7 @@ def test_item_writing_warnings_show_but_do_not_block(db, bank, staff, client, ge
     assert "all of the above" in warnings.lower()
     assert post(client, NEW, data).status_code == 302  # saving is still allowed
     question = db.session.scalar(select(Question).where(Question.uid == "warn-1"))
-    edit = get_page(f"/instructor/questions/{question.id}/edit")
+    edit = get_page("instructor.question_edit", question_id=question.id)
     assert "negative stem" in edit.select_one("#item-warnings").get_text()
 
 
@@ -258,7 +258,7 @@ def test_add_option_adds_a_row_up_to_eight(bank, staff, client, get_page) -> Non
 
 def test_edit_form_is_prefilled_from_the_current_version(bank, staff, get_page) -> None:
     question = bank.questions["q-0"]
-    soup = get_page(f"/instructor/questions/{question.id}/edit")
+    soup = get_page("instructor.question_edit", question_id=question.id)
     data = form_data(soup, "form.bank-editor")
     assert data["stem"] == [question.current.stem]
     assert data["options-0-key"] == ["a"]

@@ -99,7 +99,7 @@ def test_dry_run_lists_exactly_the_affected_learners_and_changes_nothing(
 ) -> None:
     bank, question, people = scenario
     before = snapshot(db)
-    soup = get_page(f"/instructor/questions/{question.id}/regrade")
+    soup = get_page("instructor.question_regrade", question_id=question.id)
     rows = {
         r.find("td").get_text(strip=True): [td.get_text(" ", strip=True) for td in r.find_all("td")]
         for r in soup.select("tr.regrade-row")
@@ -132,10 +132,10 @@ def test_confirm_applies_the_dry_run_and_audits_it(
     bank, question, people = scenario
     module = bank.modules[0]
     v1_id = question.versions[0].id
-    url = f"/instructor/questions/{question.id}/regrade"
-    data = form_data(get_page(url), f'form[action="{url}"]')
+    address = f"/instructor/questions/{question.id}/regrade"
+    data = form_data(get_page(address), f'form[action="{address}"]')
     assert not completed(db, people["Rising Rita"], module)
-    assert client.post(url, data=data).status_code == 302
+    assert client.post(address, data=data).status_code == 302
     db.session.expire_all()
     rita, sam, fay = (
         attempt_of(db, people[n]) for n in ("Rising Rita", "Steady Sam", "Falling Fay")
@@ -159,8 +159,8 @@ def test_confirm_applies_the_dry_run_and_audits_it(
     assert set(changes) == {people[n].id for n in ("Rising Rita", "Steady Sam", "Falling Fay")}
     assert changes[people["Rising Rita"].id]["passed"] == [False, True]
     # Nothing is left to regrade, and a repeat confirmation is refused.
-    assert "Nothing to regrade" in get_page(url).get_text()
-    assert client.post(url, data=data).status_code == 302
+    assert "Nothing to regrade" in get_page(address).get_text()
+    assert client.post(address, data=data).status_code == 302
     assert (
         len(
             db.session.scalars(
@@ -179,15 +179,15 @@ def test_confirmation_from_a_stale_dry_run_is_refused(
     get_page,
 ) -> None:
     bank, question, people = scenario
-    url = f"/instructor/questions/{question.id}/regrade"
-    data = form_data(get_page(url), f'form[action="{url}"]')
+    address = f"/instructor/questions/{question.id}/regrade"
+    data = form_data(get_page(address), f'form[action="{address}"]')
     before = snapshot(db)
-    response = client.post(url, data={**data, "token": "forged"}, follow_redirects=True)
+    response = client.post(address, data={**data, "token": "forged"}, follow_redirects=True)
     assert "missing or was altered" in response.get_data(as_text=True)
-    assert client.post(url, data={}).status_code == 302  # no token at all
+    assert client.post(address, data={}).status_code == 302  # no token at all
     new_version(question, options=[{**o, "correct": o["id"] == "c"} for o in NEW_KEY])
     db.session.commit()
-    client.post(url, data=data)  # the dry run was for version 2, the key is now version 3's
+    client.post(address, data=data)  # the dry run was for version 2, the key is now version 3's
     assert snapshot(db) == before
 
 
@@ -207,7 +207,7 @@ def test_a_removed_option_scores_as_not_chosen(db, staff, get_page, make_user) -
     )
     new_version(question, options=[{**o, "correct": o["id"] == "a"} for o in NEW_KEY])
     db.session.commit()
-    soup = get_page(f"/instructor/questions/{question.id}/regrade")
+    soup = get_page("instructor.question_regrade", question_id=question.id)
     [row] = soup.select("tr.regrade-row")
     cells = [td.get_text(" ", strip=True) for td in row.find_all("td")]
     assert cells[0] == "Dora Dee"
@@ -218,6 +218,6 @@ def test_a_removed_option_scores_as_not_chosen(db, staff, get_page, make_user) -
 
 def test_single_version_questions_have_nothing_to_regrade(db, staff, get_page) -> None:
     bank = build_bank(2)
-    soup = get_page(f"/instructor/questions/{bank.questions['q-0'].id}/regrade")
+    soup = get_page("instructor.question_regrade", question_id=bank.questions["q-0"].id)
     assert "Nothing to regrade" in soup.get_text()
     assert not soup.select("form[action$='/regrade']")

@@ -10,7 +10,7 @@ from werkzeug.test import TestResponse
 from course.models import AuditEntry, Question, QuestionStatus, QuestionVersion
 from course.quiz.services import question_pool
 from tests.bankkit import Bank, add_question, build_bank, form_data, make_attempt
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, url
 
 
 @pytest.fixture
@@ -21,10 +21,10 @@ def bank(db) -> Bank:
 
 def edit(client, get_page, question: Question, **over: str) -> TestResponse:
     """Submit the editor for a question with some fields changed."""
-    url = f"/instructor/questions/{question.id}/edit"
-    data = form_data(get_page(url), "form.bank-editor")
+    address = url("instructor.question_edit", question_id=question.id)
+    data = form_data(get_page(address), "form.bank-editor")
     data.update({k: [v] for k, v in over.items()})
-    return client.post(url, data={**data, "action": "save"})
+    return client.post(address, data={**data, "action": "save"})
 
 
 def audits(db, action: str) -> list[AuditEntry]:
@@ -66,7 +66,7 @@ def test_edit_after_attempts_adds_version_two_and_keeps_the_attempt_on_v1(
     assert entry.details["version"] == 2
     assert entry.actor_id == staff.id
 
-    history = get_page(f"/instructor/questions/{question.id}/history")
+    history = get_page("instructor.question_history", question_id=question.id)
     v2 = history.select_one("#version-2")
     removed = " ".join(d.get_text() for d in v2.select("del.diff-del"))
     added = " ".join(d.get_text() for d in v2.select("ins.diff-add"))
@@ -77,8 +77,8 @@ def test_edit_after_attempts_adds_version_two_and_keeps_the_attempt_on_v1(
 
     # The learner's review still shows what they saw: version 1.
     learner_client = app.test_client()
-    learner_client.post("/auth/login", data={"email": learner.email, "password": PASSWORD})
-    review = learner_client.get(f"/quiz/attempt/{attempt.id}/review")
+    learner_client.post(url("auth.login"), data={"email": learner.email, "password": PASSWORD})
+    review = learner_client.get(url("quiz.review", attempt_id=attempt.id))
     assert review.status_code == 200
     text = BeautifulSoup(review.get_data(as_text=True), "html.parser").get_text()
     assert "version 1" not in text  # version numbers are staff vocabulary, not a learner's
@@ -93,7 +93,10 @@ def test_saving_without_changes_adds_no_version(db, bank, staff, client, get_pag
     db.session.expire_all()
     assert db.session.get(Question, question.id).latest_number == 1
     assert audits(db, "question.edit") == []
-    assert "Nothing changed" in get_page(f"/instructor/questions/{question.id}/edit").get_text()
+    assert (
+        "Nothing changed"
+        in get_page("instructor.question_edit", question_id=question.id).get_text()
+    )
 
 
 def test_history_escapes_markup_in_the_diff(db, bank, staff, client, get_page) -> None:
@@ -101,7 +104,7 @@ def test_history_escapes_markup_in_the_diff(db, bank, staff, client, get_page) -
     edit(
         client, get_page, question, stem="Which plan fits? <img src=x onerror=alert(1)> <b>bold</b>"
     )
-    response = client.get(f"/instructor/questions/{question.id}/history")
+    response = client.get(url("instructor.question_history", question_id=question.id))
     html = response.get_data(as_text=True)
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     soup = BeautifulSoup(html, "html.parser")
@@ -138,7 +141,7 @@ def test_publish_retire_restore_cycle_is_audited(db, bank, staff, client) -> Non
 
 
 def test_retire_button_asks_for_confirmation(bank, staff, get_page) -> None:
-    soup = get_page(f"/instructor/questions/{bank.questions['q-0'].id}/edit")
+    soup = get_page("instructor.question_edit", question_id=bank.questions["q-0"].id)
     form = soup.find("form", action=lambda a: a and a.endswith("/retire"))
     assert form.find("button")["data-confirm"]
 
@@ -148,13 +151,13 @@ def test_never_attempted_draft_can_be_deleted_after_confirmation(
 ) -> None:
     draft = add_question(bank.course, bank.modules[0], "draft-1", status=QuestionStatus.DRAFT)
     db.session.commit()
-    url = f"/instructor/questions/{draft.id}/delete"
-    page = get_page(f"/instructor/questions/{draft.id}/edit")
-    button = page.find("form", action=url).find("button")
+    address = url("instructor.question_delete", question_id=draft.id)
+    page = get_page("instructor.question_edit", question_id=draft.id)
+    button = page.find("form", action=address).find("button")
     assert button["data-confirm"]
-    client.post(url)  # no confirmation field: refused
+    client.post(address)  # no confirmation field: refused
     assert db.session.get(Question, draft.id) is not None
-    assert client.post(url, data={"confirm": "delete"}).status_code == 302
+    assert client.post(address, data={"confirm": "delete"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Question, draft.id) is None
     assert not db.session.scalars(
@@ -174,22 +177,24 @@ def test_attempted_or_published_questions_cannot_be_deleted(
     make_user,
 ) -> None:
     published = bank.questions["q-0"]
-    client.post(f"/instructor/questions/{published.id}/delete", data={"confirm": "delete"})
+    client.post(
+        url("instructor.question_delete", question_id=published.id), data={"confirm": "delete"}
+    )
     assert db.session.get(Question, published.id) is not None
     # Attempted, then retired and restored to draft: still never deletable.
     make_attempt(make_user(), bank.quizzes[0], [(published.current, ["a"])])
-    client.post(f"/instructor/questions/{published.id}/retire")
-    client.post(f"/instructor/questions/{published.id}/restore")
+    client.post(url("instructor.question_retire", question_id=published.id))
+    client.post(url("instructor.question_restore", question_id=published.id))
     db.session.refresh(published)
     assert published.status == QuestionStatus.DRAFT
     response = client.post(
-        f"/instructor/questions/{published.id}/delete",
+        url("instructor.question_delete", question_id=published.id),
         data={"confirm": "delete"},
         follow_redirects=True,
     )
     assert "retire it instead" in response.get_data(as_text=True)
     assert db.session.get(Question, published.id) is not None
-    page = get_page(f"/instructor/questions/{published.id}/edit")
+    page = get_page("instructor.question_edit", question_id=published.id)
     assert not page.find("form", action=f"/instructor/questions/{published.id}/delete")
     assert "never deleted" in page.get_text()
     assert audits(db, "question.delete") == []

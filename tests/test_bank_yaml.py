@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from course.content.schema import QuizFile
 from course.models import AuditEntry, Question, QuestionStatus, QuestionVersion
 from tests.bankkit import Bank, build_bank, form_data
+from tests.conftest import url
 
 IMPORT = "/instructor/questions/yaml-import?course={}"
 
@@ -24,7 +25,7 @@ def bank(db) -> Bank:
 
 def export(client, course: str, module: str) -> str:
     """Download a module's YAML."""
-    response = client.get(f"/instructor/questions/yaml-export?course={course}&module={module}")
+    response = client.get(url("instructor.bank_export", course=course, module=module))
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     return response.get_data(as_text=True)

@@ -12,6 +12,7 @@ from course import clock
 from course.content.loader import load_content
 from course.content.sync import sync_bundle
 from course.models import ActivityAcknowledgement, CeActivity, Role
+from tests.conftest import url
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXED = datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
@@ -43,13 +44,13 @@ def test_learner_must_acknowledge_before_module_one(
     client, db, course_content, make_user, login, get_page, monkeypatch
 ) -> None:
     learner = login(make_user(profession="RN"))
-    response = client.post(f"/courses/{course_content.slug}/enroll")
+    response = client.post(url("learning.enroll_course", course_slug=course_content.slug))
     assert response.status_code == 302
     opened = client.get(response.headers["Location"])
     assert opened.status_code == 302
     assert opened.headers["Location"].endswith(f"/courses/{course_content.slug}/activity")
 
-    page = get_page(f"/courses/{course_content.slug}/activity")
+    page = get_page("ce.activity", course_slug=course_content.slug)
     text = " ".join(page.get_text(" ").split())
     for expected in (
         "Psychedelic Support",
@@ -65,21 +66,21 @@ def test_learner_must_acknowledge_before_module_one(
         assert expected in text, expected
     assert not page.find("img")  # no company logos
 
-    refused = client.post(f"/courses/{course_content.slug}/activity/acknowledge", data={})
+    refused = client.post(url("ce.acknowledge_activity", course_slug=course_content.slug), data={})
     assert refused.status_code == 400
     assert "Tick the box to acknowledge" in refused.get_data(as_text=True)
     assert db.session.scalar(select(ActivityAcknowledgement)) is None
 
     monkeypatch.setattr(clock, "now", lambda: FIXED)
     done = client.post(
-        f"/courses/{course_content.slug}/activity/acknowledge", data={"confirm": "y"}
+        url("ce.acknowledge_activity", course_slug=course_content.slug), data={"confirm": "y"}
     )
     assert done.headers["Location"].endswith(first_module_url(course_content))
     ack = db.session.scalar(select(ActivityAcknowledgement))
     assert (ack.user_id, ack.acknowledged_at) == (learner.id, FIXED)
     assert client.get(first_module_url(course_content)).status_code == 200
     again = client.post(
-        f"/courses/{course_content.slug}/activity/acknowledge", data={"confirm": "y"}
+        url("ce.acknowledge_activity", course_slug=course_content.slug), data={"confirm": "y"}
     )
     assert again.status_code == 302
     assert db.session.query(ActivityAcknowledgement).count() == 1  # once, first time kept
@@ -89,17 +90,19 @@ def test_quizzes_are_gated_too_and_staff_preview_freely(
     client, course_content, make_user, login
 ) -> None:
     login(make_user())
-    client.post(f"/courses/{course_content.slug}/enroll")
+    client.post(url("learning.enroll_course", course_slug=course_content.slug))
     quiz = course_content.quizzes[0]
-    assert client.get(f"/quiz/{quiz.id}").headers["Location"].endswith("/activity")
-    client.post("/auth/logout")
+    assert (
+        client.get(url("quiz.overview", quiz_id=quiz.id)).headers["Location"].endswith("/activity")
+    )
+    client.post(url("auth.logout"))
     staff = make_user(role=Role.INSTRUCTOR)
     login(staff)
     assert client.get(first_module_url(course_content)).status_code == 200
 
 
 def test_course_page_shows_the_short_form(client, course_content, get_page) -> None:
-    page = get_page(f"/courses/{course_content.slug}")
+    page = get_page("learning.course_page", course_slug=course_content.slug)
     summary = page.find(attrs={"data-testid": "ce-summary"})
     text = " ".join(summary.get_text(" ").split())
     assert "expires 25 November 2029" in text
@@ -112,13 +115,18 @@ def test_a_course_without_an_activity_block_has_no_gate(client, db, make_user, l
     sync_bundle(bundle)
     db.session.commit()
     login(make_user())
-    client.post("/courses/fixture-course/enroll")
-    assert client.get("/courses/fixture-course/modules/alpha").status_code == 200
-    assert client.get("/courses/fixture-course/activity").status_code == 404
+    client.post(url("learning.enroll_course", course_slug="fixture-course"))
+    assert (
+        client.get(
+            url("learning.module", course_slug="fixture-course", module_slug="alpha")
+        ).status_code
+        == 200
+    )
+    assert client.get(url("ce.activity", course_slug="fixture-course")).status_code == 404
 
 
 def test_privacy_page(get_page) -> None:
-    assert get_page("/privacy").h1.get_text() == "Privacy policy"
+    assert get_page("ce.privacy").h1.get_text() == "Privacy policy"
 
 
 def test_lint_names_the_field_and_line_of_bad_ce_blocks(tmp_path) -> None:

@@ -16,6 +16,7 @@ from course.certificates.pdf import render_certificate_pdf
 from course.dates import human_date
 from course.models import CeActivity, CreditClaim, Role
 from tests.certkit import EVALUATION, complete_course, issue_for, sync_course
+from tests.conftest import url
 
 AMA = (
     "Practicum designates this enduring material for a maximum of 1.5 AMA PRA Category 1 "
@@ -115,26 +116,27 @@ def pdf_pages(pdf: bytes) -> list[str]:
 def test_an_md_can_claim_ama_credit_and_an_rn_cannot(
     client, db, course_content, make_user, login
 ) -> None:
-    url = f"/courses/{course_content.slug}/credit"
+    address = url("ce.claim", course_slug=course_content.slug)
     md = login(completed(db, course_content, make_user, "MD"))
-    page = client.get(url)
+    page = client.get(address)
     assert 'name="claim_ama_pra_1"' in page.get_data(as_text=True)
-    client.post("/auth/logout")
+    client.post(url("auth.logout"))
     login(completed(db, course_content, make_user, "RN"))
-    page = client.get(url).get_data(as_text=True)
+    page = client.get(address).get_data(as_text=True)
     assert 'name="claim_ama_pra_1"' not in page
     assert 'name="claim_ancc"' in page
     refused = client.post(
-        url, data={"hours": "1.5", "claim_ancc": "1.5", "claim_ama_pra_1": "1.5", "confirm": "y"}
+        address,
+        data={"hours": "1.5", "claim_ancc": "1.5", "claim_ama_pra_1": "1.5", "confirm": "y"},
     )
     assert refused.status_code == 400
     assert "claim_ama_pra_1: AMA PRA Category 1 Credit™ is not open to your profession (RN)" in (
         text_of(refused)
     )
     assert db.session.scalar(select(CreditClaim)) is None
-    client.post("/auth/logout")
+    client.post(url("auth.logout"))
     login(md)
-    done = client.post(url, data={"hours": "1.75", "claim_ama_pra_1": "1.5", "confirm": "y"})
+    done = client.post(address, data={"hours": "1.75", "claim_ama_pra_1": "1.5", "confirm": "y"})
     assert done.status_code == 302
     claim = db.session.scalar(select(CreditClaim))
     assert (claim.credit_type, claim.amount, claim.profession) == ("ama_pra_1", 1.5, "MD")
@@ -163,7 +165,7 @@ def test_bad_claims_get_a_clear_message_naming_the_field(
 ) -> None:
     login(completed(db, course_content, make_user, "MD"))
     response = client.post(
-        f"/courses/{course_content.slug}/credit",
+        url("ce.claim", course_slug=course_content.slug),
         data={"hours": hours, "claim_ama_pra_1": amount, "confirm": "y"},
     )
     assert response.status_code == 400
@@ -176,11 +178,11 @@ def test_a_profession_change_revalidates_the_claim(
 ) -> None:
     admin = make_user(role=Role.ADMIN)
     learner = login(completed(db, course_content, make_user, "RN"))
-    url = f"/courses/{course_content.slug}/credit"
-    client.post(url, data={"hours": "1.75", "claim_ancc": "1.75", "confirm": "y"})
+    address = url("ce.claim", course_slug=course_content.slug)
+    client.post(address, data={"hours": "1.75", "claim_ancc": "1.75", "confirm": "y"})
     learner.profession = "MD"  # after completion, before issue
     db.session.commit()
-    notice = text_of(client.get(f"/courses/{course_content.slug}"))
+    notice = text_of(client.get(url("learning.course_page", course_slug=course_content.slug)))
     assert 'data-testid="claim-problem">The credit claimed as RN' in notice
     assert "the claim must be made again." in notice
     problems = claim_problems(learner, course_content)
@@ -189,7 +191,7 @@ def test_a_profession_change_revalidates_the_claim(
     with pytest.raises(NotEligibleError, match="claimed as RN"):
         issue_for(learner, course_content, admin)
     db.session.rollback()
-    again = client.post(url, data={"hours": "1.75", "claim_ama_pra_1": "1.5", "confirm": "y"})
+    again = client.post(address, data={"hours": "1.75", "claim_ama_pra_1": "1.5", "confirm": "y"})
     assert again.status_code == 302
     certificate = issue_for(learner, course_content, admin)
     claims = certificate.snapshot["ce"]["claims"]
@@ -200,10 +202,10 @@ def test_a_profession_eligible_for_nothing_is_offered_participation(
     client, db, course_content, make_user, login
 ) -> None:
     login(completed(db, course_content, make_user, "Other"))
-    page = client.get(f"/courses/{course_content.slug}/credit")
+    page = client.get(url("ce.claim", course_slug=course_content.slug))
     assert 'data-testid="participation-only"' in page.get_data(as_text=True)
     done = client.post(
-        f"/courses/{course_content.slug}/credit", data={"hours": "1.25", "confirm": "y"}
+        url("ce.claim", course_slug=course_content.slug), data={"hours": "1.25", "confirm": "y"}
     )
     assert done.status_code == 302
 
@@ -222,7 +224,9 @@ def test_each_credit_type_prints_its_statement_verbatim(
     data = {"hours": "1.25", "confirm": "y"}
     if kind != "participation":
         data[f"claim_{kind}"] = "1.25"
-    assert client.post(f"/courses/{course_content.slug}/credit", data=data).status_code == 302
+    assert (
+        client.post(url("ce.claim", course_slug=course_content.slug), data=data).status_code == 302
+    )
     certificate = issue_for(learner, course_content, make_user(role=Role.ADMIN))
     db.session.commit()
     snap = certificate.snapshot
@@ -263,7 +267,9 @@ def test_two_claims_give_two_credentials_each_with_its_credits(
     forget(course_content)
     learner = login(completed(db, course_content, make_user, "NP"))
     data = {"hours": "1.75", "claim_ancc": "1.5", "claim_ipce": "1.25", "confirm": "y"}
-    assert client.post(f"/courses/{course_content.slug}/credit", data=data).status_code == 302
+    assert (
+        client.post(url("ce.claim", course_slug=course_content.slug), data=data).status_code == 302
+    )
     certificate = issue_for(learner, course_content, make_user(role=Role.ADMIN))
     db.session.commit()
     main = certificate.credential["credentialSubject"]
@@ -277,10 +283,13 @@ def test_two_claims_give_two_credentials_each_with_its_credits(
     assert subject["achievement"]["name"].endswith("(IPCE credit)")
     assert extra.credential["credentialStatus"] == certificate.credential["credentialStatus"]
     assert vc.verify_proof(extra.credential).ok
-    url = f"/certificates/{certificate.code}/credentials/ipce.json"
-    assert client.get(url).get_json() == extra.credential
-    assert client.get(f"/certificates/{certificate.code}/credentials/apa.json").status_code == 404
-    page = client.get("/certificates").get_data(as_text=True)
+    address = url("ce.claim_credential", code=certificate.code, credit_type="ipce")
+    assert client.get(address).get_json() == extra.credential
+    assert (
+        client.get(url("ce.claim_credential", code=certificate.code, credit_type="apa")).status_code
+        == 404
+    )
+    page = client.get(url("certificates.mine")).get_data(as_text=True)
     assert "Signed credential: ipce (JSON)" in page
 
 

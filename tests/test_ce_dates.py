@@ -12,6 +12,7 @@ from course import clock
 from course.certificates.eligibility import NotEligibleError
 from course.models import CeActivity, Enrollment, Role
 from tests.certkit import issue_for, make_eligible, sync_course
+from tests.conftest import url
 
 BEFORE_EXPIRY = datetime(2029, 11, 25, 23, 0, tzinfo=UTC)
 AFTER_EXPIRY = datetime(2029, 11, 26, 0, 30, tzinfo=UTC)
@@ -40,20 +41,27 @@ def test_expiry_stops_new_enrolments_but_not_enrolled_learners(
     db.session.commit()
     travel(monkeypatch, BEFORE_EXPIRY)
     newcomer = login(make_user())
-    client.post("/auth/logout")
+    client.post(url("auth.logout"))
 
     travel(monkeypatch, AFTER_EXPIRY)
     login(newcomer)
-    response = client.post(f"/courses/{course_content.slug}/enroll", follow_redirects=True)
+    response = client.post(
+        url("learning.enroll_course", course_slug=course_content.slug), follow_redirects=True
+    )
     assert "This activity expired on 2029-11-25" in text_of(response)
     assert db.session.scalar(select(Enrollment).where(Enrollment.user_id == newcomer.id)) is None
-    client.post("/auth/logout")
+    client.post(url("auth.logout"))
 
     login(enrolled)
-    page = text_of(client.get(f"/courses/{course_content.slug}"))
+    page = text_of(client.get(url("learning.course_page", course_slug=course_content.slug)))
     assert "This activity expired on 2029-11-25" in page
     first = course_content.modules[0].slug
-    assert client.get(f"/courses/{course_content.slug}/modules/{first}").status_code == 200
+    assert (
+        client.get(
+            url("learning.module", course_slug=course_content.slug, module_slug=first)
+        ).status_code
+        == 200
+    )
 
 
 def test_expiry_stops_issuing_but_verify_pages_are_unaffected(
@@ -80,10 +88,14 @@ def test_expiry_stops_issuing_but_verify_pages_are_unaffected(
 def test_review_due_shows_to_staff_only(client, course_content, make_user, login, monkeypatch):
     travel(monkeypatch, REVIEW_DUE)
     login(make_user(role=Role.INSTRUCTOR))
-    assert "Review due" in text_of(client.get(f"/courses/{course_content.slug}"))
-    client.post("/auth/logout")
+    assert "Review due" in text_of(
+        client.get(url("learning.course_page", course_slug=course_content.slug))
+    )
+    client.post(url("auth.logout"))
     login(make_user())
-    assert "Review due" not in text_of(client.get(f"/courses/{course_content.slug}"))
+    assert "Review due" not in text_of(
+        client.get(url("learning.course_page", course_slug=course_content.slug))
+    )
 
 
 def test_review_interval_is_configurable(db, course_content) -> None:
@@ -105,7 +117,7 @@ def test_staff_home_lists_what_needs_attention(
     # 2027-10-10: within 60 days of the source author's disclosure running out (2027-11-26).
     travel(monkeypatch, datetime(2027, 10, 10, tzinfo=UTC))
     login(make_user(role=Role.ADMIN))
-    page = get_page("/ce/staff")
+    page = get_page("ce.staff_home")
     approvals = " ".join(page.find(attrs={"data-testid": "approvals"}).get_text(" ").split())
     assert "Queue Learner" in approvals
     watch = " ".join(page.find(attrs={"data-testid": "course-watch"}).get_text(" ").split())
@@ -113,7 +125,7 @@ def test_staff_home_lists_what_needs_attention(
 
     travel(monkeypatch, datetime(2029, 10, 1, tzinfo=UTC))
     watch = " ".join(
-        get_page("/ce/staff").find(attrs={"data-testid": "course-watch"}).get_text(" ").split()
+        get_page("ce.staff_home").find(attrs={"data-testid": "course-watch"}).get_text(" ").split()
     )
     assert "Expires within 60 days" in watch
     assert "is older than 12 months" in watch  # the stale disclosure is a publish blocker

@@ -6,6 +6,7 @@ from datetime import date
 
 from course.models import Role
 from tests.cekit import certificate, claim, cohort, course
+from tests.conftest import url
 from tests.test_html_validity import vnu_or_skip
 from tests.vnukit import nu_errors
 
@@ -22,7 +23,7 @@ def test_ce_pages_are_valid_html(client, db, course_content, make_user, login, t
     login(learner)
     for path in ("/transcript", "/transcript/credits/new", "/ce/identifiers"):
         pages[path] = client.get(path).get_data(as_text=True)
-    client.post("/auth/logout")
+    client.post(url("auth.logout"))
     login(make_user(role=Role.ADMIN))
     for path in (
         f"/ce/learners/{learner.id}/transcript",

@@ -9,6 +9,7 @@ import pytest
 from course import clock
 from course.ce.identifiers import export_licence, identity_problems, npi_valid, state_code
 from course.models import Role
+from tests.conftest import url
 
 
 @pytest.mark.parametrize("npi", ["1234567893", "1245319599", "1003000126"])
@@ -42,13 +43,13 @@ def test_learner_saves_identifiers_and_consent(client, login, make_user, db, mon
         "birth_day": "29",
         "consent": "y",
     }
-    assert client.post("/ce/identifiers", data=data).status_code == 302
+    assert client.post(url("ce.identifiers"), data=data).status_code == 302
     db.session.refresh(user)
     assert (user.npi, user.birth_month, user.birth_day) == ("1234567893", 2, 29)
     assert user.licence_number == "me 123"  # stored as typed
     assert user.share_consent_at == moment
     assert identity_problems(user) == []
-    client.post("/ce/identifiers", data={**data, "consent": ""})
+    client.post(url("ce.identifiers"), data={**data, "consent": ""})
     db.session.refresh(user)
     assert user.share_consent_at is None
 
@@ -67,14 +68,14 @@ def test_learner_saves_identifiers_and_consent(client, login, make_user, db, mon
 def test_bad_identifiers_name_the_field(client, login, make_user, field, value, message) -> None:
     login(make_user())
     data = {"birth_month": "2", "birth_day": "3", field: value}
-    response = client.post("/ce/identifiers", data=data)
+    response = client.post(url("ce.identifiers"), data=data)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
 
 
 def test_month_without_day_is_refused(client, login, make_user) -> None:
     login(make_user())
-    response = client.post("/ce/identifiers", data={"birth_month": "2"})
+    response = client.post(url("ce.identifiers"), data={"birth_month": "2"})
     assert response.status_code == 400
     assert "both the month and the day" in response.get_data(as_text=True)
 
@@ -83,9 +84,9 @@ def test_admin_fixes_a_learner_but_cannot_consent_for_them(client, login, make_u
     learner = make_user()
     login(make_user(role=Role.ADMIN))
     data = {"licence_number": "X1", "licence_state": "FL", "consent": "y"}
-    url = f"/ce/learners/{learner.id}/identifiers"
-    assert client.post(url, data=data).status_code == 302
+    address = url("ce.learner_identifiers", user_id=learner.id)
+    assert client.post(address, data=data).status_code == 302
     db.session.refresh(learner)
     assert learner.licence_state == "FL"
     assert learner.share_consent_at is None
-    assert client.get("/ce/learners/99999/identifiers").status_code == 404
+    assert client.get(url("ce.learner_identifiers", user_id=99999)).status_code == 404

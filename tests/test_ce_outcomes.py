@@ -23,6 +23,7 @@ from course.models import (
     Role,
 )
 from tests.cekit import certificate
+from tests.conftest import url
 
 
 def with_outcomes(db, course, **outcomes) -> None:
@@ -50,11 +51,11 @@ def test_pretest_comes_before_module_1_and_is_ungraded(
     enroll(learner.id, course_content)
     db.session.commit()
     module = course_content.modules[0]
-    url = f"/courses/{course_content.slug}/modules/{module.slug}"
-    response = client.get(url)
+    address = url("learning.module", course_slug=course_content.slug, module_slug=module.slug)
+    response = client.get(address)
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/courses/{course_content.slug}/pretest")
-    assert client.post(f"/courses/{course_content.slug}/pretest/start").status_code == 302
+    assert client.post(url("ce.pretest_start", course_slug=course_content.slug)).status_code == 302
     pretest = db.session.query(PreTest).one()
     assert len(pretest.items) == 5
     versions = (
@@ -64,19 +65,19 @@ def test_pretest_comes_before_module_1_and_is_ungraded(
     )
     # The final's blueprint: its safety quota (min 6) is scaled to the pre-test's length.
     assert all({"contraindication", "caution", "safety"} & set(v.tags) for v in versions)
-    page = client.get(f"/courses/{course_content.slug}/pretest").get_data(as_text=True)
+    page = client.get(url("ce.pretest", course_slug=course_content.slug)).get_data(as_text=True)
     assert page.count("<fieldset") == 5
     by_id = {v.id: v for v in versions}
     answers = {}
     for position, item in enumerate(pretest.items, 1):
         keys = sorted(by_id[item["version_id"]].correct_keys)
         answers[f"q{position}"] = keys if position <= 2 else ["zzz"]  # junk scores 0
-    response = client.post(f"/courses/{course_content.slug}/pretest", data=answers)
+    response = client.post(url("ce.pretest_submit", course_slug=course_content.slug), data=answers)
     assert response.status_code == 302
     db.session.refresh(pretest)
     assert pretest.score == pytest.approx(0.4)
-    assert client.get(url).status_code == 200  # module 1 is open now
-    again = client.post(f"/courses/{course_content.slug}/pretest", data=answers)
+    assert client.get(address).status_code == 200  # module 1 is open now
+    again = client.post(url("ce.pretest_submit", course_slug=course_content.slug), data=answers)
     assert again.status_code == 302  # a second submission changes nothing
     db.session.refresh(pretest)
     assert pretest.score == pytest.approx(0.4)
@@ -84,7 +85,7 @@ def test_pretest_comes_before_module_1_and_is_ungraded(
 
 def test_no_pretest_configured_is_404(client, login, make_user, course_content) -> None:
     login(make_user())
-    assert client.get(f"/courses/{course_content.slug}/pretest").status_code == 404
+    assert client.get(url("ce.pretest", course_slug=course_content.slug)).status_code == 404
 
 
 def _final(db, course):
@@ -149,21 +150,21 @@ def test_follow_up_opens_after_the_configured_days(
     login(learner)
     at(2026, 3, 30)
     assert due_follow_ups(learner.id, clock.now().date()) == []
-    assert client.get(f"/courses/{course_content.slug}/follow-up").status_code == 404
+    assert client.get(url("ce.follow_up", course_slug=course_content.slug)).status_code == 404
     at(2026, 3, 31)
-    soup = get_page("/dashboard")
+    soup = get_page("learning.dashboard")
     assert soup.select_one("#follow-ups a")["href"] == f"/courses/{course_content.slug}/follow-up"
-    url = f"/courses/{course_content.slug}/follow-up"
-    bad = client.post(url, data={"made_change": "maybe"})
+    address = url("ce.follow_up", course_slug=course_content.slug)
+    bad = client.post(address, data={"made_change": "maybe"})
     assert bad.status_code == 400
     assert "Not a valid choice" in bad.get_data(as_text=True)
-    nul = client.post(url, data={"made_change": "partly", "barriers": "Time\x00 pressure"})
+    nul = client.post(address, data={"made_change": "partly", "barriers": "Time\x00 pressure"})
     assert nul.status_code == 400  # the platform refuses NUL bytes before any view
-    ok = client.post(url, data={"made_change": "partly", "barriers": " Time pressure "})
+    ok = client.post(address, data={"made_change": "partly", "barriers": " Time pressure "})
     assert ok.status_code == 302
     row = db.session.query(FollowUp).one()
     assert (row.made_change, row.barriers) == ("partly", "Time pressure")
-    assert client.get(url).status_code == 404  # answered: closed
+    assert client.get(address).status_code == 404  # answered: closed
     report = outcomes_report(course_content)
     assert report.response_rate == 1.0
     assert report.confidence[4] == 1
@@ -174,7 +175,7 @@ def test_outcomes_page_for_staff_with_small_n_caution(
     db, client, login, make_user, course_content, get_page
 ) -> None:
     login(make_user(role=Role.INSTRUCTOR))
-    soup = get_page(f"/ce/outcomes/{course_content.slug}")
+    soup = get_page("ce.outcomes", course_slug=course_content.slug)
     assert soup.select("[data-caution]")
     assert len(soup.select("svg")) == 3
     assert "n = 0 paired learners" in soup.select_one("#gain-summary").get_text(" ", strip=True)

@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 
 from course.ce.export_files import Tracking
-from course.models import Role
 from tests.cekit import certificate, claim, cohort, course
+from tests.conftest import url
 
 BASE = "/ce/reports/sepsis"
 
@@ -53,18 +53,13 @@ def gaps(db, sepsis):
     }
 
 
-@pytest.fixture
-def admin(client, login, make_user):
-    return login(make_user(role=Role.ADMIN))
-
-
 def rows_of(response) -> list[list[str]]:
     assert response.status_code == 200, response.status_code
     assert response.headers["Content-Disposition"].startswith("attachment")
     return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
 
 
-def test_pars_prevalidation_flags_each_gap(gaps, admin, get_page) -> None:
+def test_pars_prevalidation_flags_each_gap(gaps, signed_in_admin, get_page) -> None:
     soup = get_page(f"{BASE}/pars")
     assert "2 rows would be accepted" in soup.select_one("#prevalidation-summary").get_text(
         " ", strip=True
@@ -83,7 +78,7 @@ def test_pars_prevalidation_flags_each_gap(gaps, admin, get_page) -> None:
     assert link == f"/ce/learners/{gaps['no_id'].id}/identifiers"
 
 
-def test_pars_csv_columns_and_valid_rows_only(gaps, admin, client) -> None:
+def test_pars_csv_columns_and_valid_rows_only(gaps, signed_in_admin, client) -> None:
     rows = rows_of(client.get(f"{BASE}/pars.csv"))
     assert rows[0] == [
         "First Name",
@@ -116,9 +111,9 @@ def test_pars_csv_columns_and_valid_rows_only(gaps, admin, client) -> None:
     assert first[9:12] == ["AMA PRA Category 1 Credit™", "1.5", "Yes"]
 
 
-def test_fixing_a_flagged_learner_adds_their_rows(gaps, admin, client) -> None:
+def test_fixing_a_flagged_learner_adds_their_rows(gaps, signed_in_admin, client) -> None:
     learner = gaps["no_dob"]
-    url = f"/ce/learners/{learner.id}/identifiers"
+    address = url("ce.learner_identifiers", user_id=learner.id)
     data = {
         "licence_number": "me-00002",
         "licence_state": "FL",
@@ -127,11 +122,11 @@ def test_fixing_a_flagged_learner_adds_their_rows(gaps, admin, client) -> None:
         "birth_month": "3",
         "birth_day": "3",
     }
-    assert client.post(url, data=data).status_code == 302
+    assert client.post(address, data=data).status_code == 302
     assert len(rows_of(client.get(f"{BASE}/pars.csv"))) == 5
 
 
-def test_cebroker_layout_csv_and_xlsx(gaps, admin, client, get_page) -> None:
+def test_cebroker_layout_csv_and_xlsx(gaps, signed_in_admin, client, get_page) -> None:
     soup = get_page(f"{BASE}/cebroker")
     flagged = {int(tr["data-user"]) for tr in soup.select("#flagged tr[data-user]")}
     assert flagged == {
@@ -168,19 +163,19 @@ def test_tracking_prefixes_are_stripped() -> None:
     assert Tracking.parse("1234", "98765").course == "98765"
 
 
-def test_date_range_and_bad_input(gaps, admin, client) -> None:
+def test_date_range_and_bad_input(gaps, signed_in_admin, client) -> None:
     assert len(rows_of(client.get(f"{BASE}/pars.csv?start=2026-03-01"))) == 1
     assert client.get(f"{BASE}/pars?start=2026-13-01").status_code == 400
     assert client.get(f"{BASE}/pars.csv?start=2026-05-01&end=2026-01-01").status_code == 400
     assert client.get(f"{BASE}/pars.xlsx").status_code == 404
-    assert client.get("/ce/reports/sepsis/nope").status_code == 404
+    assert client.get(url("ce.prevalidate", course_slug="sepsis", kind="nope")).status_code == 404
     assert client.get(f"{BASE}/cebroker?provider={'9' * 41}").status_code == 400
 
 
-def test_activity_summary(course_content, admin, client, get_page, db) -> None:
+def test_activity_summary(course_content, signed_in_admin, client, get_page, db) -> None:
     cohort(course_content, 3)
-    get_page("/ce/reports/activities")
-    rows = rows_of(client.get("/ce/reports/activities.csv"))
+    get_page("ce.activity_summary")
+    rows = rows_of(client.get(url("ce.activity_summary_csv")))
     assert rows[0][:3] == ["Provider Activity ID", "Activity Type", "Activity Title"]
     line = rows[1]
     assert line[1] == "Enduring Material"
@@ -189,27 +184,27 @@ def test_activity_summary(course_content, admin, client, get_page, db) -> None:
     assert line[10] == "Competence (final exam); Performance (follow-up survey at 30 days)"
 
 
-def measure(client, count_queries, url: str) -> tuple[int, bytes]:
+def measure(client, count_queries, address: str) -> tuple[int, bytes]:
     with count_queries() as counter:
-        response = client.get(url)
+        response = client.get(address)
         body = response.get_data()
     assert response.status_code == 200
     return counter.count, body
 
 
 @pytest.mark.parametrize(
-    "url", [f"{BASE}/pars", f"{BASE}/pars.csv", f"{BASE}/cebroker.csv", f"{BASE}/cebroker.xlsx"]
+    "address", [f"{BASE}/pars", f"{BASE}/pars.csv", f"{BASE}/cebroker.csv", f"{BASE}/cebroker.xlsx"]
 )
 def test_query_count_is_constant_from_10_to_1000_learners(
-    sepsis, admin, client, count_queries, url
+    sepsis, signed_in_admin, client, count_queries, address
 ) -> None:
     cohort(sepsis, 10)
-    small, body_small = measure(client, count_queries, url)
+    small, body_small = measure(client, count_queries, address)
     cohort(sepsis, 990, start=10)
-    large, body_large = measure(client, count_queries, url)
+    large, body_large = measure(client, count_queries, address)
     assert small == large, (small, large)
-    if url.endswith(".csv"):
-        per = 2 if "pars" in url else 1  # PARS: a row per claim; CE Broker: per certificate
+    if address.endswith(".csv"):
+        per = 2 if "pars" in address else 1  # PARS: a row per claim; CE Broker: per certificate
         assert body_small.count(b"\n") == 1 + per * 10
         assert body_large.count(b"\n") == 1 + per * 1000
-    print(f"QUERIES {url}: {small} at 10 learners, {large} at 1000")
+    print(f"QUERIES {address}: {small} at 10 learners, {large} at 1000")

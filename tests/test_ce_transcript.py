@@ -14,6 +14,7 @@ from course import clock
 from course.ce.transcript import transcript_for
 from course.models import CertificateStatus, ExternalCredit, Role
 from tests.cekit import certificate, claim, course
+from tests.conftest import url
 
 AMA = "AMA PRA Category 1 Credit™"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -79,14 +80,14 @@ def test_totals_and_date_filter_by_time_travel(learner_with_history, at) -> None
 
 def test_transcript_page_pdf_and_csv(client, login, learner_with_history, get_page) -> None:
     login(learner_with_history)
-    soup = get_page("/transcript?start=2025-01-01&end=2025-12-31")
+    soup = get_page("ce.transcript", start="2025-01-01", end="2025-12-31")
     assert "self-reported" in soup.get_text()
     assert soup.select_one("[data-totals=self-reported]").get_text(" ", strip=True).startswith(AMA)
-    pdf = client.get("/transcript.pdf?start=2025-01-01")
+    pdf = client.get(url("ce.transcript_download", fmt="pdf", start="2025-01-01"))
     assert pdf.headers["Content-Disposition"].startswith("attachment")
     text = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
     assert "Zoë Łukasiewicz-Núñez" in text
-    csv_text = client.get("/transcript.csv").get_data(as_text=True)
+    csv_text = client.get(url("ce.transcript_download", fmt="csv")).get_data(as_text=True)
     assert csv_text.splitlines()[0].startswith("completion_date,title,provider,credit_type")
     assert ",self-reported," in csv_text
 
@@ -103,10 +104,15 @@ def test_bad_range_names_the_field(client, login, make_user, query) -> None:
 
 def test_admin_opens_any_transcript(client, login, make_user, learner_with_history) -> None:
     login(make_user(role=Role.ADMIN))
-    page = client.get(f"/ce/learners/{learner_with_history.id}/transcript")
+    page = client.get(url("ce.learner_transcript", user_id=learner_with_history.id))
     assert "Zoë" in page.get_data(as_text=True)
-    assert client.get(f"/ce/learners/{learner_with_history.id}/transcript.csv").status_code == 200
-    assert client.get("/ce/learners/999999/transcript").status_code == 404
+    assert (
+        client.get(
+            url("ce.learner_transcript_download", user_id=learner_with_history.id, fmt="csv")
+        ).status_code
+        == 200
+    )
+    assert client.get(url("ce.learner_transcript", user_id=999999)).status_code == 404
 
 
 def _form(data: bytes | None = None, name: str = "cert.png", **over: object) -> dict:
@@ -128,7 +134,7 @@ def _post(client, form):
     fields = {"csrf_token": client.csrf_token(), **form}
     boundary, body = encode_multipart(MultiDict(fields))
     kind = f"multipart/form-data; boundary={boundary}"
-    return client.post("/transcript/credits/new", data=body, content_type=kind)
+    return client.post(url("ce.add_credit"), data=body, content_type=kind)
 
 
 def test_learner_adds_an_external_credit_with_a_file(client, login, make_user, db, app) -> None:
@@ -138,7 +144,7 @@ def test_learner_adds_an_external_credit_with_a_file(client, login, make_user, d
     assert credit.file_type == "image/png"
     assert "passwd" not in credit.file_name
     assert "/" not in credit.file_name
-    response = client.get(f"/transcript/credits/{credit.id}/certificate")
+    response = client.get(url("ce.credit_file", credit_id=credit.id))
     assert response.data == PNG
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert user.id == credit.user_id
@@ -217,12 +223,12 @@ def test_another_learners_file_is_404(client, login, make_user, db) -> None:
     login(owner)
     _post(client, _form(PNG))
     credit = db.session.query(ExternalCredit).one()
-    client.post("/auth/logout")
+    client.post(url("auth.logout"))
     login(make_user())
-    assert client.get(f"/transcript/credits/{credit.id}/certificate").status_code == 404
-    client.post("/auth/logout")
+    assert client.get(url("ce.credit_file", credit_id=credit.id)).status_code == 404
+    client.post(url("auth.logout"))
     login(make_user(role=Role.ADMIN))
-    assert client.get(f"/transcript/credits/{credit.id}/certificate").status_code == 200
+    assert client.get(url("ce.credit_file", credit_id=credit.id)).status_code == 200
 
 
 def test_self_reported_credit_never_on_verify(client, login, learner_with_history, db) -> None:

@@ -25,6 +25,7 @@ from tests.certkit import (
     make_eligible,
     sync_course,
 )
+from tests.conftest import url
 
 EVAL_FORM = {
     "objectives_met": "5",
@@ -46,7 +47,7 @@ def course(course_content):
 
 
 @pytest.fixture
-def learner(make_user, login):
+def signed_in_zoe(make_user, login):
     return login(make_user(full_name="Zoë Łukasiewicz-Núñez", profession="NP"))
 
 
@@ -153,9 +154,9 @@ def test_final_exam_not_passed_blocks(db, course, make_user) -> None:
     assert "pass the final exam" in elig.reason
 
 
-def test_course_page_lists_the_steps_remaining(client, course, learner, get_page) -> None:
-    client.post(f"/courses/{course.slug}/enroll")
-    soup = get_page(f"/courses/{course.slug}")
+def test_course_page_lists_the_steps_remaining(client, course, signed_in_zoe, get_page) -> None:
+    client.post(url("learning.enroll_course", course_slug=course.slug))
+    soup = get_page("learning.course_page", course_slug=course.slug)
     steps = soup.select("[data-testid=certificate-steps] li")
     assert [li["data-step"] for li in steps] == ["modules", "final", "evaluation", "attestation"]
     assert all("To do" in li.get_text() for li in steps)
@@ -163,28 +164,32 @@ def test_course_page_lists_the_steps_remaining(client, course, learner, get_page
     assert not soup.select("[data-testid=certificate-steps] a[href$='/evaluation']")
 
 
-def test_steps_open_once_the_course_is_complete(client, db, course, learner, get_page) -> None:
-    assert client.get(f"/courses/{course.slug}/evaluation").status_code == 302
-    complete_course(learner.id, course)
+def test_steps_open_once_the_course_is_complete(
+    client, db, course, signed_in_zoe, get_page
+) -> None:
+    assert client.get(url("certificates.evaluation", course_slug=course.slug)).status_code == 302
+    complete_course(signed_in_zoe.id, course)
     db.session.commit()
-    soup = get_page(f"/courses/{course.slug}")
+    soup = get_page("learning.course_page", course_slug=course.slug)
     box = soup.select_one("[data-testid=certificate-steps]")
     done = [li["data-step"] for li in box.select("li") if "Done" in li.get_text()]
     assert done == ["modules", "final"]
     assert box.select_one("a[href$='/evaluation']")
     assert box.select_one("a[href$='/attestation']")
-    get_page(f"/courses/{course.slug}/evaluation")
-    get_page(f"/courses/{course.slug}/attestation")
+    get_page("certificates.evaluation", course_slug=course.slug)
+    get_page("certificates.attestation", course_slug=course.slug)
 
 
 # --- evaluation form ----------------------------------------------------------------------------
 
 
-def test_evaluation_is_validated_field_by_field(client, db, course, learner, get_page) -> None:
-    complete_course(learner.id, course)
+def test_evaluation_is_validated_field_by_field(
+    client, db, course, signed_in_zoe, get_page
+) -> None:
+    complete_course(signed_in_zoe.id, course)
     db.session.commit()
-    url = f"/courses/{course.slug}/evaluation"
-    response = client.post(url, data={"objectives_met": "9", "free_of_bias": "no"})
+    address = url("certificates.evaluation", course_slug=course.slug)
+    response = client.post(address, data={"objectives_met": "9", "free_of_bias": "no"})
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "Not a valid choice" in html  # objectives 9 is outside 1-5
@@ -193,52 +198,58 @@ def test_evaluation_is_validated_field_by_field(client, db, course, learner, get
     assert "Describe the change you intend" in html
     assert db.session.scalar(select(CourseEvaluation)) is None
 
-    response = client.post(url, data=EVAL_FORM)
+    response = client.post(address, data=EVAL_FORM)
     assert response.status_code == 302
     row = db.session.scalars(select(CourseEvaluation)).one()
     assert (row.objectives_met, row.relevance, row.free_of_bias) == (5, 4, True)
     assert row.intended_change == "Screen for psychosis history first."
     # A second submission changes nothing.
-    again = client.post(url, data={**EVAL_FORM, "objectives_met": "1"})
+    again = client.post(address, data={**EVAL_FORM, "objectives_met": "1"})
     assert again.status_code == 302
     assert db.session.scalars(select(CourseEvaluation)).one().objectives_met == 5
 
 
-def test_attestation_is_validated(client, db, course, learner) -> None:
-    complete_course(learner.id, course)
+def test_attestation_is_validated(client, db, course, signed_in_zoe) -> None:
+    complete_course(signed_in_zoe.id, course)
     db.session.commit()
-    url = f"/courses/{course.slug}/attestation"
+    address = url("certificates.attestation", course_slug=course.slug)
     cases = {"1.3": "multiple of 0.25", "0": "more than 0", "2.0": "maximum of 1.75", "": "Enter"}
     for hours, message in cases.items():
-        response = client.post(url, data={"hours": hours, "confirm": "y"})
+        response = client.post(address, data={"hours": hours, "confirm": "y"})
         assert response.status_code == 400
         assert message in response.get_data(as_text=True)
-    response = client.post(url, data={"hours": "1.75"})
+    response = client.post(address, data={"hours": "1.75"})
     assert response.status_code == 400
     assert "Tick the box" in response.get_data(as_text=True)
     assert db.session.scalar(select(TimeAttestation)) is None
-    assert client.post(url, data={"hours": "1.25", "confirm": "y"}).status_code == 302
-    assert client.post(url, data={"hours": "1.75", "confirm": "y"}).status_code == 302
+    assert client.post(address, data={"hours": "1.25", "confirm": "y"}).status_code == 302
+    assert client.post(address, data={"hours": "1.75", "confirm": "y"}).status_code == 302
     assert db.session.scalars(select(TimeAttestation)).one().hours == 1.75
 
 
-def test_approval_policy_waits_for_an_admin(client, db, course, learner, get_page) -> None:
-    complete_course(learner.id, course)
+def test_approval_policy_waits_for_an_admin(client, db, course, signed_in_zoe, get_page) -> None:
+    complete_course(signed_in_zoe.id, course)
     db.session.commit()
-    client.post(f"/courses/{course.slug}/evaluation", data=EVAL_FORM)
-    client.post(f"/courses/{course.slug}/attestation", data={"hours": "1.5", "confirm": "y"})
+    client.post(url("certificates.evaluation", course_slug=course.slug), data=EVAL_FORM)
+    client.post(
+        url("certificates.attestation", course_slug=course.slug),
+        data={"hours": "1.5", "confirm": "y"},
+    )
     assert db.session.scalar(select(Certificate)) is None
-    text = get_page(f"/courses/{course.slug}").get_text(" ", strip=True)
+    text = get_page("learning.course_page", course_slug=course.slug).get_text(" ", strip=True)
     assert "an administrator will review and issue your certificate" in text
 
 
-def test_auto_policy_issues_on_the_last_step(client, db, course, learner, get_page) -> None:
+def test_auto_policy_issues_on_the_last_step(client, db, course, signed_in_zoe, get_page) -> None:
     course.settings = {**course.settings, "certificate_policy": "auto"}
-    complete_course(learner.id, course)
+    complete_course(signed_in_zoe.id, course)
     db.session.commit()
-    client.post(f"/courses/{course.slug}/attestation", data={"hours": "1.5", "confirm": "y"})
+    client.post(
+        url("certificates.attestation", course_slug=course.slug),
+        data={"hours": "1.5", "confirm": "y"},
+    )
     assert db.session.scalar(select(Certificate)) is None  # evaluation still missing
-    response = client.post(f"/courses/{course.slug}/evaluation", data=EVAL_FORM)
+    response = client.post(url("certificates.evaluation", course_slug=course.slug), data=EVAL_FORM)
     assert response.headers["Location"].endswith("/certificates")
     certificate = db.session.scalars(select(Certificate)).one()
     assert certificate.issued_by_id is None
@@ -247,7 +258,7 @@ def test_auto_policy_issues_on_the_last_step(client, db, course, learner, get_pa
     assert (entry.actor_id, entry.action) == (None, "certificate.issue")
     assert entry.details["auto"] is True
     assert entry.details["trigger"] == "evaluation"
-    page = get_page("/certificates")
+    page = get_page("certificates.mine")
     assert certificate.code in page.get_text()
 
 

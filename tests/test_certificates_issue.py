@@ -25,12 +25,13 @@ from course.certificates.services import (
     reissue_certificate,
     revoke_certificate,
 )
-from course.models import AuditEntry, Certificate, CertificateStatus, Role
+from course.models import AuditEntry, Certificate, CertificateStatus
 from tests.certkit import (
     ACCREDITED,
     make_eligible,
     sync_course,
 )
+from tests.conftest import url
 from tests.pdfqr import qr_texts
 
 NAME = "Zoë Łukasiewicz-Núñez"
@@ -55,12 +56,7 @@ def app_config(keys_dir: Path) -> dict[str, object]:
 
 
 @pytest.fixture
-def admin(make_user):
-    return make_user(role=Role.ADMIN, full_name="Ada Admin", email="ada@example.org")
-
-
-@pytest.fixture
-def learner(db, make_user, course_content):
+def eligible_learner(db, make_user, course_content):
     user = make_user(
         full_name=NAME,
         email=EMAIL,
@@ -74,9 +70,9 @@ def learner(db, make_user, course_content):
 
 
 @pytest.fixture
-def issued(app, db, learner, admin, course_content):
+def issued(app, db, eligible_learner, admin, course_content):
     with app.test_request_context():
-        certificate = issue_certificate(learner, course_content, current_issuer(), admin)
+        certificate = issue_certificate(eligible_learner, course_content, current_issuer(), admin)
     db.session.commit()
     return certificate
 
@@ -86,7 +82,7 @@ def pdf_text(pdf: bytes) -> str:
     return " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
 
 
-def test_issue_freezes_a_snapshot(issued, learner, admin, course_content) -> None:
+def test_issue_freezes_a_snapshot(issued, eligible_learner, admin, course_content) -> None:
     snap = issued.snapshot
     assert snap["code"] == issued.code
     assert (snap["full_name"], snap["credential"]) == (NAME, "RN")
@@ -114,13 +110,13 @@ def test_issue_is_audited(db, issued, admin) -> None:
     assert entry.details["hours"] == 1.75
 
 
-def test_double_issue_is_refused(app, db, issued, learner, admin, course_content) -> None:
+def test_double_issue_is_refused(app, db, issued, eligible_learner, admin, course_content) -> None:
     with app.test_request_context(), pytest.raises(AlreadyIssuedError, match="already holds"):
-        issue_certificate(learner, course_content, current_issuer(), admin)
+        issue_certificate(eligible_learner, course_content, current_issuer(), admin)
 
 
 def test_unique_index_clash_becomes_a_clear_message(
-    app, db, issued, learner, admin, course_content, monkeypatch
+    app, db, issued, eligible_learner, admin, course_content, monkeypatch
 ) -> None:
     """Simulate the race: both admins passed the pre-check, the index stops the second."""
     from course.certificates import services
@@ -143,15 +139,17 @@ def test_unique_index_clash_becomes_a_clear_message(
         app.test_request_context(method="POST"),
         pytest.raises(AlreadyIssuedError, match="already holds"),
     ):
-        services.issue_certificate(learner, course_content, current_issuer(), admin)
+        services.issue_certificate(eligible_learner, course_content, current_issuer(), admin)
     assert clashes == ["checked after the IntegrityError"]
     db.session.rollback()
     assert db.session.scalar(select(func.count(Certificate.id))) == 1
 
 
-def test_pdf_shows_name_code_hours_and_no_accredited_credit(client, login, issued, learner) -> None:
-    login(learner)
-    response = client.get(f"/certificates/{issued.code}/certificate.pdf")
+def test_pdf_shows_name_code_hours_and_no_accredited_credit(
+    client, login, issued, eligible_learner
+) -> None:
+    login(eligible_learner)
+    response = client.get(url("certificates.download", code=issued.code))
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert "attachment" in response.headers["Content-Disposition"]
@@ -167,10 +165,12 @@ def test_pdf_shows_name_code_hours_and_no_accredited_credit(client, login, issue
     assert "Category 1" not in text
 
 
-def test_pdf_qr_code_holds_the_absolute_verify_url(app, client, login, issued, learner) -> None:
+def test_pdf_qr_code_holds_the_absolute_verify_url(
+    app, client, login, issued, eligible_learner
+) -> None:
     app.config["PUBLIC_BASE_URL"] = "https://practicum.example.org/"
-    login(learner)
-    pdf = client.get(f"/certificates/{issued.code}/certificate.pdf").data
+    login(eligible_learner)
+    pdf = client.get(url("certificates.download", code=issued.code)).data
     assert qr_texts(pdf) == [f"https://practicum.example.org/verify/{issued.code}"]
 
 
@@ -185,18 +185,18 @@ def test_accredited_pdf_for_a_physician(
         certificate = issue_certificate(doctor, course_content, current_issuer(), admin)
     db.session.commit()
     login(doctor)
-    text = pdf_text(client.get(f"/certificates/{certificate.code}/certificate.pdf").data)
+    text = pdf_text(client.get(url("certificates.download", code=certificate.code)).data)
     assert "Certificate of Credit" in text
     assert "AMA PRA Category 1 Credit™: 1.5" in text
     assert "Nguyễn Thị Minh, MD" in text
 
 
-def test_profile_edit_never_changes_the_issued_pdf(client, login, issued, learner) -> None:
-    login(learner)
-    url = f"/certificates/{issued.code}/certificate.pdf"
-    before = client.get(url).data
+def test_profile_edit_never_changes_the_issued_pdf(client, login, issued, eligible_learner) -> None:
+    login(eligible_learner)
+    address = url("certificates.download", code=issued.code)
+    before = client.get(address).data
     response = client.post(
-        "/auth/profile",
+        url("auth.profile"),
         data={
             "full_name": "Zoe Renamed",
             "profession": "NP",
@@ -205,26 +205,26 @@ def test_profile_edit_never_changes_the_issued_pdf(client, login, issued, learne
         },
     )
     assert response.status_code == 302
-    after = client.get(url).data
+    after = client.get(address).data
     assert after == before
     assert "Zoe Renamed" not in pdf_text(after)
 
 
 def test_downloads_are_for_the_owner_and_admins(client, login, make_user, issued, admin) -> None:
     login(make_user())
-    assert client.get(f"/certificates/{issued.code}/certificate.pdf").status_code == 404
-    assert client.get(f"/certificates/{issued.code}/credential.json").status_code == 404
-    client.post("/auth/logout")
+    assert client.get(url("certificates.download", code=issued.code)).status_code == 404
+    assert client.get(url("certificates.credential", code=issued.code)).status_code == 404
+    client.post(url("auth.logout"))
     login(admin)
-    assert client.get(f"/certificates/{issued.code}/certificate.pdf").status_code == 200
-    assert client.get(f"/certificates/{issued.code}/credential.json").status_code == 200
+    assert client.get(url("certificates.download", code=issued.code)).status_code == 200
+    assert client.get(url("certificates.credential", code=issued.code)).status_code == 200
 
 
 def test_credential_verifies_and_carries_no_email_or_licence(
-    client, login, issued, learner, keys_dir
+    client, login, issued, eligible_learner, keys_dir
 ) -> None:
-    login(learner)
-    response = client.get(f"/certificates/{issued.code}/credential.json")
+    login(eligible_learner)
+    response = client.get(url("certificates.credential", code=issued.code))
     signed = response.get_json()
     assert signed == issued.credential
     ring = load_keyring(keys_dir)
@@ -287,9 +287,9 @@ def test_revoke_needs_a_reason_and_a_valid_certificate(db, issued, admin) -> Non
 
 
 def test_reissue_supersedes_with_the_current_profile(
-    app, db, client, issued, learner, admin
+    app, db, client, issued, eligible_learner, admin
 ) -> None:
-    learner.full_name = "Zoë Łukasiewicz-Núñez Smith"
+    eligible_learner.full_name = "Zoë Łukasiewicz-Núñez Smith"
     db.session.commit()
     with app.test_request_context():
         new = reissue_certificate(issued, current_issuer(), admin, "Name correction")
@@ -319,12 +319,12 @@ def test_reissue_supersedes_with_the_current_profile(
 
 
 def test_did_web_issuer_and_did_document(
-    app, db, client, learner, admin, course_content, keys_dir
+    app, db, client, eligible_learner, admin, course_content, keys_dir
 ) -> None:
     assert client.get("/.well-known/did.json").status_code == 404
     app.config["DID_WEB_DOMAIN"] = "practicum.example.org"
     with app.test_request_context():
-        certificate = issue_certificate(learner, course_content, current_issuer(), admin)
+        certificate = issue_certificate(eligible_learner, course_content, current_issuer(), admin)
     db.session.commit()
     document = client.get("/.well-known/did.json").get_json()
     assert document["id"] == "did:web:practicum.example.org"

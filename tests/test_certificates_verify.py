@@ -13,7 +13,7 @@ from course.certificates.services import (
     revoke_certificate,
 )
 from course.dates import human_date
-from course.models import AuditEntry, Role
+from course.models import AuditEntry
 from tests.certkit import (
     make_eligible,
     sync_course,
@@ -28,11 +28,6 @@ LICENCE = "MD-778812"
 def course_content(db):
     """Certificate tests use the real lessons without question pools (see sync_course)."""
     return sync_course()
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user(role=Role.ADMIN)
 
 
 @pytest.fixture

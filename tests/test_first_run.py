@@ -16,7 +16,7 @@ from flask import Flask
 import course
 from course import create_app
 from course.certificates.issuer import keys_dir
-from tests.conftest import ROOT
+from tests.conftest import ROOT, url
 
 DEMO_LINE = re.compile(r"^\s*demo (\w+)\s+(\S+@\S+)\s+password: (\S+)$", re.MULTILINE)
 # Where each demo role may go: admin pages, instructor pages, and neither.
@@ -35,7 +35,7 @@ def app_config() -> dict[str, object]:
 def sign_in_through_the_form(app: Flask, email: str, password: str):
     """Fetch the login page, fill in its form as a browser would, submit it; return the client."""
     browser = app.test_client()
-    page = BeautifulSoup(browser.get("/auth/login").get_data(as_text=True), "html.parser")
+    page = BeautifulSoup(browser.get(url("auth.login")).get_data(as_text=True), "html.parser")
     form = page.find("form", attrs={"method": "post"})
     assert form is not None
     data = {

@@ -11,6 +11,7 @@ import pytest
 
 from course.auth.tokens import WELCOME, make_token
 from course.models import Role
+from tests.conftest import url
 from tests.quizkit import module_quiz, open_module, start, submit
 from tests.vnukit import nu_errors
 
@@ -47,8 +48,10 @@ def test_key_pages_are_valid_html(client, course_content, make_user, login, tmp_
     quiz = module_quiz(course_content)
     attempt = start(client, quiz)
     # Submitting with nothing answered names the unanswered questions first (#16).
-    client.post(f"/quiz/attempt/{attempt.id}", data={"action": "submit"})
-    pages["unanswered"] = client.get(f"/quiz/attempt/{attempt.id}?check=1").get_data(as_text=True)
+    client.post(url("quiz.answer", attempt_id=attempt.id), data={"action": "submit"})
+    pages["unanswered"] = client.get(url("quiz.take", attempt_id=attempt.id, check="1")).get_data(
+        as_text=True
+    )
     learner_pages = [
         "/dashboard",
         f"/courses/{course_content.slug}/modules/{course_content.modules[0].slug}",
@@ -61,8 +64,8 @@ def test_key_pages_are_valid_html(client, course_content, make_user, login, tmp_
     for path in learner_pages:
         pages[path] = client.get(path).get_data(as_text=True)
     submit(client, attempt, False)
-    pages["review"] = client.get(f"/quiz/attempt/{attempt.id}/review").get_data(as_text=True)
-    client.post("/auth/logout")
+    pages["review"] = client.get(url("quiz.review", attempt_id=attempt.id)).get_data(as_text=True)
+    client.post(url("auth.logout"))
     login(make_user(role=Role.ADMIN))
     for path in (
         "/instructor/questions",

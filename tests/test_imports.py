@@ -21,7 +21,7 @@ from course.models import (
     QuestionStatus,
     QuestionVersion,
 )
-from tests.conftest import SHARED, real_bundle
+from tests.conftest import SHARED, real_bundle, url
 
 GIFT = """// [id:imp-single]
 ::Route of use::Which route is described in the article for mental health care?{
@@ -70,7 +70,7 @@ def preview(client, course, text, expected=200, **fields):
         "default_module": "0",
     }
     data.update({k: str(v) for k, v in fields.items()})
-    response = client.post("/instructor/import/preview", data=data)
+    response = client.post(url("instructor.import_preview"), data=data)
     assert response.status_code == expected, response.get_data(as_text=True)[:2000]
     page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     ids = [tag["id"] for tag in page.find_all(id=True)]
@@ -90,7 +90,7 @@ def token_of(page: BeautifulSoup) -> str:
 def test_gift_preview_then_commit_creates_draft_questions(
     client, db, course_content, staff, get_page
 ) -> None:
-    form = get_page("/instructor/import")
+    form = get_page("instructor.imports")
     assert form.find("textarea", attrs={"name": "source_text"})
     page = preview(client, course_content, GIFT, default_module=course_content.modules[0].id)
     text = page.get_text(" ", strip=True)
@@ -105,7 +105,7 @@ def test_gift_preview_then_commit_creates_draft_questions(
     bank = {q.id for source in real_bundle().quizzes for q in source.data.questions}
     assert synced == bank  # a preview writes nothing
 
-    response = client.post("/instructor/import/commit", data={"token": token_of(page)})
+    response = client.post(url("instructor.import_commit"), data={"token": token_of(page)})
     assert response.status_code == 302
     questions = {q.uid: q for q in db.session.scalars(select(Question))}
     assert set(questions) - synced == {"imp-single", "pick-two", "quick-check"}
@@ -159,7 +159,7 @@ def test_errors_are_listed_by_line_and_block_the_commit(app, client, db, course,
             SALT,
             user_id=staff.id,
         )
-    response = client.post("/instructor/import/commit", data={"token": form.token.data})
+    response = client.post(url("instructor.import_commit"), data={"token": form.token.data})
     assert response.status_code == 400
     assert "errors" in response.get_data(as_text=True)
     assert count(db, Question) == before
@@ -179,7 +179,7 @@ def test_a_failure_half_way_writes_nothing(client, db, course, staff, monkeypatc
         return real(*args, **kwargs)
 
     monkeypatch.setattr(import_services, "add_version", failing)
-    response = client.post("/instructor/import/commit", data={"token": token_of(page)})
+    response = client.post(url("instructor.import_commit"), data={"token": token_of(page)})
     assert response.status_code == 400
     assert "simulated failure" in response.get_data(as_text=True)
     assert len(calls) == 2
@@ -190,7 +190,7 @@ def test_a_failure_half_way_writes_nothing(client, db, course, staff, monkeypatc
 def test_a_tampered_token_is_refused(client, db, course, staff) -> None:
     page = preview(client, course, GIFT)
     token = token_of(page)
-    response = client.post("/instructor/import/commit", data={"token": token[:-3] + "abc"})
+    response = client.post(url("instructor.import_commit"), data={"token": token[:-3] + "abc"})
     assert response.status_code == 400
     assert "altered" in response.get_data(as_text=True)
     assert count(db, AuditEntry) == 0
@@ -205,11 +205,11 @@ def test_aiken_conformance_file_imports_two_questions(client, db, course_content
         "category_mode": "module",
         "default_module": "0",
     }
-    response = client.post("/instructor/import/preview", data=data)
+    response = client.post(url("instructor.import_preview"), data=data)
     assert response.status_code == 200
     page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     assert page.find(id="count-new").get_text() == "2 new"
-    response = client.post("/instructor/import/commit", data={"token": token_of(page)})
+    response = client.post(url("instructor.import_commit"), data={"token": token_of(page)})
     assert response.status_code == 302
     imported = db.session.scalars(select(Question).where(Question.uid.like("aiken-%"))).all()
     assert sorted(q.uid for q in imported) == ["aiken-1", "aiken-2"]
@@ -222,7 +222,7 @@ def test_aiken_conformance_file_imports_two_questions(client, db, course_content
 def test_uid_collision_makes_a_new_version_only_when_changed(
     client, db, course_content, staff
 ) -> None:
-    exported = client.get(f"/instructor/export.gift?course={course_content.slug}")
+    exported = client.get(url("instructor.export_gift", course=course_content.slug))
     block = next(b for b in exported.get_data(as_text=True).split("\n\n") if "[id:dlv-01]" in b)
     same = preview(client, course_content, block)
     assert same.find(id="count-unchanged").get_text() == "1 unchanged"
@@ -233,7 +233,8 @@ def test_uid_collision_makes_a_new_version_only_when_changed(
     assert page.find(id="count-changed").get_text() == "1 changed"
     assert "returns it to draft" in page.get_text()
     assert (
-        client.post("/instructor/import/commit", data={"token": token_of(page)}).status_code == 302
+        client.post(url("instructor.import_commit"), data={"token": token_of(page)}).status_code
+        == 302
     )
     question = db.session.scalars(select(Question).where(Question.uid == "dlv-01")).one()
     assert [v.number for v in question.versions] == [1, 2]
@@ -245,7 +246,7 @@ def test_uid_collision_makes_a_new_version_only_when_changed(
 
 
 def test_export_round_trip_through_the_ui(client, db, course_content, staff) -> None:
-    response = client.get(f"/instructor/export.gift?course={course_content.slug}")
+    response = client.get(url("instructor.export_gift", course=course_content.slug))
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     text = response.get_data(as_text=True)
@@ -269,7 +270,8 @@ def test_export_round_trip_through_the_ui(client, db, course_content, staff) -> 
     page = preview(client, other, text)
     assert page.find(id="count-new").get_text() == f"{len(stored)} new"
     assert (
-        client.post("/instructor/import/commit", data={"token": token_of(page)}).status_code == 302
+        client.post(url("instructor.import_commit"), data={"token": token_of(page)}).status_code
+        == 302
     )
     copies = {
         q.uid: q.current
@@ -290,7 +292,7 @@ def _tf(version: QuestionVersion) -> list[dict]:
 def test_export_of_one_module_and_bad_requests(client, course_content, staff) -> None:
     module = course_content.modules[2]
     response = client.get(
-        f"/instructor/export.gift?course={course_content.slug}&module={module.slug}"
+        url("instructor.export_gift", course=course_content.slug, module=module.slug)
     )
     result = parse_gift(response.get_data(as_text=True))
     pool = next(s for s in real_bundle().quizzes if s.data.module == module.slug)
@@ -298,10 +300,10 @@ def test_export_of_one_module_and_bad_requests(client, course_content, staff) ->
     assert {q.category for q in result.questions} == {
         f"$course$/top/{course_content.slug}/{module.slug}"
     }
-    assert client.get("/instructor/export.gift").status_code == 400
-    assert client.get("/instructor/export.gift?course=nope").status_code == 404
-    url = f"/instructor/export.gift?course={course_content.slug}&module=nope"
-    assert client.get(url).status_code == 404
+    assert client.get(url("instructor.export_gift")).status_code == 400
+    assert client.get(url("instructor.export_gift", course="nope")).status_code == 404
+    address = url("instructor.export_gift", course=course_content.slug, module="nope")
+    assert client.get(address).status_code == 404
 
 
 def test_category_maps_to_module_or_tags(client, db, course_content, staff) -> None:
@@ -338,7 +340,7 @@ def test_bad_input_names_the_field(client, course, staff) -> None:
         "category_mode": "module",
         "default_module": "0",
     }
-    response = client.post("/instructor/import/preview", data=latin1)
+    response = client.post(url("instructor.import_preview"), data=latin1)
     assert response.status_code == 400
     assert "not UTF-8" in response.get_data(as_text=True)
 
@@ -353,18 +355,18 @@ def test_the_bank_changing_after_the_preview_is_noticed(client, db, course, staf
     first = preview(client, course, GIFT)
     second = preview(client, course, GIFT)
     assert (
-        client.post("/instructor/import/commit", data={"token": token_of(first)}).status_code == 302
+        client.post(url("instructor.import_commit"), data={"token": token_of(first)}).status_code
+        == 302
     )
-    response = client.post("/instructor/import/commit", data={"token": token_of(second)})
+    response = client.post(url("instructor.import_commit"), data={"token": token_of(second)})
     assert response.status_code == 409
     assert "changed since your preview" in response.get_data(as_text=True)
     assert count(db, AuditEntry) == 1
 
 
 def test_learners_cannot_import(client, db, course, make_user, login) -> None:
-    login(make_user())
-    assert client.get("/instructor/import").status_code == 403
-    response = client.post("/instructor/import/preview", data={"source_text": GIFT})
+    login(make_user())  # the 403 on the import page itself is the role matrix's
+    response = client.post(url("instructor.import_preview"), data={"source_text": GIFT})
     assert response.status_code == 403
     assert count(db, AuditEntry) == 0
 

@@ -145,7 +145,7 @@ def test_item_analysis_figures_match_the_hand_worked_values(
     start_attempt(straggler.id, exam, clock.now())
     db.session.commit()
 
-    soup = get_page(f"/instructor/quizzes/{exam.id}/analysis")
+    soup = get_page("instructor.item_analysis", quiz_id=exam.id)
     assert soup.select_one("[data-testid=attempt-count]").get_text() == "5"
     assert soup.select_one("[data-testid=min-attempts]").get_text() == "5"
     rows = sections(soup)
@@ -211,7 +211,7 @@ def test_item_analysis_figures_match_the_hand_worked_values(
 def test_small_samples_are_shown_with_a_caution(db, exam, make_user, staff, get_page) -> None:
     for user, picks in zip(learners(make_user, 5), CHOICES, strict=True):
         take(db, user.id, exam, picks)
-    soup = get_page(f"/instructor/quizzes/{exam.id}/analysis")
+    soup = get_page("instructor.item_analysis", quiz_id=exam.id)
     assert insight_services.MIN_ATTEMPTS == 20
     assert soup.select_one("[data-testid=min-attempts]").get_text() == "20"
     assert not soup.select(".not-enough")
@@ -234,7 +234,7 @@ def test_versions_are_separate_rows(db, exam, make_user, staff, get_page, monkey
     add_version(db, q4, 2, "Stem of q4, reworded")
     for user, picks in zip(people[3:], [ALL_RIGHT, ALL_RIGHT], strict=True):
         take(db, user.id, exam, picks)
-    rows = sections(get_page(f"/instructor/quizzes/{exam.id}/analysis"))
+    rows = sections(get_page("instructor.item_analysis", quiz_id=exam.id))
     assert list(rows) == ["q1 v1", "q2 v1", "q3 v1", "q4 v1", "q4 v2"]
     # q4 v1 was answered by L1-L3 only: scores 0, 1, 1 -> facility 2/3.
     assert rows["q4 v1"].find(attrs={"data-stat": "attempts"}).get_text() == "3"
@@ -247,7 +247,7 @@ def test_versions_are_separate_rows(db, exam, make_user, staff, get_page, monkey
 
 
 def test_item_analysis_of_unknown_quiz_is_404(staff, get_page) -> None:
-    get_page("/instructor/quizzes/999/analysis", expected=404)
+    get_page("instructor.item_analysis", quiz_id=999, expected=404)
 
 
 def test_mastery_by_objective_and_tag(db, exam, make_user, staff, get_page) -> None:
@@ -258,7 +258,7 @@ def test_mastery_by_objective_and_tag(db, exam, make_user, staff, get_page) -> N
     teacher = make_user(role=Role.INSTRUCTOR)  # staff attempts are left out of mastery
     take(db, teacher.id, exam, ["false", "b", "b", "b"])
 
-    soup = get_page("/instructor/courses/mini/mastery")
+    soup = get_page("instructor.mastery", slug="mini")
 
     def table(table_id: str) -> dict[str, tuple[str, str, str]]:
         out = {}
@@ -289,7 +289,7 @@ def test_mastery_by_objective_and_tag(db, exam, make_user, staff, get_page) -> N
 
 
 def test_mastery_of_unknown_course_is_404(staff, get_page) -> None:
-    get_page("/instructor/courses/nope/mastery", expected=404)
+    get_page("instructor.mastery", slug="nope", expected=404)
 
 
 def test_analysis_and_mastery_queries_do_not_grow_with_attempts(
@@ -297,18 +297,18 @@ def test_analysis_and_mastery_queries_do_not_grow_with_attempts(
 ) -> None:
     people = learners(make_user, 8)
 
-    def queries(url: str) -> int:
+    def queries(address: str) -> int:
         with count_queries() as counter:
-            assert client.get(url).status_code == 200
+            assert client.get(address).status_code == 200
         return counter.count
 
     urls = (f"/instructor/quizzes/{exam.id}/analysis", "/instructor/courses/mini/mastery")
     for user, picks in zip(people[:2], CHOICES, strict=False):
         take(db, user.id, exam, picks)
-    few = [queries(url) for url in urls]
+    few = [queries(address) for address in urls]
     for user in people[2:]:
         take(db, user.id, exam, ALL_RIGHT)
-    many = [queries(url) for url in urls]
+    many = [queries(address) for address in urls]
     # analysis: user, quiz, the one attempt-items query, the quiz's course (breadcrumb);
     # mastery: user, course, counts, version metadata, modules
     assert few == many == [4, 5]

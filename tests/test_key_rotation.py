@@ -17,20 +17,19 @@ from course.certificates.keys import load_keyring
 from course.certificates.services import issue_certificate, revoke_certificate
 from tests.certkit import make_eligible
 from tests.test_certificates_issue import (  # noqa: F401 - fixtures
-    admin,
     app_config,
     course_content,
+    eligible_learner,
     external_verify,
     issued,
     keys_dir,
-    learner,
 )
 
 
 def _list_for(client, credential: dict) -> dict:
     """Fetch the status list a credential points to, as a verifier would."""
-    url = credential["credentialStatus"]["statusListCredential"]
-    response = client.get(urlsplit(url).path)
+    address = credential["credentialStatus"]["statusListCredential"]
+    response = client.get(urlsplit(address).path)
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     return response.get_json()

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from course.content.loader import load_content
 from course.content.sync import sync_bundle
 from course.models import Enrollment, Module, ModuleProgress, Role
-from tests.conftest import ROOT
+from tests.conftest import ROOT, url
 
 FIXTURES = ROOT / "tests" / "content"
 
@@ -45,7 +45,7 @@ def test_enrol_opens_first_module_and_records_progress(
     client, db, small_course, make_user, login
 ) -> None:
     user = login(make_user())
-    response = client.post(f"/courses/{small_course}/enroll")
+    response = client.post(url("learning.enroll_course", course_slug=small_course))
     assert response.status_code == 302
     assert response.headers["Location"].endswith(module_url(small_course, "alpha"))
     assert client.get(module_url(small_course, "alpha")).status_code == 200
@@ -58,13 +58,13 @@ def test_enrol_opens_first_module_and_records_progress(
     assert row.first_viewed_at == first
     assert row.last_viewed_at >= first
     # Enrolling twice is harmless.
-    client.post(f"/courses/{small_course}/enroll")
+    client.post(url("learning.enroll_course", course_slug=small_course))
     assert db.session.query(Enrollment).filter_by(user_id=user.id).count() == 1
 
 
 def test_module_page_shows_lesson_parts(client, small_course, make_user, login, get_page) -> None:
     login(make_user())
-    client.post(f"/courses/{small_course}/enroll")
+    client.post(url("learning.enroll_course", course_slug=small_course))
     soup = get_page(module_url(small_course, "alpha"))
     text = soup.get_text(" ")
     assert "Learning objectives" in text
@@ -80,11 +80,11 @@ def test_module_page_shows_lesson_parts(client, small_course, make_user, login, 
 
 def test_mark_complete_updates_dashboard(client, small_course, make_user, login, get_page) -> None:
     login(make_user())
-    client.post(f"/courses/{small_course}/enroll")
+    client.post(url("learning.enroll_course", course_slug=small_course))
     client.get(module_url(small_course, "alpha"))
     response = client.post(module_url(small_course, "alpha") + "/complete")
     assert response.status_code == 302
-    soup = get_page("/dashboard")
+    soup = get_page("learning.dashboard")
     assert "1 of 2 modules complete" in soup.get_text(" ")
     # One next step only, never a second button back to the finished module.
     steps = soup.select("[data-testid=next-step] a")
@@ -96,7 +96,7 @@ def test_cannot_complete_unopened_or_locked_module(
     client, db, small_course, make_user, login
 ) -> None:
     user = login(make_user())
-    client.post(f"/courses/{small_course}/enroll")  # opens alpha
+    client.post(url("learning.enroll_course", course_slug=small_course))  # opens alpha
     assert client.post(module_url(small_course, "beta") + "/complete").status_code == 403
     beta_page = client.get(module_url(small_course, "beta"))
     assert beta_page.status_code == 302  # locked until alpha is complete
@@ -112,7 +112,7 @@ def test_cannot_complete_unopened_or_locked_module(
 
 def test_module_unlocks_after_previous_is_complete(client, small_course, make_user, login) -> None:
     login(make_user())
-    client.post(f"/courses/{small_course}/enroll")
+    client.post(url("learning.enroll_course", course_slug=small_course))
     client.get(module_url(small_course, "alpha"))
     client.post(module_url(small_course, "alpha") + "/complete")
     assert client.get(module_url(small_course, "beta")).status_code == 200
@@ -137,10 +137,10 @@ def test_course_page_shows_status_and_progress(
     client, small_course, make_user, login, get_page
 ) -> None:
     login(make_user())
-    client.post(f"/courses/{small_course}/enroll")
+    client.post(url("learning.enroll_course", course_slug=small_course))
     client.get(module_url(small_course, "alpha"))
     client.post(module_url(small_course, "alpha") + "/complete")
-    soup = get_page(f"/courses/{small_course}")
+    soup = get_page("learning.course_page", course_slug=small_course)
     text = soup.get_text(" ")
     assert "1 of 2 modules complete" in text
     badges = [b.get_text(strip=True) for b in soup.select("li.card .badge")]
@@ -152,7 +152,7 @@ def test_module_with_quiz_is_completed_by_the_quiz(
     client, course_content, make_user, login
 ) -> None:
     login(make_user())
-    client.post(f"/courses/{course_content.slug}/enroll")
+    client.post(url("learning.enroll_course", course_slug=course_content.slug))
     first = course_content.modules[0].slug
     response = client.post(module_url(course_content.slug, first) + "/complete")
     assert response.status_code == 302
@@ -166,16 +166,18 @@ def test_query_budget(
     sync_bundle(load_content(make_course(tmp_path, n_modules)))
     db.session.commit()
     login(make_user())
-    client.post("/courses/fixture-course/enroll")
+    client.post(url("learning.enroll_course", course_slug="fixture-course"))
     client.get(module_url("fixture-course", "m1"))
     client.post(module_url("fixture-course", "m1") + "/complete")
     client.get(module_url("fixture-course", "m2"))
     with count_queries() as module_page:
         assert client.get(module_url("fixture-course", "m2")).status_code == 200
     with count_queries() as dashboard:
-        assert client.get("/dashboard").status_code == 200
+        assert client.get(url("learning.dashboard")).status_code == 200
     with count_queries() as course_page:
-        assert client.get("/courses/fixture-course").status_code == 200
+        assert (
+            client.get(url("learning.course_page", course_slug="fixture-course")).status_code == 200
+        )
     # The user load, then one learner query over the cached course structure (issue 17).
     assert module_page.count <= 2, [s[:40] + " ... " + s[-60:] for s in module_page.statements]
     # ... plus the follow-up surveys' certificate and CE activity rows.
@@ -196,7 +198,7 @@ def test_real_course_module_pages_render(
 
 def test_first_visit_shows_in_progress(client, small_course, make_user, login, get_page) -> None:
     login(make_user())
-    client.post(f"/courses/{small_course}/enroll")
+    client.post(url("learning.enroll_course", course_slug=small_course))
     soup = get_page(module_url(small_course, "alpha"))
     assert soup.find(class_="badge", string="In progress") is not None
 
@@ -206,7 +208,9 @@ def test_real_course_page_names_its_source_and_hours_honestly(
 ) -> None:
     """The source article is named and its publisher's interest disclosed; no 'contact hours'."""
     login(make_user())
-    text = " ".join(get_page(f"/courses/{course_content.slug}").get_text(" ").split())
+    text = " ".join(
+        get_page("learning.course_page", course_slug=course_content.slug).get_text(" ").split()
+    )
     for part in (
         "Who Can Benefit From Ketamine Therapy?",
         "Marie Hasty, RN",

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from course import clock
 from course.models import Role, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, url
 from tests.smtpkit import Inbox, SMTPServer, free_port, link, parts
 
 NEW_PASSWORD = "a brand new passphrase here"
@@ -42,19 +42,19 @@ def app_config(smtp_port: int) -> dict[str, object]:
     }
 
 
-def path_of(url: str) -> str:
-    assert url.startswith("https://practicum.example.org/")
-    return urlsplit(url).path
+def path_of(address: str) -> str:
+    assert address.startswith("https://practicum.example.org/")
+    return urlsplit(address).path
 
 
 def test_password_reset_end_to_end(app, client, make_user, inbox) -> None:
     user = make_user(full_name="Zoë <b>Łukasiewicz</b>")
     phone = app.test_client()
-    phone.post("/auth/login", data={"email": user.email, "password": PASSWORD, "remember": "y"})
-    assert phone.get("/dashboard").status_code == 200
-    page = client.get("/auth/login").get_data(as_text=True)
+    phone.post(url("auth.login"), data={"email": user.email, "password": PASSWORD, "remember": "y"})
+    assert phone.get(url("learning.dashboard")).status_code == 200
+    page = client.get(url("auth.login")).get_data(as_text=True)
     assert "Forgot password?" in page
-    response = client.post("/auth/forgot", data={"email": user.email.upper()})
+    response = client.post(url("auth.forgot_password"), data={"email": user.email.upper()})
     assert response.status_code == 302
     [message] = inbox.wait_for(1)
     assert "Practicum" in message["Subject"]
@@ -62,22 +62,22 @@ def test_password_reset_end_to_end(app, client, make_user, inbox) -> None:
     assert "Zoë <b>Łukasiewicz</b>" in text  # plain text as typed
     assert "&lt;b&gt;" in html  # HTML escapes the learner's name
     assert "<b>Łukasiewicz" not in html
-    url = path_of(link(message, "/auth/reset/"))
-    form = client.get(url)
+    address = path_of(link(message, "/auth/reset/"))
+    form = client.get(address)
     assert form.status_code == 200
     assert client.post(
-        url, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+        address, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
     ).status_code == (302)
-    assert phone.get("/dashboard").status_code == 302  # every session was signed out
-    assert client.get(url).status_code == 400  # single use: the hash it names has changed
-    login = client.post("/auth/login", data={"email": user.email, "password": NEW_PASSWORD})
+    assert phone.get(url("learning.dashboard")).status_code == 302  # every session was signed out
+    assert client.get(address).status_code == 400  # single use: the hash it names has changed
+    login = client.post(url("auth.login"), data={"email": user.email, "password": NEW_PASSWORD})
     assert login.status_code == 302
 
 
 def test_forgot_password_says_the_same_for_unknown_addresses(client, make_user, inbox) -> None:
     user = make_user()
-    known = client.post("/auth/forgot", data={"email": user.email})
-    unknown = client.post("/auth/forgot", data={"email": "nobody@example.org"})
+    known = client.post(url("auth.forgot_password"), data={"email": user.email})
+    unknown = client.post(url("auth.forgot_password"), data={"email": "nobody@example.org"})
     assert known.status_code == unknown.status_code == 302
     assert known.headers["Location"] == unknown.headers["Location"]
     inbox.wait_for(1)
@@ -86,22 +86,22 @@ def test_forgot_password_says_the_same_for_unknown_addresses(client, make_user, 
 
 def test_reset_link_expires_after_an_hour(client, make_user, inbox, monkeypatch) -> None:
     user = make_user()
-    client.post("/auth/forgot", data={"email": user.email})
-    url = path_of(link(inbox.wait_for(1)[0], "/auth/reset/"))
+    client.post(url("auth.forgot_password"), data={"email": user.email})
+    address = path_of(link(inbox.wait_for(1)[0], "/auth/reset/"))
     later = clock.now() + timedelta(minutes=61)
     monkeypatch.setattr(clock, "now", lambda: later)
-    assert client.get(url).status_code == 400
-    assert "expired" in client.get(url).get_data(as_text=True)
+    assert client.get(address).status_code == 400
+    assert "expired" in client.get(address).get_data(as_text=True)
 
 
 def test_forged_reset_token_is_refused(client) -> None:
-    assert client.get("/auth/reset/not-a-token").status_code == 400
+    assert client.get(url("auth.reset_password", token="not-a-token")).status_code == 400
     assert client.post("/auth/reset/x.y", data={"password": NEW_PASSWORD}).status_code == 400
 
 
 def register(client, email: str, name: str = "Ana Learner"):
     return client.post(
-        "/auth/register",
+        url("auth.register"),
         data={
             "full_name": name,
             "email": email,
@@ -119,15 +119,15 @@ def test_registration_sends_a_verification_link(app, client, db, inbox) -> None:
     assert not user.email_verified
     # Unverified accounts can sign in and study.
     assert (
-        client.post("/auth/login", data={"email": user.email, "password": PASSWORD}).status_code
+        client.post(url("auth.login"), data={"email": user.email, "password": PASSWORD}).status_code
         == 302
     )
-    assert "not confirmed yet" in client.get("/auth/profile").get_data(as_text=True)
-    url = path_of(link(message, "/auth/verify/"))
-    assert client.get(url).status_code == 200  # a page with a button: GET changes nothing
+    assert "not confirmed yet" in client.get(url("auth.profile")).get_data(as_text=True)
+    address = path_of(link(message, "/auth/verify/"))
+    assert client.get(address).status_code == 200  # a page with a button: GET changes nothing
     db.session.expire_all()
     assert not db.session.get(User, user.id).email_verified
-    assert client.post(url).status_code == 302
+    assert client.post(address).status_code == 302
     db.session.expire_all()
     assert db.session.get(User, user.id).email_verified
 
@@ -149,10 +149,10 @@ def test_resend_and_change_email_need_the_new_address_confirmed(
     inbox,
 ) -> None:
     user = login(make_user(verified=False))
-    assert client.post("/auth/verify/resend").status_code == 302
+    assert client.post(url("auth.resend_verification")).status_code == 302
     inbox.wait_for(1)
     response = client.post(
-        "/auth/email", data={"em-email": "new@example.org", "em-current": PASSWORD}
+        url("auth.change_email"), data={"em-email": "new@example.org", "em-current": PASSWORD}
     )
     assert response.status_code == 302
     [_, message] = inbox.wait_for(2)
@@ -164,7 +164,9 @@ def test_resend_and_change_email_need_the_new_address_confirmed(
     changed = db.session.get(User, user.id)
     assert changed.email == "new@example.org"
     assert changed.email_verified
-    wrong = client.post("/auth/email", data={"em-email": "x@example.org", "em-current": "nope"})
+    wrong = client.post(
+        url("auth.change_email"), data={"em-email": "x@example.org", "em-current": "nope"}
+    )
     assert wrong.status_code == 400
 
 
@@ -193,7 +195,7 @@ def test_certificate_issued_and_revoked_emails(app, client, db, make_user, login
     certificate = issue_for(learner, course, admin)
     db.session.commit()
     response = client.post(
-        f"/admin/certificates/{certificate.id}/revoke",
+        url("admin.revoke", certificate_id=certificate.id),
         data={"revoke-reason": "Issued in error <script>", "revoke-confirmed": "yes"},
     )
     assert response.status_code == 302
@@ -274,8 +276,8 @@ def test_admin_and_cli_can_send_a_reset_link(app, client, db, make_user, login, 
 
     learner = make_user()
     login(make_user(role=Role.ADMIN))
-    assert "Email a reset link" in client.get("/admin/users").get_data(as_text=True)
-    assert client.post(f"/admin/users/{learner.id}/reset-password").status_code == 302
+    assert "Email a reset link" in client.get(url("admin.users")).get_data(as_text=True)
+    assert client.post(url("admin.reset_password", user_id=learner.id)).status_code == 302
     [message] = inbox.wait_for(1)
     assert learner.email in message["To"]
     result = app.test_cli_runner().invoke(

@@ -6,6 +6,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from course.models import AttemptItem, Role
+from tests.conftest import url
 from tests.quizkit import module_quiz, open_module, start, submit
 
 
@@ -36,15 +37,19 @@ def test_audit_lists_responses_graded_leniently_and_regrade_fixes_them(
     question = item.version.question
     assert f"/instructor/questions/{question.id}/regrade" in result.output
 
-    client.post("/auth/logout")
+    client.post(url("auth.logout"))
     login(make_user(role=Role.INSTRUCTOR))
-    page = client.get(f"/instructor/questions/{question.id}/regrade").get_data(as_text=True)
+    page = client.get(url("instructor.question_regrade", question_id=question.id)).get_data(
+        as_text=True
+    )
     soup = BeautifulSoup(page, "html.parser")
     (row,) = soup.select("tr.regrade-row")
     assert row["data-attempt"] == str(attempt.id)
     assert "1.00 → 0.00" in row.get_text(" ", strip=True)
     token = soup.find("input", attrs={"name": "token"})["value"]
-    client.post(f"/instructor/questions/{question.id}/regrade", data={"token": token})
+    client.post(
+        url("instructor.question_regrade_apply", question_id=question.id), data={"token": token}
+    )
     stored = db.session.scalar(select(AttemptItem).where(AttemptItem.id == item.id))
     assert stored.score == 0.0
     clean = runner.invoke(args=["quiz", "audit-responses", "--fail"])

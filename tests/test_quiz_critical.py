@@ -10,6 +10,7 @@ from course.content.schema import QuizSettings
 from course.quiz.draw import draw_questions
 from course.quiz.grading import score_attempt
 from course.quiz.services import question_pool
+from tests.conftest import url
 from tests.quizkit import answers, final_quiz, module_quiz, open_module, start
 
 SAFETY = {"name": "Safety", "tags": ["contraindication", "caution"], "pass_score": 0.8}
@@ -87,18 +88,18 @@ def test_review_names_the_critical_area_the_learner_fell_short_in(
         "critical": [area],
     }
     db.session.commit()
-    overview = client.get(f"/quiz/{quiz.id}").get_data(as_text=True)
+    overview = client.get(url("quiz.overview", quiz_id=quiz.id)).get_data(as_text=True)
     assert "Critical area: How it works." in overview
     attempt = start(client, quiz)
     # Everything right except one mechanism item (the draw rule guarantees there is one).
     wrong = next(i.position for i in attempt.items if "mechanism" in i.version.tags)
     plan = [i.position != wrong for i in attempt.items]
     data = {**answers(attempt, plan), "action": "submit"}
-    client.post(f"/quiz/attempt/{attempt.id}", data=data)
+    client.post(url("quiz.answer", attempt_id=attempt.id), data=data)
     db.session.refresh(attempt)
     assert attempt.score >= 0.2
     assert attempt.passed is False
-    soup = BeautifulSoup(client.get(f"/quiz/attempt/{attempt.id}/review").data, "html.parser")
+    soup = BeautifulSoup(client.get(url("quiz.review", attempt_id=attempt.id)).data, "html.parser")
     (row,) = soup.select(".critical-area")
     assert row["data-met"] == "no"
     assert "How it works" in row.get_text()

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from course import clock
 from course.models import Attempt, AttemptStatus, Enrollment, QuestionVersion
 from course.quiz.services import question_pool
+from tests.conftest import url
 from tests.quizkit import (
     Clock,
     answers,
@@ -31,42 +32,39 @@ def fake_clock(monkeypatch) -> Clock:
     return c
 
 
-@pytest.fixture
-def learner(client, make_user, login, course_content):
-    return login(make_user())
-
-
 def set_settings(db, quiz, **changes) -> None:
     quiz.settings = {**quiz.settings, **changes}
     db.session.commit()
 
 
-def test_overview_shows_pass_mark_before_start(client, learner, course_content, get_page) -> None:
+def test_overview_shows_pass_mark_before_start(
+    client, course_content, signed_in_learner, get_page
+) -> None:
     open_module(client, course_content)
-    soup = get_page(f"/quiz/{module_quiz(course_content).id}")
+    soup = get_page("quiz.overview", quiz_id=module_quiz(course_content).id)
     text = soup.get_text(" ")
     assert "Pass mark: 80%" in text
     assert "you need 4 correct" in text
     assert soup.find("button", string=re.compile("Start the quiz"))
 
 
-def test_quiz_needs_the_lesson_first(client, learner, course_content) -> None:
-    client.post(f"/courses/{course_content.slug}/enroll")
-    response = client.post(f"/quiz/{module_quiz(course_content).id}/start")
+def test_quiz_needs_the_lesson_first(client, course_content, signed_in_learner) -> None:
+    client.post(url("learning.enroll_course", course_slug=course_content.slug))
+    response = client.post(url("quiz.start", quiz_id=module_quiz(course_content).id))
     assert response.status_code == 302
     assert "/quiz/attempt/" not in response.headers["Location"]
     follow = client.get(response.headers["Location"])
     assert "Read the lesson before taking its quiz" in follow.get_data(as_text=True)
 
 
-def test_attempt_is_frozen_at_start(client, db, learner, course_content) -> None:
+def test_attempt_is_frozen_at_start(client, db, course_content, signed_in_learner) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
     attempt = start(client, quiz)
-    first = client.get(f"/quiz/attempt/{attempt.id}").get_data(as_text=True)
+    first = client.get(url("quiz.take", attempt_id=attempt.id)).get_data(as_text=True)
     again = start(client, quiz)  # resuming returns the same attempt
     assert again.id == attempt.id
-    second = client.get(f"/quiz/attempt/{attempt.id}").get_data(as_text=True)
+    second = client.get(url("quiz.take", attempt_id=attempt.id)).get_data(as_text=True)
     assert first == second
     assert len(attempt.items) == quiz.settings["question_count"]
     assert attempt.seed
@@ -74,7 +72,7 @@ def test_attempt_is_frozen_at_start(client, db, learner, course_content) -> None
     assert len(versions) == len(attempt.items)
 
 
-def test_fail_then_pass_unlocks_next_module(client, db, learner, course_content) -> None:
+def test_fail_then_pass_unlocks_next_module(client, db, course_content, signed_in_learner) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
     attempt = start(client, quiz)
@@ -89,7 +87,9 @@ def test_fail_then_pass_unlocks_next_module(client, db, learner, course_content)
     rationale = " ".join(BeautifulSoup(chosen["rationale"], "html.parser").get_text().split())
     assert rationale[:30] in shown
     module2 = course_content.modules[1]
-    locked = client.get(f"/courses/{course_content.slug}/modules/{module2.slug}")
+    locked = client.get(
+        url("learning.module", course_slug=course_content.slug, module_slug=module2.slug)
+    )
     assert locked.status_code == 302
 
     retry = start(client, quiz)
@@ -98,12 +98,19 @@ def test_fail_then_pass_unlocks_next_module(client, db, learner, course_content)
     passed = client.get(submit(client, retry, True).headers["Location"]).get_data(as_text=True)
     assert "Passed" in passed
     assert ">Correct answer<" in passed
-    assert client.get(f"/courses/{course_content.slug}/modules/{module2.slug}").status_code == 200
-    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert (
+        client.get(
+            url("learning.module", course_slug=course_content.slug, module_slug=module2.slug)
+        ).status_code
+        == 200
+    )
+    dashboard = client.get(url("learning.dashboard")).get_data(as_text=True)
     assert "1 of 7 modules complete" in dashboard
 
 
-def test_submit_twice_grades_once(client, db, learner, course_content, fake_clock) -> None:
+def test_submit_twice_grades_once(
+    client, db, course_content, signed_in_learner, fake_clock
+) -> None:
     open_module(client, course_content)
     attempt = start(client, module_quiz(course_content))
     submit(client, attempt, True)
@@ -118,7 +125,7 @@ def test_submit_twice_grades_once(client, db, learner, course_content, fake_cloc
 
 
 def test_nobody_sees_or_submits_another_persons_attempt(
-    app, client, db, learner, course_content, make_user
+    app, client, db, course_content, signed_in_learner, make_user
 ) -> None:
     open_module(client, course_content)
     attempt = start(client, module_quiz(course_content))
@@ -126,17 +133,20 @@ def test_nobody_sees_or_submits_another_persons_attempt(
     other = app.test_client()
     intruder = make_user()
     other.post(
-        "/auth/login", data={"email": intruder.email, "password": "correct horse battery staple"}
+        url("auth.login"),
+        data={"email": intruder.email, "password": "correct horse battery staple"},
     )
-    assert other.get(f"/quiz/attempt/{attempt.id}").status_code == 404
-    assert other.post(f"/quiz/attempt/{attempt.id}", data=data).status_code == 404
-    assert other.get(f"/quiz/attempt/{attempt.id}/review").status_code == 404
+    assert other.get(url("quiz.take", attempt_id=attempt.id)).status_code == 404
+    assert other.post(url("quiz.answer", attempt_id=attempt.id), data=data).status_code == 404
+    assert other.get(url("quiz.review", attempt_id=attempt.id)).status_code == 404
     assert other.get(f"/api/v1/attempts/{attempt.id}").status_code == 404
     db.session.refresh(attempt)
     assert attempt.status == AttemptStatus.IN_PROGRESS
 
 
-def test_attempt_limit_and_key_revealed_when_exhausted(client, db, learner, course_content) -> None:
+def test_attempt_limit_and_key_revealed_when_exhausted(
+    client, db, course_content, signed_in_learner
+) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
     set_settings(db, quiz, max_attempts=2)
@@ -145,27 +155,31 @@ def test_attempt_limit_and_key_revealed_when_exhausted(client, db, learner, cour
     second = start(client, quiz)
     review = client.get(submit(client, second, False).headers["Location"]).get_data(as_text=True)
     assert ">Correct answer<" in review  # attempts exhausted: the key is shown
-    blocked = client.post(f"/quiz/{quiz.id}/start")
+    blocked = client.post(url("quiz.start", quiz_id=quiz.id))
     assert "/quiz/attempt/" not in blocked.headers["Location"]
-    assert "used all your attempts" in client.get(f"/quiz/{quiz.id}").get_data(as_text=True)
+    assert "used all your attempts" in client.get(url("quiz.overview", quiz_id=quiz.id)).get_data(
+        as_text=True
+    )
     assert db.session.scalar(select(func.count(Attempt.id))) == 2
 
 
-def test_cooldown_between_attempts(client, db, learner, course_content, fake_clock) -> None:
+def test_cooldown_between_attempts(
+    client, db, course_content, signed_in_learner, fake_clock
+) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
     set_settings(db, quiz, cooldown_minutes=30)
     submit(client, start(client, quiz), False)
     fake_clock.advance(minutes=29)
-    blocked = client.post(f"/quiz/{quiz.id}/start")
+    blocked = client.post(url("quiz.start", quiz_id=quiz.id))
     assert "/quiz/attempt/" not in blocked.headers["Location"]
-    assert "cooldown" in client.get(f"/quiz/{quiz.id}").get_data(as_text=True)
+    assert "cooldown" in client.get(url("quiz.overview", quiz_id=quiz.id)).get_data(as_text=True)
     fake_clock.advance(minutes=2)
     assert start(client, quiz).number == 2
 
 
 def test_late_answers_are_graded_as_they_stood_at_the_deadline(
-    client, db, learner, course_content, fake_clock
+    client, db, course_content, signed_in_learner, fake_clock
 ) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
@@ -174,7 +188,8 @@ def test_late_answers_are_graded_as_they_stood_at_the_deadline(
     assert attempt.deadline is not None
     fake_clock.advance(minutes=5)
     saved = client.post(
-        f"/quiz/attempt/{attempt.id}", data={**answers(attempt, False), "action": "save"}
+        url("quiz.answer", attempt_id=attempt.id),
+        data={**answers(attempt, False), "action": "save"},
     )
     assert saved.status_code == 302
     fake_clock.advance(minutes=10)  # past the deadline
@@ -186,13 +201,15 @@ def test_late_answers_are_graded_as_they_stood_at_the_deadline(
 
 
 def test_not_counted_policy_scores_late_attempts_zero(
-    client, db, learner, course_content, fake_clock
+    client, db, course_content, signed_in_learner, fake_clock
 ) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
     set_settings(db, quiz, time_limit_minutes=10, late_policy="not_counted")
     attempt = start(client, quiz)
-    client.post(f"/quiz/attempt/{attempt.id}", data={**answers(attempt, True), "action": "save"})
+    client.post(
+        url("quiz.answer", attempt_id=attempt.id), data={**answers(attempt, True), "action": "save"}
+    )
     fake_clock.advance(minutes=11)
     submit(client, attempt, True)
     db.session.refresh(attempt)
@@ -202,13 +219,16 @@ def test_not_counted_policy_scores_late_attempts_zero(
 
 
 def test_expired_open_attempt_is_graded_when_the_learner_returns(
-    client, db, learner, course_content, fake_clock
+    client, db, course_content, signed_in_learner, fake_clock
 ) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
     set_settings(db, quiz, time_limit_minutes=10)
     attempt = start(client, quiz)
-    client.post(f"/quiz/attempt/{attempt.id}", data={**answers(attempt, False), "action": "save"})
+    client.post(
+        url("quiz.answer", attempt_id=attempt.id),
+        data={**answers(attempt, False), "action": "save"},
+    )
     fake_clock.advance(hours=2)
     second = start(client, quiz)
     db.session.refresh(attempt)
@@ -218,18 +238,20 @@ def test_expired_open_attempt_is_graded_when_the_learner_returns(
     assert second.number == 2
 
 
-def test_no_try_again_or_cooldown_after_a_pass(client, db, learner, course_content) -> None:
+def test_no_try_again_or_cooldown_after_a_pass(
+    client, db, course_content, signed_in_learner
+) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
     set_settings(db, quiz, cooldown_minutes=30)
     attempt = start(client, quiz)
     review = client.get(submit(client, attempt, True).headers["Location"]).get_data(as_text=True)
-    overview = client.get(f"/quiz/{quiz.id}").get_data(as_text=True)
+    overview = client.get(url("quiz.overview", quiz_id=quiz.id)).get_data(as_text=True)
     for page in (review, overview):
         assert "Try again" not in page
         assert "try again after" not in page
     assert "You passed this quiz" in overview
-    assert client.post(f"/quiz/{quiz.id}/start").status_code == 302
+    assert client.post(url("quiz.start", quiz_id=quiz.id)).status_code == 302
     assert db.session.scalar(select(func.count(Attempt.id))) == 1
 
 
@@ -237,11 +259,11 @@ KEY_CUES = re.compile(r"correct|rationale|data-key|data-answer|is-right|feedback
 
 
 def test_no_answer_key_in_the_browser_before_submission(
-    client, db, learner, course_content
+    client, db, course_content, signed_in_learner
 ) -> None:
     open_module(client, course_content)
     attempt = start(client, module_quiz(course_content))
-    html = client.get(f"/quiz/attempt/{attempt.id}").get_data(as_text=True)
+    html = client.get(url("quiz.take", attempt_id=attempt.id)).get_data(as_text=True)
     payload = client.get(f"/api/v1/attempts/{attempt.id}").get_data(as_text=True)
     soup = BeautifulSoup(html, "html.parser")
     form = soup.find("form", class_="quiz-form")
@@ -260,7 +282,9 @@ def test_no_answer_key_in_the_browser_before_submission(
     assert not any(KEY_CUES.search(c) for c in classes)
 
 
-def test_option_tokens_are_per_attempt_not_stable_ids(client, db, learner, course_content) -> None:
+def test_option_tokens_are_per_attempt_not_stable_ids(
+    client, db, course_content, signed_in_learner
+) -> None:
     from course.quiz.services import option_token
 
     open_module(client, course_content)
@@ -268,7 +292,7 @@ def test_option_tokens_are_per_attempt_not_stable_ids(client, db, learner, cours
     first = start(client, quiz)
     submit(client, first, False)
     second = start(client, quiz)
-    html = client.get(f"/quiz/attempt/{second.id}").get_data(as_text=True)
+    html = client.get(url("quiz.take", attempt_id=second.id)).get_data(as_text=True)
     tokens = [
         i["value"]
         for i in BeautifulSoup(html, "html.parser").find_all(
@@ -284,22 +308,24 @@ def test_option_tokens_are_per_attempt_not_stable_ids(client, db, learner, cours
     replay = {
         f"q{i.position}": [option_token(first, i, k) for k in i.option_order] for i in first.items
     }
-    client.post(f"/quiz/attempt/{second.id}", data={**replay, "action": "save"})
+    client.post(url("quiz.answer", attempt_id=second.id), data={**replay, "action": "save"})
     db.session.refresh(second)
     assert all(item.response and set(item.response) == {"?"} for item in second.items)
-    client.post(f"/quiz/attempt/{second.id}", data={**replay, "action": "submit"})
+    client.post(url("quiz.answer", attempt_id=second.id), data={**replay, "action": "submit"})
     db.session.refresh(second)
     assert second.score == 0.0
 
 
 def test_module_quizzes_unlock_in_order_and_final_opens_last(
-    client, db, learner, course_content
+    client, db, course_content, signed_in_learner
 ) -> None:
     final = final_quiz(course_content)
-    client.post(f"/courses/{course_content.slug}/enroll")
-    blocked = client.post(f"/quiz/{module_quiz(course_content, 2).id}/start")
+    client.post(url("learning.enroll_course", course_slug=course_content.slug))
+    blocked = client.post(url("quiz.start", quiz_id=module_quiz(course_content, 2).id))
     assert "/quiz/attempt/" not in blocked.headers["Location"]
-    assert "/quiz/attempt/" not in client.post(f"/quiz/{final.id}/start").headers["Location"]
+    assert (
+        "/quiz/attempt/" not in client.post(url("quiz.start", quiz_id=final.id)).headers["Location"]
+    )
     for position in range(1, 8):
         pass_module(client, course_content, position)
     attempt = start(client, final)
@@ -316,7 +342,7 @@ def test_module_quizzes_unlock_in_order_and_final_opens_last(
 
 
 def test_versioning_keeps_old_attempts_unchanged(
-    app, client, db, learner, course_content, tmp_path
+    app, client, db, course_content, signed_in_learner, tmp_path
 ) -> None:
     import shutil
 
@@ -331,7 +357,7 @@ def test_versioning_keeps_old_attempts_unchanged(
     item = attempt.items[0]
     old_version = item.version
     old_stem = old_version.stem
-    review_before = client.get(f"/quiz/attempt/{attempt.id}/review").get_data(as_text=True)
+    review_before = client.get(url("quiz.review", attempt_id=attempt.id)).get_data(as_text=True)
 
     quizzes = tmp_path / "quizzes"
     shutil.copytree(ROOT / "quizzes", quizzes)
@@ -355,7 +381,7 @@ def test_versioning_keeps_old_attempts_unchanged(
     assert versions[1].stem.startswith("EDITED STEM")
     db.session.refresh(item)
     assert item.question_version_id == old_version.id
-    review_after = client.get(f"/quiz/attempt/{attempt.id}/review").get_data(as_text=True)
+    review_after = client.get(url("quiz.review", attempt_id=attempt.id)).get_data(as_text=True)
     assert review_after == review_before
     assert "EDITED STEM" not in review_after
     assert old_stem[:30] in BeautifulSoup(review_after, "html.parser").get_text()
@@ -365,31 +391,35 @@ def test_versioning_keeps_old_attempts_unchanged(
 
 
 def test_dashboard_and_course_page_show_quiz_results(
-    client, learner, course_content, get_page
+    client, course_content, signed_in_learner, get_page
 ) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
     submit(client, start(client, quiz), False)
     submit(client, start(client, quiz), True)
-    dashboard = get_page("/dashboard")
+    dashboard = get_page("learning.dashboard")
     row = dashboard.find("a", string=quiz.title).find_parent("tr")
     cells = [td.get_text(strip=True) for td in row.find_all("td")]
     assert cells[1:] == ["100%", "2", "unlimited", "Passed"]
-    course_text = get_page(f"/courses/{course_content.slug}").get_text(" ")
+    course_text = get_page("learning.course_page", course_slug=course_content.slug).get_text(" ")
     assert "best score 100%" in course_text
     assert "attempts used 2" in course_text
-    overview = get_page(f"/quiz/{quiz.id}")
+    overview = get_page("quiz.overview", quiz_id=quiz.id)
     reviews = overview.find_all("a", string="Review")
     assert len(reviews) == 2
 
 
-def test_unanswered_questions_are_named_before_grading(client, db, learner, course_content) -> None:
+def test_unanswered_questions_are_named_before_grading(
+    client, db, course_content, signed_in_learner
+) -> None:
     open_module(client, course_content)
     attempt = start(client, module_quiz(course_content))
     partial = answers(attempt, True)
     first_key = sorted(partial)[0]
     kept = {first_key: partial[first_key]}
-    response = client.post(f"/quiz/attempt/{attempt.id}", data={**kept, "action": "submit"})
+    response = client.post(
+        url("quiz.answer", attempt_id=attempt.id), data={**kept, "action": "submit"}
+    )
     assert "check=1" in response.headers["Location"]
     db.session.refresh(attempt)
     assert attempt.is_open  # nothing graded yet; the answer given is saved
@@ -400,17 +430,20 @@ def test_unanswered_questions_are_named_before_grading(client, db, learner, cour
     for link in links:
         assert soup.select_one(link) is not None  # every link lands on its question
     anyway = {**kept, "action": "submit", "unanswered_ok": "yes"}
-    assert "/review" in client.post(f"/quiz/attempt/{attempt.id}", data=anyway).headers["Location"]
+    assert (
+        "/review"
+        in client.post(url("quiz.answer", attempt_id=attempt.id), data=anyway).headers["Location"]
+    )
 
 
 def test_timed_attempt_has_a_sticky_announced_timer_and_a_navigator(
-    client, db, learner, course_content
+    client, db, course_content, signed_in_learner
 ) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
     set_settings(db, quiz, time_limit_minutes=10)
     attempt = start(client, quiz)
-    soup = BeautifulSoup(client.get(f"/quiz/attempt/{attempt.id}").data, "html.parser")
+    soup = BeautifulSoup(client.get(url("quiz.take", attempt_id=attempt.id)).data, "html.parser")
     bar = soup.select_one("[data-testid=quiz-bar]")
     assert "sticky-top" in bar["class"]
     live = soup.select_one("#timer-announce")

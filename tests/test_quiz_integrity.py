@@ -12,17 +12,13 @@ from bs4 import BeautifulSoup
 from course.extensions import db as _db
 from course.learning.progress import load_course_states
 from course.models import Attempt, Quiz
+from tests.conftest import url
 from tests.quizkit import final_quiz, module_quiz, open_module, start, submit
-
-
-@pytest.fixture
-def learner(make_user, login, course_content):
-    return login(make_user())
 
 
 def form_tokens(client, attempt: Attempt) -> dict[str, list[str]]:
     """The option tokens the take page offers, grouped by input name, as a browser sees them."""
-    html = client.get(f"/quiz/attempt/{attempt.id}").get_data(as_text=True)
+    html = client.get(url("quiz.take", attempt_id=attempt.id)).get_data(as_text=True)
     form = BeautifulSoup(html, "html.parser").find("form", class_="quiz-form")
     groups: dict[str, list[str]] = {}
     for tag in form.find_all("input", attrs={"type": ["radio", "checkbox"]}):
@@ -37,7 +33,9 @@ def post_every_token(client, quiz: Quiz, *, twice: bool = False) -> Attempt:
     data: dict[str, object] = {
         name: tokens * (2 if twice else 1) for name, tokens in form_tokens(client, attempt).items()
     }
-    response = client.post(f"/quiz/attempt/{attempt.id}", data={**data, "action": "submit"})
+    response = client.post(
+        url("quiz.answer", attempt_id=attempt.id), data={**data, "action": "submit"}
+    )
     assert response.status_code == 302, response.status_code
     _db.session.refresh(attempt)
     return attempt
@@ -47,13 +45,15 @@ def rationales(attempt: Attempt) -> list[str]:
     return [o["rationale"][:50] for i in attempt.items for o in i.version.options]
 
 
-def test_posting_every_token_scores_nothing_and_reveals_nothing(client, learner, course_content):
+def test_posting_every_token_scores_nothing_and_reveals_nothing(
+    client, course_content, signed_in_learner
+):
     open_module(client, course_content)
     attempt = post_every_token(client, module_quiz(course_content))
     assert attempt.score == 0.0
     assert attempt.passed is False
     assert [i.score for i in attempt.items] == [0.0] * len(attempt.items)
-    review = client.get(f"/quiz/attempt/{attempt.id}/review").get_data(as_text=True)
+    review = client.get(url("quiz.review", attempt_id=attempt.id)).get_data(as_text=True)
     assert not [r for r in rationales(attempt) if r in review]
     assert ">Correct answer<" not in review
     soup = BeautifulSoup(review, "html.parser")
@@ -64,7 +64,9 @@ def test_posting_every_token_scores_nothing_and_reveals_nothing(client, learner,
     assert set(marks) <= {"invalid", "incorrect"}
 
 
-def test_repeated_and_foreign_tokens_score_nothing(client, learner, course_content) -> None:
+def test_repeated_and_foreign_tokens_score_nothing(
+    client, course_content, signed_in_learner
+) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
     twice = post_every_token(client, quiz, twice=True)
@@ -79,7 +81,9 @@ def test_repeated_and_foreign_tokens_score_nothing(client, learner, course_conte
     data[names[0]] = ["o" + "f" * 12]
     data[names[1]] = ["x" * 10_000]
     data["q999"] = stolen[names[0]]
-    response = client.post(f"/quiz/attempt/{other.id}", data={**data, "action": "submit"})
+    response = client.post(
+        url("quiz.answer", attempt_id=other.id), data={**data, "action": "submit"}
+    )
     assert response.status_code == 302
     _db.session.refresh(other)
     assert other.score == 0.0
@@ -88,11 +92,7 @@ def test_repeated_and_foreign_tokens_score_nothing(client, learner, course_conte
 
 @pytest.mark.parametrize("correctness", ["after_submit", "with_key"])
 def test_review_reveals_exactly_what_the_policy_allows(
-    client,
-    db,
-    learner,
-    course_content,
-    correctness: str,
+    client, db, course_content, signed_in_learner, correctness: str
 ) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
@@ -100,7 +100,7 @@ def test_review_reveals_exactly_what_the_policy_allows(
     db.session.commit()
     attempt = start(client, quiz)
     submit(client, attempt, False)  # one wrong option for every question: a valid response
-    review = client.get(f"/quiz/attempt/{attempt.id}/review").get_data(as_text=True)
+    review = client.get(url("quiz.review", attempt_id=attempt.id)).get_data(as_text=True)
     soup = BeautifulSoup(review, "html.parser")
     shown = [r.get_text(" ", strip=True) for r in soup.select(".rationale")]
     assert ">Correct answer<" not in review
@@ -122,24 +122,24 @@ def test_review_reveals_exactly_what_the_policy_allows(
             assert "Your answer" in with_rationale[0].get_text()
 
 
-def test_passing_later_reveals_the_key_on_earlier_reviews(client, learner, course_content) -> None:
+def test_passing_later_reveals_the_key_on_earlier_reviews(
+    client, course_content, signed_in_learner
+) -> None:
     open_module(client, course_content)
     quiz = module_quiz(course_content)
     failed = start(client, quiz)
     submit(client, failed, False)
-    before = client.get(f"/quiz/attempt/{failed.id}/review").get_data(as_text=True)
+    before = client.get(url("quiz.review", attempt_id=failed.id)).get_data(as_text=True)
     assert ">Correct answer<" not in before
     passed = start(client, quiz)
     submit(client, passed, True)
-    after = client.get(f"/quiz/attempt/{failed.id}/review").get_data(as_text=True)
+    after = client.get(url("quiz.review", attempt_id=failed.id)).get_data(as_text=True)
     assert ">Correct answer<" in after
     assert "Correct answers are shown once you pass" not in after
 
 
 def test_black_box_every_token_on_every_quiz_of_the_real_course_passes_none(
-    client,
-    learner,
-    course_content,
+    client, course_content, signed_in_learner
 ) -> None:
     attacked = []
     for module in sorted(course_content.modules, key=lambda m: m.position):
@@ -155,6 +155,6 @@ def test_black_box_every_token_on_every_quiz_of_the_real_course_passes_none(
     attacked.append((final.quiz.title, final.score, final.passed))
     assert len(attacked) == len(course_content.modules) + 1
     assert [(t, s, p) for t, s, p in attacked if s or p] == []
-    state = load_course_states(learner.id, course_content.slug)[0]
+    state = load_course_states(signed_in_learner.id, course_content.slug)[0]
     assert state.modules_complete
     assert not state.course_complete

@@ -9,6 +9,7 @@ from course.extensions import db as _db
 from course.models import Question, Quiz
 from course.quiz.services import option_token
 from tests.bankkit import add_question
+from tests.conftest import url
 from tests.quizkit import module_quiz, open_module, start
 
 STEPS = [
@@ -42,7 +43,7 @@ def ordering_quiz(db, course_content, make_user, login) -> Quiz:
 def post_order(client, attempt, keys: list[str], action: str = "submit"):
     (item,) = attempt.items
     data = {"q1": [option_token(attempt, item, k) for k in keys], "action": action}
-    return client.post(f"/quiz/attempt/{attempt.id}", data=data)
+    return client.post(url("quiz.answer", attempt_id=attempt.id), data=data)
 
 
 def test_take_page_offers_one_select_per_position_without_the_order(
@@ -54,7 +55,7 @@ def test_take_page_offers_one_select_per_position_without_the_order(
     attempt = start(client, ordering_quiz)
     (item,) = attempt.items
     assert item.option_order != [k for k, _ in STEPS]  # never shown in the answer's order
-    soup = BeautifulSoup(client.get(f"/quiz/attempt/{attempt.id}").data, "html.parser")
+    soup = BeautifulSoup(client.get(url("quiz.take", attempt_id=attempt.id)).data, "html.parser")
     selects = soup.select("select[name=q1]")
     assert len(selects) == len(STEPS)
     shown = [o["value"] for o in selects[0].find_all("option") if o["value"]]
@@ -71,7 +72,7 @@ def test_ordering_is_graded_all_or_nothing_and_saved_order_is_restored(
     attempt = start(client, ordering_quiz)
     swapped = ["second", "first", "third", "fourth"]
     post_order(client, attempt, swapped, action="save")
-    soup = BeautifulSoup(client.get(f"/quiz/attempt/{attempt.id}").data, "html.parser")
+    soup = BeautifulSoup(client.get(url("quiz.take", attempt_id=attempt.id)).data, "html.parser")
     (item,) = attempt.items
     picked = [s.find("option", selected=True)["value"] for s in soup.select("select[name=q1]")]
     assert picked == [option_token(attempt, item, k) for k in swapped]
@@ -82,7 +83,7 @@ def test_ordering_is_graded_all_or_nothing_and_saved_order_is_restored(
     post_order(client, right, [k for k, _ in STEPS])
     _db.session.refresh(right)
     assert (right.score, right.passed) == (1.0, True)
-    review = BeautifulSoup(client.get(f"/quiz/attempt/{right.id}/review").data, "html.parser")
+    review = BeautifulSoup(client.get(url("quiz.review", attempt_id=right.id)).data, "html.parser")
     assert [li.get_text(" ", strip=True) for li in review.select(".key-order li")][0].startswith(
         STEPS[0][1]
     )

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from course import clock
 from course.models import UserSession
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, url
 
 NEW_PASSWORD = "new horse battery staple x"
 
@@ -26,21 +26,21 @@ def steal(app: Flask, victim, names=("session",)):
 
 
 def signed_in(client) -> bool:
-    return client.get("/dashboard").status_code == 200
+    return client.get(url("learning.dashboard")).status_code == 200
 
 
 def remembered_login(client, user, remember: bool = True):
     data = {"email": user.email, "password": PASSWORD}
     if remember:
         data["remember"] = "y"
-    assert client.post("/auth/login", data=data).status_code == 302
+    assert client.post(url("auth.login"), data=data).status_code == 302
 
 
 def test_stolen_session_cookie_dies_at_logout(app, client, make_user, login) -> None:
     login(make_user())
     thief = steal(app, client)
     assert signed_in(thief)
-    client.post("/auth/logout")
+    client.post(url("auth.logout"))
     assert not signed_in(thief)
     assert not signed_in(client)
 
@@ -53,7 +53,7 @@ def test_stolen_cookie_dies_after_password_change_but_the_changer_stays(
     remembered_login(other_device, user)
     thief = steal(app, client)
     response = client.post(
-        "/auth/password",
+        url("auth.change_password"),
         data={"pw-current": PASSWORD, "pw-password": NEW_PASSWORD, "pw-confirm": NEW_PASSWORD},
     )
     assert response.status_code == 302
@@ -68,7 +68,7 @@ def test_sign_out_everywhere_kills_every_copy(app, client, make_user, login, db)
     remembered_login(phone, user)
     thief = steal(app, phone, names=("session", "remember_token"))
     assert signed_in(thief)
-    response = client.post("/auth/sessions/revoke-all")
+    response = client.post(url("auth.revoke_everywhere"))
     assert response.status_code == 302
     assert not signed_in(client)
     assert not signed_in(phone)
@@ -90,14 +90,14 @@ def test_stolen_remember_cookie_alone_is_revoked(app, client, make_user, how: st
     thief_again = app.test_client()
     thief_again.set_cookie("remember_token", remember.value, domain="localhost")
     if how == "logout":
-        client.post("/auth/logout")
+        client.post(url("auth.logout"))
     elif how == "password":
         client.post(
-            "/auth/password",
+            url("auth.change_password"),
             data={"pw-current": PASSWORD, "pw-password": NEW_PASSWORD, "pw-confirm": NEW_PASSWORD},
         )
     else:
-        client.post("/auth/sessions/revoke-all")
+        client.post(url("auth.revoke_everywhere"))
     assert not signed_in(thief_again)
     assert not signed_in(thief)
 
@@ -107,14 +107,14 @@ def test_sign_out_one_device_from_the_profile(app, client, make_user, login, get
     phone = app.test_client(use_cookies=True)
     phone.environ_base["HTTP_USER_AGENT"] = "Phone Browser/1.0"
     remembered_login(phone, user)
-    page = get_page("/auth/profile")
+    page = get_page("auth.profile")
     text = page.get_text(" ")
     assert "Phone Browser/1.0" in text
     assert "This device" in text
     phone_row = db.session.scalar(
         select(UserSession).where(UserSession.user_agent == "Phone Browser/1.0")
     )
-    assert client.post(f"/auth/sessions/{phone_row.id}/revoke").status_code == 302
+    assert client.post(url("auth.revoke_device", session_id=phone_row.id)).status_code == 302
     assert not signed_in(phone)
     assert signed_in(client)
 
@@ -125,7 +125,7 @@ def test_cannot_revoke_someone_elses_session(app, client, make_user, login, db) 
     remembered_login(other_client, other, remember=False)
     row = db.session.scalar(select(UserSession).where(UserSession.user_id == other.id))
     login(make_user())
-    assert client.post(f"/auth/sessions/{row.id}/revoke").status_code == 404
+    assert client.post(url("auth.revoke_device", session_id=row.id)).status_code == 404
     assert signed_in(other_client)
 
 
@@ -150,7 +150,7 @@ def test_csrf_token_rotates_at_login_and_logout(client, make_user) -> None:
         session["csrf_token"] = "planted-by-attacker"
         session["anything"] = "planted"
     # The sign-in form itself carries the planted token (the page was served with it)...
-    response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    response = client.post(url("auth.login"), data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 302
     # ...but neither it nor anything else planted survives the sign-in.
     with client.session_transaction() as session:
@@ -159,7 +159,7 @@ def test_csrf_token_rotates_at_login_and_logout(client, make_user) -> None:
     signed_in_token = client.csrf_token()
     with client.session_transaction() as session:
         raw = session["csrf_token"]
-    client.post("/auth/logout")
+    client.post(url("auth.logout"))
     with client.session_transaction() as session:
         assert session.get("csrf_token") != raw
     assert signed_in_token

@@ -6,18 +6,23 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 from tests.test_certificates_issue import (  # noqa: F401 - fixtures
-    admin,
     app_config,
     course_content,
+    eligible_learner,
     issued,
     keys_dir,
-    learner,
 )
 
 
-def test_linkedin_link_and_wallet_explanation(client, login, issued, learner, get_page) -> None:  # noqa: F811
-    login(learner)
-    soup = get_page("/certificates")
+def test_linkedin_link_and_wallet_explanation(
+    client,
+    login,
+    issued,  # noqa: F811
+    eligible_learner,  # noqa: F811
+    get_page,
+) -> None:
+    login(eligible_learner)
+    soup = get_page("certificates.mine")
     sharing = soup.select_one("[data-testid=sharing]")
     link = sharing.find("a", string="Add to LinkedIn profile")["href"]
     parts = urlsplit(link)
@@ -28,5 +33,5 @@ def test_linkedin_link_and_wallet_explanation(client, login, issued, learner, ge
     assert query["certId"] == issued.code
     assert query["certUrl"].endswith(f"/verify/{issued.code}")
     assert query["issueYear"] == str(issued.issued_at.year)
-    assert learner.email not in link
+    assert eligible_learner.email not in link
     assert "Open Badges" in sharing.get_text()

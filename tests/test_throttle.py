@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 
 from course import create_app
 from course.auth.throttle import configured_workers, storage_problem
-from tests.conftest import PASSWORD, _config
+from tests.conftest import PASSWORD, _config, url
 
 WRONG = "wrong horse battery staple"
 
@@ -24,7 +24,7 @@ def client_from(app, ip: str):
 
 
 def sign_in(client, email: str, password: str):
-    return client.post("/auth/login", data={"email": email, "password": password})
+    return client.post(url("auth.login"), data={"email": email, "password": password})
 
 
 def test_account_budget_holds_across_many_addresses(app, make_user) -> None:
@@ -58,7 +58,7 @@ def test_429_page_says_how_long_and_keeps_the_form(app, make_user) -> None:
     for _ in range(10):
         sign_in(client, user.email, WRONG)
     response = client.post(
-        "/auth/login", data={"email": user.email, "password": WRONG, "remember": "y"}
+        url("auth.login"), data={"email": user.email, "password": WRONG, "remember": "y"}
     )
     assert response.status_code == 429
     seconds = int(response.headers["Retry-After"])
@@ -78,7 +78,7 @@ def register(client, n: int, **changes):
         "confirm": PASSWORD,
         "profession": "RN",
     }
-    return client.post("/auth/register", data=data | changes)
+    return client.post(url("auth.register"), data=data | changes)
 
 
 def test_registration_counts_only_accounts_created(app) -> None:
@@ -97,8 +97,8 @@ def test_password_change_is_limited_per_user(app, client, make_user, login) -> N
     login(make_user())
     data = {"pw-current": WRONG, "pw-password": "x" * 20, "pw-confirm": "x" * 20}
     for _ in range(5):
-        assert client.post("/auth/password", data=data).status_code == 400
-    response = client.post("/auth/password", data=data)
+        assert client.post(url("auth.change_password"), data=data).status_code == 400
+    response = client.post(url("auth.change_password"), data=data)
     assert response.status_code == 429
     assert "Try again in" in response.get_data(as_text=True)
     assert "Retry-After" in response.headers
@@ -131,9 +131,13 @@ def test_memory_storage_with_several_workers_is_refused(monkeypatch) -> None:
 def test_reset_requests_are_limited_per_account_and_keep_the_form(app, make_user) -> None:
     user = make_user()
     for n in range(3):
-        response = client_from(app, f"10.9.0.{n}").post("/auth/forgot", data={"email": user.email})
+        response = client_from(app, f"10.9.0.{n}").post(
+            url("auth.forgot_password"), data={"email": user.email}
+        )
         assert response.status_code == 302
-    blocked = client_from(app, "10.9.1.1").post("/auth/forgot", data={"email": user.email})
+    blocked = client_from(app, "10.9.1.1").post(
+        url("auth.forgot_password"), data={"email": user.email}
+    )
     assert blocked.status_code == 429
     soup = BeautifulSoup(blocked.get_data(as_text=True), "html.parser")
     assert soup.select_one("input[name=email]")["value"] == user.email
@@ -143,5 +147,5 @@ def test_reset_requests_are_limited_per_account_and_keep_the_form(app, make_user
 def test_confirmation_emails_are_limited_per_user(app, client, make_user, login) -> None:
     login(make_user(verified=False))
     for _ in range(5):
-        assert client.post("/auth/verify/resend").status_code == 302
-    assert client.post("/auth/verify/resend").status_code == 429
+        assert client.post(url("auth.resend_verification")).status_code == 302
+    assert client.post(url("auth.resend_verification")).status_code == 429

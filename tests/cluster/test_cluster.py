@@ -72,7 +72,7 @@ def course(cluster_app: Flask) -> Course:
 
 
 @pytest.fixture(scope="module")
-def admin(cluster_app: Flask) -> User:
+def mfa_admin(cluster_app: Flask) -> User:
     """An admin enrolled in TOTP, as production requires of staff."""
     user = _user(Role.ADMIN, "Cluster Admin")
     user.mfa_secret = pyotp.random_base32()
@@ -82,14 +82,14 @@ def admin(cluster_app: Flask) -> User:
 
 
 @pytest.fixture(scope="module")
-def admin_browser(admin: User) -> Browser:
+def admin_browser(mfa_admin: User) -> Browser:
     """The admin signed in with password and authenticator code, through nginx."""
     browser = Browser()
-    reply = browser.login(admin.email, PASSWORD, via="a")
+    reply = browser.login(mfa_admin.email, PASSWORD, via="a")
     assert reply.status == 302, reply.text[:300]
     assert urlsplit(reply.headers["Location"]).path == "/auth/mfa"
     token = browser.get("/auth/mfa", via="a").csrf()
-    code = pyotp.TOTP(admin.mfa_secret).now()
+    code = pyotp.TOTP(mfa_admin.mfa_secret).now()
     second = browser.post("/auth/mfa", via="a", data={"csrf_token": token, "code": code})
     assert second.status == 302, second.text[:300]
     assert urlsplit(second.headers["Location"]).path != "/auth/mfa"
@@ -227,7 +227,7 @@ def test_certificate_issued_on_one_instance_is_served_by_the_other(
 
 
 def test_a_key_rotated_once_is_used_by_both_instances(
-    cluster_app: Flask, admin: User, admin_browser: Browser, course: Course
+    cluster_app: Flask, mfa_admin: User, admin_browser: Browser, course: Course
 ) -> None:
     keys_dir = cluster_env()["CERTIFICATE_KEYS_DIR"]
     before = _user(name="Before Rotation")
@@ -241,7 +241,7 @@ def test_a_key_rotated_once_is_used_by_both_instances(
     new_list = urlsplit(new.credential["credentialStatus"]["statusListCredential"]).path
     old_list = urlsplit(old.credential["credentialStatus"]["statusListCredential"]).path
     assert new_list != old_list
-    revoke_certificate(old, admin, "Cluster test: revoke after a rotation.")
+    revoke_certificate(old, mfa_admin, "Cluster test: revoke after a rotation.")
     db.session.commit()
     for via in ("a", "b"):
         old_doc = json.loads(Browser().get(old_list, via=via).body)
