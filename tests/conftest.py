@@ -284,8 +284,9 @@ def get_page(client: FlaskClient) -> Callable[..., BeautifulSoup]:
     """
 
     def fetch(target: str, expected: int = 200, **values: object) -> BeautifulSoup:
-        path = target if target.startswith("/") else url(target, **values)
-        assert not (values and target.startswith("/")), "values go with an endpoint, not a path"
+        literal = "/" in target  # a path or a full URL; an endpoint name has no slash
+        path = target if literal else url(target, **values)
+        assert not (values and literal), "values go with an endpoint, not a path"
         response = client.get(path)
         assert response.status_code == expected, f"{path}: {response.status_code}"
         soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")

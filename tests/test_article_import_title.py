@@ -8,6 +8,7 @@ import re
 from bs4 import BeautifulSoup
 
 from course.content.article import parse_article
+from tests.conftest import url
 
 # The article an instructor pasted: the H1 title, a byline, then a lone sign-up line.
 BYLINE_NEWSLETTER = """\
@@ -94,7 +95,7 @@ def test_missing_title_warning_names_the_title_used() -> None:
 
 def _preview(client, text: str) -> BeautifulSoup:
     data = {"source_file": (io.BytesIO(text.encode()), "pain.md"), "fmt": "auto"}
-    response = client.post("/instructor/articles/preview", data=data)
+    response = client.post(url("instructor.article_preview"), data=data)
     assert response.status_code == 200, response.get_data(as_text=True)[:800]
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 

@@ -10,7 +10,7 @@ from course.instructor.bank.worddiff import side_by_side, word_diff
 from course.models import AttemptItem, AuditEntry, Question, QuestionStatus
 from course.quiz.services import question_pool
 from tests.bankkit import Bank, build_bank, form_data, make_attempt
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, url
 from tests.quizkit import open_module, start
 
 NEW_STEM = "Which plan best fits the adult patient described in case q-0?"
@@ -24,10 +24,10 @@ def bank(db) -> Bank:
 
 def edit(client, get_page, question: Question, **over: str):
     """Save the editor for a question with some fields changed."""
-    url = f"/instructor/questions/{question.id}/edit"
-    data = form_data(get_page(url), "form.bank-editor")
+    address = url("instructor.question_edit", question_id=question.id)
+    data = form_data(get_page(address), "form.bank-editor")
     data.update({k: [v] for k, v in over.items()})
-    return client.post(url, data={**data, "action": "save"}, follow_redirects=True)
+    return client.post(address, data={**data, "action": "save"}, follow_redirects=True)
 
 
 def served(bank: Bank, uid: str) -> int:
@@ -46,7 +46,7 @@ def learner_client(app, make_user):
     """A signed-in learner's own client."""
     learner = make_user()
     client = app.test_client()
-    client.post("/auth/login", data={"email": learner.email, "password": PASSWORD})
+    client.post(url("auth.login"), data={"email": learner.email, "password": PASSWORD})
     return client
 
 
@@ -78,9 +78,11 @@ def test_editing_a_published_question_saves_a_draft_version_learners_do_not_get(
         )
     )
     assert item.version.number == 1
-    assert NEW_STEM not in learner.get(f"/quiz/attempt/{attempt.id}").get_data(as_text=True)
+    assert NEW_STEM not in learner.get(url("quiz.take", attempt_id=attempt.id)).get_data(
+        as_text=True
+    )
     # The editor says so, and offers to publish the draft version.
-    soup = get_page(f"/instructor/questions/{question.id}/edit")
+    soup = get_page("instructor.question_edit", question_id=question.id)
     assert "draft version 2" in soup.select_one("#pending-draft").get_text()
     assert soup.find("button", string="Publish version 2") is not None
 
@@ -90,7 +92,9 @@ def test_publish_serves_the_draft_version_and_is_audited(
 ) -> None:
     question = bank.questions["q-0"]
     edit(client, get_page, question, stem=NEW_STEM)
-    response = client.post(f"/instructor/questions/{question.id}/publish", follow_redirects=True)
+    response = client.post(
+        url("instructor.question_publish", question_id=question.id), follow_redirects=True
+    )
     assert "version 2 is live" in response.get_data(as_text=True)
     db.session.expire_all()
     question = db.session.get(Question, question.id)
@@ -104,9 +108,9 @@ def test_publish_serves_the_draft_version_and_is_audited(
     learner = learner_client(app, make_user)
     open_module(learner, bank.course)
     attempt = start(learner, bank.quizzes[0])
-    assert NEW_STEM in learner.get(f"/quiz/attempt/{attempt.id}").get_data(as_text=True)
+    assert NEW_STEM in learner.get(url("quiz.take", attempt_id=attempt.id)).get_data(as_text=True)
     # Nothing is waiting any more: a second Publish is refused and writes nothing.
-    client.post(f"/instructor/questions/{question.id}/publish")
+    client.post(url("instructor.question_publish", question_id=question.id))
     assert len(audits(db, "question.publish")) == 1
 
 
@@ -128,8 +132,8 @@ def test_restore_copies_an_old_version_into_a_new_draft_version(
     question = bank.questions["q-0"]
     v1_stem = question.current.stem
     edit(client, get_page, question, stem=NEW_STEM)
-    client.post(f"/instructor/questions/{question.id}/publish")
-    history = get_page(f"/instructor/questions/{question.id}/history")
+    client.post(url("instructor.question_publish", question_id=question.id))
+    history = get_page("instructor.question_history", question_id=question.id)
     restore = history.select_one("#version-1 form.restore-version")
     assert restore is not None
     assert history.select_one("#version-2 form.restore-version") is None  # the newest
@@ -147,7 +151,9 @@ def test_restore_copies_an_old_version_into_a_new_draft_version(
     assert entry.actor_id == staff.id
     labels = {
         s["id"]: s.select_one(".version-state").get_text()
-        for s in get_page(f"/instructor/questions/{question.id}/history").select(".bank-version")
+        for s in get_page("instructor.question_history", question_id=question.id).select(
+            ".bank-version"
+        )
     }
     assert labels["version-3"].startswith("draft version")
     assert labels["version-2"].startswith("live")
@@ -157,14 +163,14 @@ def test_restore_copies_an_old_version_into_a_new_draft_version(
 def test_restoring_the_newest_content_is_refused(db, bank, staff, client, get_page) -> None:
     question = bank.questions["q-0"]
     response = client.post(
-        f"/instructor/questions/{question.id}/versions/1/restore",
-        data=form_data(get_page(f"/instructor/questions/{question.id}/history"), "form"),
+        url("instructor.question_version_restore", question_id=question.id, number=1),
+        data=form_data(get_page("instructor.question_history", question_id=question.id), "form"),
         follow_redirects=True,
     )
     assert "already the newest content" in response.get_data(as_text=True)
     missing = client.post(
-        f"/instructor/questions/{question.id}/versions/9/restore",
-        data=form_data(get_page(f"/instructor/questions/{question.id}/history"), "form"),
+        url("instructor.question_version_restore", question_id=question.id, number=9),
+        data=form_data(get_page("instructor.question_history", question_id=question.id), "form"),
         follow_redirects=True,
     )
     assert "has no version 9" in missing.get_data(as_text=True)
@@ -176,7 +182,7 @@ def test_restoring_the_newest_content_is_refused(db, bank, staff, client, get_pa
 def test_history_is_a_side_by_side_word_diff(db, bank, staff, client, get_page) -> None:
     question = bank.questions["q-0"]
     edit(client, get_page, question, stem=NEW_STEM)
-    soup = get_page(f"/instructor/questions/{question.id}/history")
+    soup = get_page("instructor.question_history", question_id=question.id)
     table = soup.select_one("#version-2 table.bank-worddiff")
     heads = [th.get_text(strip=True) for th in table.select("thead th")]
     assert heads == ["Version 1 (before)", "Version 2 (after)"]
@@ -213,13 +219,20 @@ def test_word_diff_marks_only_the_changed_words() -> None:
 
 def test_history_and_restore_are_staff_only(db, bank, client, make_user, login) -> None:
     question = bank.questions["q-0"]
-    restore = f"/instructor/questions/{question.id}/versions/1/restore"
-    assert client.get(f"/instructor/questions/{question.id}/history").status_code == 302
+    restore = url("instructor.question_version_restore", question_id=question.id, number=1)
+    assert (
+        client.get(url("instructor.question_history", question_id=question.id)).status_code == 302
+    )
     assert client.post(restore).status_code in (302, 400)  # signed out: sent to sign in
     login(make_user())
-    assert client.get(f"/instructor/questions/{question.id}/history").status_code == 403
+    assert (
+        client.get(url("instructor.question_history", question_id=question.id)).status_code == 403
+    )
     assert client.post(restore).status_code in (400, 403)
-    assert client.post(f"/instructor/questions/{question.id}/publish").status_code in (400, 403)
+    assert client.post(url("instructor.question_publish", question_id=question.id)).status_code in (
+        400,
+        403,
+    )
     db.session.expire_all()
     assert db.session.get(Question, question.id).latest_number == 1
     assert db.session.scalars(select(AuditEntry)).all() == []
@@ -233,7 +246,7 @@ def test_bank_list_shows_the_draft_with_the_live_versions_statistics(
         other = bank.questions["q-2"].current
         make_attempt(make_user(), bank.quizzes[0], [(question.current, ["a"]), (other, ["b"])])
     edit(client, get_page, question, stem=NEW_STEM)
-    row = get_page("/instructor/questions?course=bank-course").select_one('tr[data-uid="q-0"]')
+    row = get_page("instructor.questions", course="bank-course").select_one('tr[data-uid="q-0"]')
     assert "v2" in row.get_text()
     assert "draft v2 waiting" in row.get_text()
     assert row.select_one(".facility").get_text(strip=True) == "1.00"  # version 1's answers
@@ -247,7 +260,7 @@ def test_a_second_edit_replaces_the_waiting_draft_version(db, bank, staff, clien
     question = db.session.get(Question, question.id)
     assert (question.live_number, question.latest_number) == (1, 3)
     assert served(bank, "q-0") == 1
-    history = get_page(f"/instructor/questions/{question.id}/history")
+    history = get_page("instructor.question_history", question_id=question.id)
     labels = {
         s["id"]: s.select_one(".version-state").get_text() for s in history.select(".bank-version")
     }

@@ -63,7 +63,7 @@ def test_ticked_tags_are_saved_and_shown_ticked_again(db, bank, staff, client, g
     question = db.session.scalar(select(Question).where(Question.uid == "tags-1"))
     assert question.current.tags == ["caution", "safety"]
     assert question.current.options[0]["text"] == "Severe hypertension\nabove the agreed limit"
-    soup = get_page(f"/instructor/questions/{question.id}/edit")
+    soup = get_page("instructor.question_edit", question_id=question.id)
     ticked = [b["value"] for b in soup.select("input[name=tags][checked]")]
     assert ticked == ["caution", "safety"]
 

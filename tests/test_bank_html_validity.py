@@ -10,6 +10,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from tests.bankkit import build_bank, form_data, make_attempt, new_version
+from tests.conftest import url
 from tests.test_html_validity import vnu_or_skip
 from tests.vnukit import nu_errors
 
@@ -28,7 +29,7 @@ def test_bank_and_import_pages_are_valid_html(db, staff, client, get_page, make_
     make_attempt(make_user(), bank.quizzes[0], [(question.current, ["b"])])
     new_version(question, stem="Which <plan> best fits the adult patient in case q-0 today?")
     db.session.commit()
-    edit = f"/instructor/questions/{question.id}/edit"
+    edit = url("instructor.question_edit", question_id=question.id)
     data = form_data(get_page(edit), "form.bank-editor")
     data.update({"stem": ["Which plan fits the adult patient in case q-0 now?"], "action": "save"})
     client.post(edit, data=data)  # published: a draft version waits
@@ -42,7 +43,7 @@ def test_bank_and_import_pages_are_valid_html(db, staff, client, get_page, make_
         f"/instructor/questions/{question.id}/regrade",
     ):
         pages[path] = client.get(path).get_data(as_text=True)
-    form = form_data(get_page("/instructor/import"), 'form[action="/instructor/import/preview"]')
+    form = form_data(get_page("instructor.imports"), 'form[action="/instructor/import/preview"]')
     form.update(
         {
             "source_text": [GIFT],
@@ -50,28 +51,28 @@ def test_bank_and_import_pages_are_valid_html(db, staff, client, get_page, make_
             "default_module": [str(bank.modules[1].id)],  # beta: the YAML export is alpha
         }
     )
-    preview = client.post("/instructor/import/preview", data=form).get_data(as_text=True)
+    preview = client.post(url("instructor.import_preview"), data=form).get_data(as_text=True)
     pages["gift preview"] = preview
     soup = BeautifulSoup(preview, "html.parser")
     pages["gift back"] = client.post(
-        "/instructor/import/back", data=form_data(soup, "form#import-back")
+        url("instructor.import_back"), data=form_data(soup, "form#import-back")
     ).get_data(as_text=True)
     commit = form_data(soup, "form#import-commit")
-    done = client.post("/instructor/import/commit", data={**commit, "tags-valid-one": "safety"})
+    done = client.post(url("instructor.import_commit"), data={**commit, "tags-valid-one": "safety"})
     pages["gift result"] = client.get(done.headers["Location"]).get_data(as_text=True)
     batch = done.headers["Location"].rsplit("/", 1)[-1]
     pages["bank batch"] = client.get(
-        f"/instructor/questions?course=bank-course&batch={batch}"
+        url("instructor.questions", course="bank-course", batch=batch)
     ).get_data(as_text=True)
-    export = client.get("/instructor/questions/yaml-export?course=bank-course&module=alpha")
+    export = client.get(url("instructor.bank_export", course="bank-course", module="alpha"))
     data = yaml.safe_load(export.get_data(as_text=True))
     data["questions"][1]["stem"] = "A stem changed in the file so that the preview has a plan?"
     upload = {
-        "csrf_token": form_data(get_page("/instructor/import"), "form")["csrf_token"],
+        "csrf_token": form_data(get_page("instructor.imports"), "form")["csrf_token"],
         "upload-yaml_file": (io.BytesIO(yaml.safe_dump(data).encode()), "alpha.yaml"),
     }
     pages["yaml preview"] = client.post(
-        "/instructor/questions/yaml-import?course=bank-course",
+        url("instructor.bank_import", course="bank-course"),
         data=upload,
         content_type="multipart/form-data",
     ).get_data(as_text=True)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from course.instructor.insight.charts import FUNNEL_WIDTH, Bar, funnel_svg
 from course.models import Course, Enrollment, PublishStatus, Role
+from tests.conftest import url
 
 SVG = "{http://www.w3.org/2000/svg}"
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -30,18 +31,18 @@ def test_report_defaults_to_the_course_with_most_learners(
     _learners(db, make_user, small, 1)
     _learners(db, make_user, course_content, 3)
     db.session.commit()
-    page = get_page("/instructor/cohort")
+    page = get_page("instructor.cohort")
     chosen = page.select_one("#course option[selected]")
     assert chosen["value"] == course_content.slug
     assert page.select_one("h1").get_text(strip=True) == f"Cohort report: {course_content.title}"
     assert page.select_one("#match-count").get_text(" ", strip=True) == "3 learners match."
     # Naming a course still wins.
-    page = get_page("/instructor/cohort?course=aaa-draft")
+    page = get_page("instructor.cohort", course="aaa-draft")
     assert page.select_one("#course option[selected]")["value"] == "aaa-draft"
 
 
 def test_date_inputs_are_date_pickers_and_the_help_says_so(db, course_content, staff, get_page):
-    page = get_page("/instructor/cohort")
+    page = get_page("instructor.cohort")
     for name in ("enrolled_from", "enrolled_to"):
         box = page.select_one(f"input[name={name}]")
         assert box["type"] == "date"
@@ -76,7 +77,7 @@ def test_rendered_funnel_shows_every_label_whole(
 ) -> None:
     _learners(db, make_user, course_content, 2)
     db.session.commit()
-    html = client.get("/instructor/cohort").get_data(as_text=True)
+    html = client.get(url("instructor.cohort")).get_data(as_text=True)
     match = re.search(r'<svg[^>]*id="funnel-chart".*?</svg>', html, re.S)
     assert match
     svg = ET.fromstring(match.group(0))  # noqa: S314 - our own markup

@@ -89,12 +89,12 @@ def test_key_pages_are_valid_html(client, course_content, make_user, login, tmp_
         "/admin/users/new",
     ):
         pages[path] = client.get(path).get_data(as_text=True)
-    pages["welcome"] = client.get(f"/auth/welcome/{make_token(learner, WELCOME)}").get_data(
+    pages["welcome"] = client.get(url("auth.welcome", token=make_token(learner, WELCOME))).get_data(
         as_text=True
     )
     article = (Path(__file__).parent / "content" / "articles" / "markdown.md").read_bytes()
     upload = {"source_file": (io.BytesIO(article), "markdown.md"), "fmt": "auto"}
-    pages["article preview"] = client.post("/instructor/articles/preview", data=upload).get_data(
+    pages["article preview"] = client.post(url("instructor.article_preview"), data=upload).get_data(
         as_text=True
     )
     errors = nu_errors(command, pages, tmp_path)

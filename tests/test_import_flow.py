@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from course.content.schema import TAGS
 from course.models import AuditEntry, Question, QuestionVersion, Role
 from tests.bankkit import Bank, build_bank, form_data
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, url
 
 GIFT = """// [id:flow-one] [tag:evidence] [tag:from-moodle]
 ::First::Which route is described in the article for mental health care?{
@@ -39,7 +39,7 @@ def soup_of(response) -> BeautifulSoup:
 
 def preview(client, get_page, bank: Bank, text: str = GIFT, mode: str = "tags") -> BeautifulSoup:
     """Paste the text and return the preview page."""
-    data = form_data(get_page("/instructor/import"), 'form[action="/instructor/import/preview"]')
+    data = form_data(get_page("instructor.imports"), 'form[action="/instructor/import/preview"]')
     data.update(
         {
             "source_text": [text],
@@ -49,7 +49,7 @@ def preview(client, get_page, bank: Bank, text: str = GIFT, mode: str = "tags") 
             "default_module": [str(bank.modules[1].id)],
         }
     )
-    response = client.post("/instructor/import/preview", data=data)
+    response = client.post(url("instructor.import_preview"), data=data)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     return soup_of(response)
 
@@ -88,7 +88,7 @@ def test_back_from_the_preview_keeps_the_pasted_text_and_choices(
     assert selected["value"] == str(bank.modules[1].id)
     # The kept text previews again as it did.
     again = client.post(
-        "/instructor/import/preview",
+        url("instructor.import_preview"),
         data=form_data(form, 'form[action="/instructor/import/preview"]'),
     )
     assert soup_of(again).select_one("#count-new").get_text() == "2 new"
@@ -99,15 +99,17 @@ def test_back_with_a_damaged_or_foreign_token_is_refused(
 ) -> None:
     page = preview(client, get_page, bank)
     data = form_data(page, "form#import-back")
-    response = client.post("/instructor/import/back", data={**data, "back-token": "x"})
+    response = client.post(url("instructor.import_back"), data={**data, "back-token": "x"})
     assert response.status_code == 400
     assert "missing or was altered" in response.get_data(as_text=True)
     other = make_user(role=Role.INSTRUCTOR)
     intruder = app.test_client()
-    intruder.post("/auth/login", data={"email": other.email, "password": PASSWORD})
-    csrf = soup_of(intruder.get("/instructor/import")).find("input", attrs={"name": "csrf_token"})
+    intruder.post(url("auth.login"), data={"email": other.email, "password": PASSWORD})
+    csrf = soup_of(intruder.get(url("instructor.imports"))).find(
+        "input", attrs={"name": "csrf_token"}
+    )
     stolen = {**data, "csrf_token": csrf["value"]}
-    response = intruder.post("/instructor/import/back", data=stolen)
+    response = intruder.post(url("instructor.import_back"), data=stolen)
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     assert "belongs to another user" in text
@@ -127,7 +129,7 @@ def test_preview_offers_tag_checkboxes_applied_on_commit(db, bank, staff, client
     data = commit_data(page)
     data["tags-flow-one"] = ["evidence", "safety"]  # unticks from-moodle, ticks safety
     data["tags-flow-two"] = ["delivery"]
-    response = client.post("/instructor/import/commit", data=data)
+    response = client.post(url("instructor.import_commit"), data=data)
     assert response.status_code == 302
     stored = {q.uid: q.current.tags for q in db.session.scalars(select(Question))}
     assert stored["flow-one"] == ["evidence", "safety"]
@@ -141,7 +143,7 @@ def test_a_tag_that_was_not_offered_is_refused_and_nothing_written(
     data = commit_data(page)
     data["tags-flow-two"] = ["made-up"]
     before = written(db)
-    response = client.post("/instructor/import/commit", data=data)
+    response = client.post(url("instructor.import_commit"), data=data)
     assert response.status_code == 400
     assert "Tags of flow-two: &#39;made-up&#39; is not a tag of the bank" in response.get_data(
         as_text=True
@@ -153,7 +155,7 @@ def test_result_page_links_to_each_new_draft_and_a_filtered_bank(
     db, bank, staff, client, get_page
 ) -> None:
     page = preview(client, get_page, bank)
-    response = client.post("/instructor/import/commit", data=commit_data(page))
+    response = client.post(url("instructor.import_commit"), data=commit_data(page))
     assert response.status_code == 302
     result = get_page(response.headers["Location"])
     assert "Imported into" in result.get_text()
@@ -178,10 +180,10 @@ def test_a_reimport_lists_the_changed_questions_as_new_versions(
     db, bank, staff, client, get_page
 ) -> None:
     first = preview(client, get_page, bank)
-    client.post("/instructor/import/commit", data=commit_data(first))
+    client.post(url("instructor.import_commit"), data=commit_data(first))
     changed = GIFT.replace("Which setting does", "In which setting does")
     page = preview(client, get_page, bank, changed)
-    response = client.post("/instructor/import/commit", data=commit_data(page))
+    response = client.post(url("instructor.import_commit"), data=commit_data(page))
     result = get_page(response.headers["Location"])
     assert [a.get_text(strip=True) for a in result.select("#import-changed a")] == ["flow-two"]
     assert result.select("#import-created a") == []
@@ -191,11 +193,19 @@ def test_result_pages_are_staff_only_and_only_for_imports(
     db, bank, staff, client, get_page, make_user, login
 ) -> None:
     page = preview(client, get_page, bank)
-    location = client.post("/instructor/import/commit", data=commit_data(page)).headers["Location"]
+    location = client.post(url("instructor.import_commit"), data=commit_data(page)).headers[
+        "Location"
+    ]
     other = db.session.scalar(select(AuditEntry.id).where(AuditEntry.action != "questions.import"))
-    assert other is None or client.get(f"/instructor/import/result/{other}").status_code == 404
-    assert client.get("/instructor/import/result/424242").status_code == 404
-    assert client.get("/instructor/questions?course=bank-course&batch=424242").status_code == 200
-    client.post("/auth/logout")
+    assert (
+        other is None
+        or client.get(url("instructor.import_result", audit_id=other)).status_code == 404
+    )
+    assert client.get(url("instructor.import_result", audit_id=424242)).status_code == 404
+    assert (
+        client.get(url("instructor.questions", course="bank-course", batch="424242")).status_code
+        == 200
+    )
+    client.post(url("auth.logout"))
     login(make_user())
     assert client.get(location).status_code == 403

@@ -13,6 +13,7 @@ import pytest
 
 from course.instructor.insight import services as insight_services
 from course.models import Question
+from tests.conftest import url
 from tests.test_insight_analysis import CHOICES, OBJECTIVES, exam, learners, take
 
 __all__ = ["exam"]  # the fixture, imported for use here
@@ -33,7 +34,7 @@ def order(soup) -> list[str]:
 def test_summary_lists_every_item_with_n_flags_and_an_editor_link(
     db, answered, staff, get_page
 ) -> None:
-    soup = get_page(f"/instructor/quizzes/{answered.id}/analysis")
+    soup = get_page("instructor.item_analysis", quiz_id=answered.id)
     assert order(soup) == ["q1 v1", "q2 v1", "q3 v1", "q4 v1"]
     rows = {tr["data-version"]: tr for tr in soup.select("#item-summary tbody tr")}
     cells = {
@@ -73,14 +74,14 @@ def test_summary_lists_every_item_with_n_flags_and_an_editor_link(
     ],
 )
 def test_sort_orders_the_table_and_the_details(answered, staff, get_page, sort, expected) -> None:
-    soup = get_page(f"/instructor/quizzes/{answered.id}/analysis?sort={sort}")
+    soup = get_page("instructor.item_analysis", quiz_id=answered.id, sort=sort)
     assert order(soup) == expected
     assert [s["data-version"] for s in soup.select("section.item-version")] == expected
 
 
 def test_header_links_keep_and_flip_the_sort(answered, staff, get_page) -> None:
-    soup = get_page(f"/instructor/quizzes/{answered.id}/analysis?sort=facility")
-    base = f"/instructor/quizzes/{answered.id}/analysis?sort="
+    soup = get_page("instructor.item_analysis", quiz_id=answered.id, sort="facility")
+    base = url("instructor.item_analysis", quiz_id=answered.id, sort="")
     links = {a["data-sort"]: a["href"] for a in soup.select("#item-summary thead a[data-sort]")}
     assert links == {
         "question": base + "question",
@@ -100,7 +101,7 @@ def test_header_links_keep_and_flip_the_sort(answered, staff, get_page) -> None:
 
 @pytest.mark.parametrize("bad", ["password", "-", "facility;drop", "--n"])
 def test_a_bad_sort_gets_a_worded_400_and_the_default_order(answered, staff, get_page, bad) -> None:
-    soup = get_page(f"/instructor/quizzes/{answered.id}/analysis?sort={bad}", expected=400)
+    soup = get_page("instructor.item_analysis", quiz_id=answered.id, sort=bad, expected=400)
     message = soup.select_one("#sort-problem").get_text(" ", strip=True)
     assert message.startswith("Sort: “")
     assert "question, facility, discrimination, n, flags" in message
@@ -108,16 +109,16 @@ def test_a_bad_sort_gets_a_worded_400_and_the_default_order(answered, staff, get
 
 
 def test_caution_below_the_threshold_and_not_above(answered, staff, get_page, monkeypatch):
-    url = f"/instructor/quizzes/{answered.id}/analysis"
+    address = url("instructor.item_analysis", quiz_id=answered.id)
     monkeypatch.setattr(insight_services, "MIN_ATTEMPTS", 6)
-    soup = get_page(url)
+    soup = get_page(address)
     cautions = [
         p.get_text(" ", strip=True) for p in soup.select("section.item-version .small-sample")
     ]
     assert cautions == ["Based on 5 responses: treat with caution."] * 4
     assert len(soup.select("#item-summary .small-sample")) == 4
     monkeypatch.setattr(insight_services, "MIN_ATTEMPTS", 5)
-    soup = get_page(url)
+    soup = get_page(address)
     assert not soup.select(".small-sample")
     assert [
         tr.select_one("[data-stat=n]").get_text() for tr in soup.select("#item-summary tbody tr")
@@ -128,16 +129,16 @@ def test_mastery_shows_n_and_the_caution_only_below_the_threshold(
     answered, staff, get_page, monkeypatch
 ) -> None:
     # Each objective has 5 learners x 2 questions = 10 responses.
-    soup = get_page("/instructor/courses/mini/mastery")
+    soup = get_page("instructor.mastery", slug="mini")
     notes = [d.get_text(strip=True) for d in soup.select("#objectives .small-sample")]
     assert notes == ["Based on 10 responses: treat with caution."] * 2
     monkeypatch.setattr(insight_services, "MIN_ATTEMPTS", 10)
-    soup = get_page("/instructor/courses/mini/mastery")
+    soup = get_page("instructor.mastery", slug="mini")
     assert not soup.select("#objectives .small-sample")
 
 
 def test_mastery_chart_is_an_accessible_svg_matching_the_table(answered, staff, client) -> None:
-    html = client.get("/instructor/courses/mini/mastery").get_data(as_text=True)
+    html = client.get(url("instructor.mastery", slug="mini")).get_data(as_text=True)
     start = html.index('<svg xmlns="http://www.w3.org/2000/svg" id="mastery-chart"')
     svg = ET.fromstring(html[start : html.index("</svg>", start) + 6])  # noqa: S314 - our markup
     assert svg.get("role") == "img"
@@ -164,7 +165,7 @@ def test_mastery_chart_is_an_accessible_svg_matching_the_table(answered, staff, 
 def test_the_editor_leads_back_to_the_analysis_in_its_sort_order(
     db, answered, staff, get_page
 ) -> None:
-    soup = get_page(f"/instructor/quizzes/{answered.id}/analysis?sort=-facility")
+    soup = get_page("instructor.item_analysis", quiz_id=answered.id, sort="-facility")
     link = [tr.select("td a")[-1]["href"] for tr in soup.select("#item-summary tbody tr")][0]
     editor = get_page(link)
     back = editor.select_one("#back-to-analysis")["href"]
@@ -186,7 +187,7 @@ def test_a_hostile_sort_is_dropped_from_the_back_link(db, answered, staff, get_p
     q3 = db.session.query(Question).filter_by(uid="q3").one()
     hostile = "javascript:alert(1)"
     editor = get_page(
-        f"/instructor/questions/{q3.id}/edit?from_analysis={answered.id}&sort={hostile}"
+        "instructor.question_edit", question_id=q3.id, from_analysis=answered.id, sort=hostile
     )
     assert editor.select_one("#back-to-analysis")["href"] == (
         f"/instructor/quizzes/{answered.id}/analysis"

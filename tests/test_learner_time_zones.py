@@ -12,6 +12,7 @@ from course import clock
 from course.certificates.pdf import render_certificate_pdf
 from course.extensions import db as _db
 from course.models import Certificate, Role
+from tests.conftest import url
 from tests.quizkit import Clock, module_quiz, open_module, start, submit
 
 VERIFY_URL = "https://practicum.example.org/certificates/verify/PRAC-7K3M-9QXD-4F2H-T"
@@ -54,13 +55,15 @@ def test_cooldown_message_is_in_the_learners_time_zone(
     login(learner)
     quiz = _with_cooldown(course_content)
     _fail_once(client, course_content, quiz)
-    page = client.get(f"/quiz/{quiz.id}").get_data(as_text=True)
+    page = client.get(url("quiz.overview", quiz_id=quiz.id)).get_data(as_text=True)
     assert expected in page
-    response = client.post(f"/quiz/{quiz.id}/start", follow_redirects=True)
+    response = client.post(url("quiz.start", quiz_id=quiz.id), follow_redirects=True)
     flashed = response.get_data(as_text=True)
     assert flashed.count(expected) >= 1
     fake.advance(minutes=61)
-    assert "cooldown between attempts" not in client.get(f"/quiz/{quiz.id}").get_data(as_text=True)
+    assert "cooldown between attempts" not in client.get(
+        url("quiz.overview", quiz_id=quiz.id)
+    ).get_data(as_text=True)
 
 
 SNAPSHOT = {
@@ -118,10 +121,10 @@ def test_downloaded_pdf_uses_the_holders_zone_for_owner_and_admin(
     db.session.commit()
     certificate = db.session.query(Certificate).filter_by(user_id=learner.id).one()
     login(learner)
-    owner = client.get(f"/certificates/{certificate.code}/certificate.pdf")
+    owner = client.get(url("certificates.download", code=certificate.code))
     assert owner.status_code == 200
     assert _issued_line(owner.data) == "Issued 27 November 2026"
-    client.post("/auth/logout")
+    client.post(url("auth.logout"))
     login(admin)
-    copy = client.get(f"/certificates/{certificate.code}/certificate.pdf")
+    copy = client.get(url("certificates.download", code=certificate.code))
     assert copy.data == owner.data

@@ -22,7 +22,7 @@ from course.extensions import db as database
 from course.instructor.preview import TOKEN_MAX_AGE
 from course.models import Attempt, AuditEntry, Question, QuestionVersion, Role
 from tests.bankkit import Bank, build_bank, form_data, make_attempt, new_version
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, url
 
 GIFT = """// [id:tok-new]
 ::Token check::Which route is described in the article for mental health care?{
@@ -58,7 +58,7 @@ NEW_KEY = [
 class Flow:
     """How to reach one flow's commit: its URL, the commit form data, and its 'changed' text."""
 
-    url: str
+    address: str
     data: dict[str, list[str]]
     changed: str
     follow: bool = False
@@ -72,8 +72,8 @@ def _gift(client, bank: Bank, get_page) -> Flow:
         "category_mode": "module",
         "default_module": str(bank.modules[0].id),
     }
-    data["csrf_token"] = _csrf(get_page("/instructor/import"))
-    response = client.post("/instructor/import/preview", data=data)
+    data["csrf_token"] = _csrf(get_page("instructor.imports"))
+    response = client.post(url("instructor.import_preview"), data=data)
     assert response.status_code == 200, response.get_data(as_text=True)[:1000]
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     commit = form_data(soup, 'form[action="/instructor/import/commit"]')
@@ -81,25 +81,27 @@ def _gift(client, bank: Bank, get_page) -> Flow:
 
 
 def _yaml(client, bank: Bank, get_page) -> Flow:
-    export = client.get("/instructor/questions/yaml-export?course=bank-course&module=alpha")
+    export = client.get(url("instructor.bank_export", course="bank-course", module="alpha"))
     data = yaml.safe_load(export.get_data(as_text=True))
     data["questions"][0]["stem"] = "A stem edited in the file, to be imported as a new version?"
-    url = "/instructor/questions/yaml-import?course=bank-course"
-    page = get_page(url)
+    address = url("instructor.bank_import", course="bank-course")
+    page = get_page(address)
     upload = {
         "csrf_token": _csrf(page),
         "upload-yaml_file": (io.BytesIO(yaml.safe_dump(data).encode()), "m.yaml"),
     }
-    response = client.post(url, data=upload, content_type="multipart/form-data")
+    response = client.post(address, data=upload, content_type="multipart/form-data")
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
-    return Flow(url, form_data(soup, "#import-plan form"), "changed since the preview")
+    return Flow(address, form_data(soup, "#import-plan form"), "changed since the preview")
 
 
 def _regrade(client, bank: Bank, get_page) -> Flow:
     question = bank.questions["q-0"]
-    url = f"/instructor/questions/{question.id}/regrade"
-    soup = get_page(url)
-    return Flow(url, form_data(soup, f'form[action="{url}"]'), "changed since the dry run", True)
+    address = f"/instructor/questions/{question.id}/regrade"
+    soup = get_page(address)
+    return Flow(
+        address, form_data(soup, f'form[action="{address}"]'), "changed since the dry run", True
+    )
 
 
 FLOWS: dict[str, Callable[..., Flow]] = {"gift": _gift, "yaml": _yaml, "regrade": _regrade}
@@ -141,7 +143,7 @@ def snapshot(db) -> tuple[Any, ...]:
 def post(client, flow: Flow, **over: Any):
     """Submit the commit form, with some fields replaced; return the page text."""
     data = {**flow.data, **over}
-    response = client.post(flow.url, data=data, follow_redirects=flow.follow)
+    response = client.post(flow.address, data=data, follow_redirects=flow.follow)
     assert response.status_code < 500
     return response.get_data(as_text=True)
 
@@ -173,14 +175,14 @@ def test_a_token_from_another_user_is_refused(
     flow = FLOWS[name](client, bank, get_page)
     other = make_user(role=Role.INSTRUCTOR)
     intruder = app.test_client()
-    response = intruder.post("/auth/login", data={"email": other.email, "password": PASSWORD})
+    response = intruder.post(url("auth.login"), data={"email": other.email, "password": PASSWORD})
     assert response.status_code == 302
-    csrf = _csrf(BeautifulSoup(intruder.get("/instructor/import").data, "html.parser"))
+    csrf = _csrf(BeautifulSoup(intruder.get(url("instructor.imports")).data, "html.parser"))
     before = snapshot(db)
     fields = {n: v for n, v in flow.data.items() if not n.endswith("csrf_token")}
     csrf_name = next(n for n in flow.data if n.endswith("csrf_token"))
     data = {**fields, csrf_name: csrf}
-    response = intruder.post(flow.url, data=data, follow_redirects=flow.follow)
+    response = intruder.post(flow.address, data=data, follow_redirects=flow.follow)
     assert response.status_code < 500
     assert "belongs to another user" in response.get_data(as_text=True)
     assert snapshot(db) == before

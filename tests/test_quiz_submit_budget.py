@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from course.models import ModuleProgress
+from tests.conftest import url
 from tests.quizkit import answers, module_quiz, open_module, start
 
 # The user load, the attempt with its quiz, its items with their versions, the claiming
@@ -22,7 +23,7 @@ def test_a_passing_submit_costs_at_most_seven_statements(
     attempt = start(client, module_quiz(course_content, 1))
     data = {**answers(attempt, True), "action": "submit"}
     with count_queries() as counter:
-        response = client.post(f"/quiz/attempt/{attempt.id}", data=data)
+        response = client.post(url("quiz.answer", attempt_id=attempt.id), data=data)
     assert response.status_code == 302
     assert "/review" in response.headers["Location"]
     updates = [s for s in counter.statements if s.startswith("UPDATE attempt_item")]
@@ -47,14 +48,14 @@ def test_a_failing_submit_costs_at_most_five_and_a_repeat_changes_nothing(
     attempt = start(client, module_quiz(course_content, 1))
     data = {**answers(attempt, False), "action": "submit"}
     with count_queries() as counter:
-        assert client.post(f"/quiz/attempt/{attempt.id}", data=data).status_code == 302
+        assert client.post(url("quiz.answer", attempt_id=attempt.id), data=data).status_code == 302
     assert counter.count <= FAIL_BUDGET, counter.statements
     db.session.expire_all()
     db.session.refresh(attempt)
     assert attempt.passed is False
     submitted = attempt.submitted_at
     again = {**answers(attempt, True), "action": "submit"}
-    assert client.post(f"/quiz/attempt/{attempt.id}", data=again).status_code == 302
+    assert client.post(url("quiz.answer", attempt_id=attempt.id), data=again).status_code == 302
     db.session.expire_all()
     db.session.refresh(attempt)
     assert (attempt.passed, attempt.submitted_at) == (False, submitted)  # graded once

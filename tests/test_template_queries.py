@@ -6,6 +6,7 @@ from flask import render_template_string
 
 from course.certificates.eligibility import Eligibility, Step
 from course.learning.progress import CourseState
+from tests.conftest import url
 
 
 def test_certificate_steps_is_no_longer_a_template_global(app) -> None:
@@ -39,7 +40,7 @@ def test_the_course_page_shows_the_certificate_steps_the_view_loaded(
     client, course_content, make_user, login, get_page
 ) -> None:
     login(make_user())
-    client.post(f"/courses/{course_content.slug}/enroll")
-    soup = get_page(f"/courses/{course_content.slug}")
+    client.post(url("learning.enroll_course", course_slug=course_content.slug))
+    soup = get_page("learning.course_page", course_slug=course_content.slug)
     steps = soup.select('[data-testid="certificate-steps"] li[data-step]')
     assert [li["data-step"] for li in steps][:2] == ["modules", "final"]

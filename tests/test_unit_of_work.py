@@ -81,11 +81,11 @@ def test_a_view_whose_write_fails_shows_words_not_a_500(
         raise failure  # ... and then the database refuses
 
     monkeypatch.setattr(views, "save_quiz_settings", failing)
-    url = url_for("instructor.quiz_settings", quiz_id=bank.quizzes[0].id)
+    address = url_for("instructor.quiz_settings", quiz_id=bank.quizzes[0].id)
     before = dict(bank.quizzes[0].settings)
-    data = form_data(get_page(url), "form.quiz-settings")
+    data = form_data(get_page(address), "form.quiz-settings")
     data["pass_score"] = ["90"]
-    response = client.post(url, data=data)
+    response = client.post(address, data=data)
     assert response.status_code == 200
     assert NOT_SAVED in response.get_data(as_text=True)
     _db.session.expire_all()
