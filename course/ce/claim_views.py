@@ -17,7 +17,7 @@ from course.certificates.eligibility import CertificateError, Eligibility, load_
 from course.certificates.issuer import current_issuer
 from course.certificates.public_record import find_by_code
 from course.certificates.services import auto_issue_if_ready
-from course.models import Certificate, ClaimCredential, Course
+from course.models import Course
 from course.permissions import ensure_owner
 from course.unit_of_work import commit_or_flash
 
@@ -103,12 +103,6 @@ def claim(course_slug: str) -> str | Response | tuple[str, int]:
         "field_name": field_name,
     }
     return render_template("ce/claim.html", **context), 400 if form.is_submitted() else 200
-
-
-@bp.app_template_global("claim_credentials")
-def claim_credentials_for(certificate: Certificate) -> list[ClaimCredential]:
-    """Template helper: a certificate's further claims' credentials."""
-    return claim_credentials(certificate)
 
 
 @bp.route("/certificates/<code>/credentials/<credit_type>.json")

@@ -46,14 +46,6 @@ class FollowUpForm(FlaskForm):
     barriers = TextAreaField("What got in the way? (optional)", [Length(max=4000)])
 
 
-@bp.app_template_global("follow_ups_due")
-def follow_ups_due() -> list:
-    """Template helper: the signed-in learner's open follow-up surveys (dashboard)."""
-    if not current_user.is_authenticated:
-        return []
-    return due_follow_ups(current_user.id, today())
-
-
 def _first_module(course: Course) -> Response:
     modules = [m for m in course.modules if m.is_published]
     if not modules:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from course.ce.activity import MITIGATED_STATEMENT, Activity, load_activity, publish_blockers
-from course.ce.claims import claim_problems
+from course.ce.activity import MITIGATED_STATEMENT, Activity, load_activity
 from course.ce.editing import BLOCKS, BlockProblem, block_text, save_block
 from course.ce.forms import AcknowledgeForm, BlockForm
 from course.ce.gate import guard_content
@@ -41,25 +38,6 @@ def published_course_or_404(slug: str) -> Course:
     if not visible:
         abort(404)
     return course
-
-
-@bp.app_template_global("ce_summary")
-def ce_summary(course: Course) -> dict[str, Any] | None:
-    """Template helper: the short CE facts for a course page (None without CE data)."""
-    activity = load_activity(course)
-    if activity is None:
-        return None
-    on = today()
-    staff = staff_preview()
-    learner = current_user.is_authenticated and not staff
-    return {
-        "claim_problems": claim_problems(current_user, course) if learner else [],
-        "activity": activity,
-        "notice": expiry_notice(activity, on),
-        "review_due": staff and activity.review_due(on),
-        "blockers": publish_blockers(activity, on) if staff else [],
-        "types": CREDIT_TYPES,
-    }
 
 
 def _activity_or_404(course_slug: str) -> tuple[Course, Activity]:

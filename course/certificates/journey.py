@@ -3,9 +3,8 @@ then awaiting approval, then the certificate. No page is a dead end."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-
-from flask_login import current_user
 
 from course.certificates.eligibility import Eligibility, load_eligibility
 from course.learning.progress import CourseState
@@ -57,6 +56,7 @@ def next_step(user_id: int, state: CourseState) -> NextStep | None:
     return after_course(state.course.slug, load_eligibility(user_id, state.course, state))
 
 
-def course_next_step(state: CourseState) -> NextStep | None:
-    """Template helper: the signed-in learner's one next step in a course (every page)."""
-    return next_step(current_user.id, state)
+def next_steps(user_id: int, states: Iterable[CourseState | None]) -> dict[int, NextStep | None]:
+    """Each course's next step, keyed by course id, for the views to hand their templates
+    (_partials/next_step.html reads `next_steps[state.course.id]`)."""
+    return {s.course.id: next_step(user_id, s) for s in states if s is not None}

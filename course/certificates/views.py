@@ -21,6 +21,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from course.ce.credentials import claim_credentials
 from course.ce.services import course_has_credit
 from course.certificates.codes import normalise
 from course.certificates.eligibility import (
@@ -32,7 +33,7 @@ from course.certificates.eligibility import (
 )
 from course.certificates.forms import AttestationForm, EvaluationForm, VerifyForm
 from course.certificates.issuer import current_issuer
-from course.certificates.journey import course_next_step
+from course.certificates.journey import next_steps
 from course.certificates.keys import did_document
 from course.certificates.pdf import render_certificate_pdf
 from course.certificates.public_record import find_by_code, public_record
@@ -55,9 +56,6 @@ STATUS_LIST_LIMIT = "120/minute"
 NOINDEX = "noindex, nofollow"
 # One per-IP budget across every way of looking a code up, so the routes cannot be summed.
 verify_limit = limiter.shared_limit(VERIFY_LIMIT, scope="certificate-verify")
-
-
-bp.add_app_template_global(course_next_step, "course_next_step")
 
 
 def _course_or_404(slug: str) -> Course:
@@ -158,8 +156,12 @@ def mine() -> str:
     links = {c.code: public_url("certificates.verify", code=c.code) for c in certificates}
     pending = [s for s in load_course_states(current_user.id) if s.course_complete]
     linkedin = {c.code: linkedin_url(c, links[c.code]) for c in certificates}
-    context = {"links": links, "pending": pending, "linkedin": linkedin}
-    return render_template("certificates/mine.html", certificates=certificates, **context)
+    extras = {c.code: claim_credentials(c) for c in certificates}
+    steps = next_steps(current_user.id, pending)
+    context = {"links": links, "pending": pending, "linkedin": linkedin, "next_steps": steps}
+    return render_template(
+        "certificates/mine.html", certificates=certificates, extra_credentials=extras, **context
+    )
 
 
 def _owned_or_404(code: str) -> Certificate:

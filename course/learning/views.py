@@ -10,7 +10,11 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from course import clock
+from course.ce.outcomes import due_follow_ups
+from course.ce.services import today
+from course.ce.summary import ce_summary
 from course.certificates.eligibility import load_eligibility
+from course.certificates.journey import next_steps
 from course.dbsetup import db_write
 from course.extensions import db
 from course.learning.learner import ProgressRow, learner_states
@@ -58,13 +62,22 @@ def course_page(course_slug: str) -> str:
     if current_user.is_authenticated:
         state = _state_or_404(course_slug)
         elig = load_eligibility(current_user.id, state.course, state) if state.enrollment else None
-        return render_template("learning/course.html", course=state.course, state=state, elig=elig)
+        return render_template(
+            "learning/course.html",
+            course=state.course,
+            state=state,
+            elig=elig,
+            next_steps=next_steps(current_user.id, [state]),
+            ce=ce_summary(state.course),
+        )
     course = db.session.scalar(
         select(Course).where(Course.slug == course_slug, Course.status == PublishStatus.PUBLISHED)
     )
     if course is None:
         abort(404)
-    return render_template("learning/course.html", course=course, state=None)
+    return render_template(
+        "learning/course.html", course=course, state=None, next_steps={}, ce=ce_summary(course)
+    )
 
 
 @bp.route("/courses/<course_slug>/enroll", methods=["POST"])
@@ -153,4 +166,9 @@ def complete(course_slug: str, module_slug: str) -> Response:
 def dashboard() -> str:
     """Show "My learning": each enrolled course's progress, next step and resume link."""
     states = learner_states(current_user.id)
-    return render_template("learning/dashboard.html", states=states)
+    return render_template(
+        "learning/dashboard.html",
+        states=states,
+        next_steps=next_steps(current_user.id, states),
+        follow_ups=due_follow_ups(current_user.id, today()),
+    )

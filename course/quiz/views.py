@@ -9,6 +9,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from course import clock
+from course.certificates.journey import next_steps
 from course.extensions import db
 from course.learning.progress import load_course_states
 from course.models import Attempt, Quiz, QuizKind
@@ -66,6 +67,7 @@ def overview(quiz_id: int) -> str:
         qstate=qstate,
         history=history,
         blocker=_start_blocker(state, quiz, qstate),
+        next_steps=next_steps(current_user.id, [state]),
         form=FlaskForm(),
     )
 
@@ -176,5 +178,6 @@ def review(attempt_id: int) -> str | Response:
         items=review_items(attempt, show),
         result=score_attempt(attempt.settings, graded, attempt.late),
         blocker=_start_blocker(state, attempt.quiz, qstate),
+        next_steps=next_steps(current_user.id, [state]),
         form=FlaskForm(),
     )

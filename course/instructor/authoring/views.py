@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
+from course.ce.summary import ce_summary
 from course.content.article import ArticleError
 from course.content.render import render_markdown
 from course.extensions import db
@@ -132,7 +133,10 @@ def modules() -> str:
     course = next((c for c in courses if c.slug == slug), None)
     if course is None and slug:
         abort(404)
-    return render_template("instructor/authoring/modules.html", courses=courses, course=course)
+    ce = ce_summary(course) if course is not None else None
+    return render_template(
+        "instructor/authoring/modules.html", courses=courses, course=course, ce=ce
+    )
 
 
 def _module_or_404(module_id: int) -> Module:
