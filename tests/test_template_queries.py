@@ -62,7 +62,7 @@ def test_the_context_processors_run_no_query(app, make_user, count_queries) -> N
     from course.models import Role
 
     admin = make_user(role=Role.ADMIN)
-    with app.test_request_context("/"), count_queries() as counter:
+    with app.test_request_context("/"), count_queries() as counter:  # literal URL: any page will do
         context = {}
         for processors in app.template_context_processors.values():
             for processor in processors:
@@ -75,7 +75,7 @@ def test_the_context_processors_run_no_query(app, make_user, count_queries) -> N
 def test_the_dashboard_partials_render_from_the_views_context_without_a_query(
     app, count_queries
 ) -> None:
-    with app.test_request_context("/"), count_queries() as counter:
+    with app.test_request_context("/"), count_queries() as counter:  # literal URL: any page will do
         html = render_template_string(
             '{% include "ce/_follow_ups.html" %}{% set course = none %}'
             '{% include "ce/_course_summary.html" %}',
