@@ -4,6 +4,7 @@ returning to it, and pages that never scroll sideways (tables scroll inside thei
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +46,9 @@ def open_menu(page: Page, expect: Callable[..., Any]) -> None:
     )
     toggle.click()
     expect(toggle).to_have_attribute("aria-expanded", "true")
+    # Bootstrap animates the menu open ("collapsing"), then marks it "show"; a click on a link
+    # while it is still sliding can miss, so wait for the end of the animation.
+    expect(page.locator("#main-nav")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
 
 
 @pytest.mark.browser
@@ -104,6 +108,9 @@ def test_phone_admin_nav_collapses_and_tables_fit(
     page.get_by_label("Email").fill("phone.admin@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    # Wait for the signed-in page: measuring or opening the menu before the navigation ends
+    # would act on the sign-in page's nav, which has no Users link.
+    expect(page.get_by_role("heading", level=1)).to_have_text("My learning")
     nav = page.get_by_role("navigation", name="Main")
     box = nav.bounding_box()
     assert box is not None
