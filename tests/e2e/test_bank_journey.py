@@ -104,7 +104,7 @@ def test_bank_journey_import_search_tags_draft_version_diff_publish(
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda u: "/auth/login" not in u)  # the sign-in has landed
+    page.wait_for_url(lambda u: "/auth/login" not in u)  # literal URL: the sign-in landed
 
     # GIFT import: preview, Back keeps the text, preview again.
     page.goto("/instructor/import")

@@ -54,7 +54,7 @@ def test_final_exam_timer_announces_five_and_one_minute(
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda u: "/auth/login" not in u)  # the sign-in has landed
+    page.wait_for_url(lambda u: "/auth/login" not in u)  # literal URL: the sign-in landed
     page.goto(f"/quiz/{final_id}")
     page.get_by_role("button", name="Start the final exam").click()
 

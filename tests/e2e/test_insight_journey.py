@@ -113,7 +113,7 @@ def test_instructor_reads_cohort_item_analysis_and_mastery(
         page.get_by_label("Email").fill(EMAIL)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(lambda u: "/auth/login" not in u)  # the sign-in has landed
+        page.wait_for_url(lambda u: "/auth/login" not in u)  # literal URL: the sign-in landed
         page.goto("/instructor/cohort")
 
         # Cohort report: the course with learners, not the empty draft that sorts first.

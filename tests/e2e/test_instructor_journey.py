@@ -45,7 +45,7 @@ def test_instructor_imports_edits_a_question_and_opens_item_analysis(
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda u: "/auth/login" not in u)  # the sign-in has landed
+    page.wait_for_url(lambda u: "/auth/login" not in u)  # literal URL: the sign-in landed
 
     nav = page.get_by_role("navigation", name="Main")
     nav.get_by_role("link", name="Import", exact=True).click()
