@@ -111,6 +111,7 @@ def test_phone_admin_nav_collapses_and_tables_fit(
     # Wait for the signed-in page: measuring or opening the menu before the navigation ends
     # would act on the sign-in page's nav, which has no Users link.
     expect(page.get_by_role("heading", level=1)).to_have_text("My learning")
+    page.wait_for_load_state("load")  # measure with the stylesheets applied, not mid-load
     nav = page.get_by_role("navigation", name="Main")
     box = nav.bounding_box()
     assert box is not None
