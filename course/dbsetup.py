@@ -32,6 +32,18 @@ def writes(view: F) -> F:
     return view
 
 
+def writes_late(view: F) -> F:
+    """Declare a form view that reads, works in memory, then writes only inside db_write().
+
+    Its request begins as a reader, so on SQLite the write lock is held for the writes alone,
+    not for the whole request (the quiz submit grades in memory first). The view must make
+    every change inside db_write(); one made outside it raises there.
+    """
+    view.db_writes = False  # type: ignore[attr-defined]
+    view.db_writes_late = True  # type: ignore[attr-defined]
+    return view
+
+
 def declare_writes(app: Flask) -> None:
     """Declare, once at start-up, every view whose URL rule accepts POST, PUT, PATCH or DELETE.
 
@@ -40,8 +52,13 @@ def declare_writes(app: Flask) -> None:
     writes now and then does so inside db_write().
     """
     for rule in app.url_map.iter_rules():
-        if rule.methods and rule.methods & WRITE_METHODS:
-            writes(app.view_functions[rule.endpoint])
+        view = app.view_functions[rule.endpoint]
+        if (
+            rule.methods
+            and rule.methods & WRITE_METHODS
+            and not getattr(view, "db_writes_late", False)
+        ):
+            writes(view)
 
 
 DECLARED = "practicum.db_write"  # kept in the request's WSGI environ, which dies with it

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from course.models import ModuleProgress
-from tests.conftest import url
+from tests.conftest import is_postgres, url
 from tests.quizkit import answers, module_quiz, open_module, start
 
 # The user load, the attempt with its quiz, its items with their versions, the claiming
@@ -59,3 +59,33 @@ def test_a_failing_submit_costs_at_most_five_and_a_repeat_changes_nothing(
     db.session.expire_all()
     db.session.refresh(attempt)
     assert (attempt.passed, attempt.submitted_at) == (False, submitted)  # graded once
+
+
+def test_a_submit_grades_as_a_reader_and_takes_the_write_lock_only_for_its_writes(
+    client, db, course_content, make_user, login
+) -> None:
+    """On SQLite the request reads (and grades) under a plain BEGIN; the writes follow
+    under BEGIN IMMEDIATE, so a concurrent submit waits only for those few statements."""
+    login(make_user())
+    open_module(client, course_content, 1)
+    attempt = start(client, module_quiz(course_content, 1))
+    data = {**answers(attempt, True), "action": "submit"}
+    seen: list[str] = []
+    db.session.commit()  # the fixture's shared session ends its transaction, as a request's would
+
+    def on_sql(conn, cursor, statement, *args) -> None:
+        seen.append(statement if statement.startswith("BEGIN") else statement.split()[0].upper())
+
+    event.listen(db.engine, "before_cursor_execute", on_sql)
+    try:
+        response = client.post(url("quiz.answer", attempt_id=attempt.id), data=data)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", on_sql)
+    assert "/review" in response.headers["Location"]
+    if is_postgres():
+        return  # PostgreSQL has no database-wide write lock; one transaction serves
+    begins = [i for i, s in enumerate(seen) if s.startswith("BEGIN")]
+    assert [seen[i] for i in begins] == ["BEGIN", "BEGIN IMMEDIATE"], seen
+    first_write = next(i for i, s in enumerate(seen) if s in ("UPDATE", "INSERT", "DELETE"))
+    assert begins[1] < first_write  # every write sits inside the immediate transaction
+    assert all(s == "SELECT" for s in seen[begins[0] + 1 : begins[1]])  # reads only before

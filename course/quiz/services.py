@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -195,6 +195,15 @@ def save_answers(attempt: Attempt, answers: Mapping[int, list[str]], now: dateti
     return True
 
 
+_ITEMS = AttemptItem.__table__
+# Built once: a Core statement skips the ORM's bulk machinery (the items are set in memory).
+_ITEM_RESULTS = (
+    update(_ITEMS)
+    .where(_ITEMS.c.id == bindparam("item_id"))
+    .values(response=bindparam("response"), score=bindparam("score"))
+)
+
+
 def finalize_attempt(attempt: Attempt, answers: Mapping[int, list[str]], now: datetime) -> Attempt:
     """Grade an attempt exactly once (double submits return the stored result).
 
@@ -245,10 +254,20 @@ def finalize_attempt(attempt: Attempt, answers: Mapping[int, list[str]], now: da
         ("late", late),
     ):
         set_committed_value(attempt, name, value)
-    for item in attempt.items:
-        item.response = responses[item.position]
-        item.score = scores[item.position]
-    db.session.flush()  # one executemany UPDATE of every item
+    db.session.execute(
+        _ITEM_RESULTS,
+        [  # one executemany UPDATE of every item (Core)
+            {
+                "item_id": item.id,
+                "response": responses[item.position],
+                "score": scores[item.position],
+            }
+            for item in attempt.items
+        ],
+    )
+    for item in attempt.items:  # the loaded items now match their rows
+        set_committed_value(item, "response", responses[item.position])
+        set_committed_value(item, "score", scores[item.position])
     if result.passed:
         _record_pass(attempt)
     return attempt

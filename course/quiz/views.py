@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from course import clock
 from course.certificates.journey import next_steps
+from course.dbsetup import db_write, writes_late
 from course.extensions import db
 from course.learning.progress import load_course_states
 from course.models import Attempt, Quiz, QuizKind
@@ -125,9 +126,14 @@ def take(attempt_id: int) -> str | Response:
 
 
 @bp.route("/attempt/<int:attempt_id>", methods=["POST"])
+@writes_late
 @login_required
 def answer(attempt_id: int) -> Response:
-    """Save answers, or submit and grade once; repeats return the same result (owner only)."""
+    """Save answers, or submit and grade once; repeats return the same result (owner only).
+
+    The request reads and grades as a reader; only the writes take SQLite's write lock, so
+    concurrent submits overlap everywhere but in their few UPDATEs.
+    """
     attempt = own_attempt(attempt_id)
     if not FlaskForm().validate_on_submit():
         flash("Your session expired; your saved answers are kept. Please try again.", "warning")
@@ -137,20 +143,21 @@ def answer(attempt_id: int) -> Response:
     answers = decode_answers(attempt, request.form.to_dict(flat=False))
     now = clock.now()
     if request.form.get("action") == "save":
-        if save_answers(attempt, answers, now):
-            db.session.commit()
+        with db_write():
+            saved = save_answers(attempt, answers, now)
+        if saved:
             flash("Answers saved. You can come back and finish later.", "success")
             return redirect(url_for("quiz.take", attempt_id=attempt.id))
     missing = [position for position, chosen in sorted(answers.items()) if not chosen]
-    if (
-        missing
-        and request.form.get("unanswered_ok") != "yes"
-        and save_answers(attempt, answers, now)
-    ):
-        db.session.commit()  # keep what was answered; name the rest before grading
-        return redirect(url_for("quiz.take", attempt_id=attempt.id, check=1, _anchor="unanswered"))
-    finalize_attempt(attempt, answers, now)
-    db.session.commit()
+    if missing and request.form.get("unanswered_ok") != "yes":
+        with db_write():  # keep what was answered; name the rest before grading
+            saved = save_answers(attempt, answers, now)
+        if saved:
+            return redirect(
+                url_for("quiz.take", attempt_id=attempt.id, check=1, _anchor="unanswered")
+            )
+    with db_write():
+        finalize_attempt(attempt, answers, now)
     return redirect(url_for("quiz.review", attempt_id=attempt.id))
 
 
