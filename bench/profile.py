@@ -141,6 +141,8 @@ def targets(app, info: SeedInfo) -> dict[str, Callable[[int], Callable[[], Any]]
         "dashboard": get(learner, "/dashboard"),
         "verify_page": get(anonymous, f"/verify/{info.certificate_code}"),
         "quiz_submit": submit,
+        # The app's own floor: every hook and the request context, no query, no template.
+        "healthz": get(anonymous, "/healthz"),
     }
 
 

@@ -67,6 +67,10 @@ def _init_extensions(app: Flask) -> None:
 
     configure_engines(app)
 
+    from course.auth.sessions import settle_anonymous_visitor
+
+    app.before_request(settle_anonymous_visitor)
+
     @login_manager.user_loader
     def load_user(token: str):
         from course.auth.sessions import load_session_user

@@ -166,12 +166,14 @@ def app(app_config: dict[str, object], tmp_path: Path) -> Iterator[Flask]:
     application.test_client_class = CSRFClient
     application.jinja_env.bytecode_cache = dbkit.TEMPLATE_CACHE
 
-    @application.before_request
     def fresh_request_state() -> None:
         # The fixture keeps one app context open, which requests then share. In production
-        # each request gets its own, so reset what would otherwise leak between requests.
+        # each request gets its own, so reset what would otherwise leak between requests
+        # (first of all hooks, as a fresh context would be).
         g.pop("_login_user", None)
         _db.session.expire_all()
+
+    application.before_request_funcs.setdefault(None, []).insert(0, fresh_request_state)
 
     with application.app_context():
         drop_after = dbkit.fresh_schema(application)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
+from flask import template_rendered
 from sqlalchemy import select
 
 from course import create_app
@@ -16,7 +19,7 @@ from course.extensions import db
 from course.models import Certificate, Role, User
 from tests.cekit import certificate, course
 from tests.concurrency import shared_database_app
-from tests.conftest import PASSWORD, CSRFClient, _config
+from tests.conftest import PASSWORD, CSRFClient, _config, url
 
 
 def _seed() -> str:
@@ -73,3 +76,64 @@ def test_the_public_view_is_read_only_and_costs_one_narrow_query(app, db, count_
     with pytest.raises(TypeError):
         view["name"] = "Someone Else"  # type: ignore[index]
     assert public_view("PRAC-NOPE") is None
+
+
+@contextmanager
+def rendered_templates(app) -> Iterator[list[str]]:
+    """Names of the templates rendered inside the block."""
+    names: list[str] = []
+
+    def record(sender, template, context, **extra) -> None:
+        names.append(template.name)
+
+    template_rendered.connect(record, app)
+    try:
+        yield names
+    finally:
+        template_rendered.disconnect(record, app)
+
+
+def test_anonymous_visitors_share_one_rendered_page_per_status(app, db, client) -> None:
+    code = _seed()
+    page = url("certificates.verify", code=code)
+    first = client.get(page)
+    assert first.status_code == 200
+    with rendered_templates(app) as names:
+        again = client.get(page)
+        other = app.test_client().get(page)  # another anonymous visitor, no cookie at all
+    assert names == []  # both served from the cached page
+    assert again.data == first.data == other.data
+    assert again.headers["X-Robots-Tag"] == first.headers["X-Robots-Tag"]
+    assert again.headers["Cache-Control"] == "no-store"
+
+    row = db.session.scalar(select(Certificate).where(Certificate.code == code))
+    admin = db.session.scalar(select(User).where(User.email == "a@example.org"))
+    revoke_certificate(row, admin, "Issued in error during testing.")
+    db.session.commit()
+    html = client.get(page).get_data(as_text=True)
+    assert "Revoked certificate" in html  # the new status is a new key: rendered afresh
+    pages = app.extensions["practicum.public_pages"]
+    assert [k[1].value for k in pages.entries] == ["revoked"]  # the valid page is dropped
+
+
+def test_a_signed_in_visitor_or_a_pending_message_gets_a_page_of_their_own(
+    app, db, client, login
+) -> None:
+    code = _seed()
+    page = url("certificates.verify", code=code)
+    anonymous = client.get(page).get_data(as_text=True)
+    admin = db.session.scalar(select(User).where(User.email == "a@example.org"))
+    login(admin)
+    with rendered_templates(app) as names:
+        mine = client.get(page).get_data(as_text=True)
+    assert names[0] == "certificates/verify.html"
+    assert "Ada Admin" in mine  # their name in the nav
+    assert "Ada Admin" not in anonymous
+    assert "Ada Admin" not in app.test_client().get(page).get_data(as_text=True)
+
+    visitor = app.test_client()
+    with visitor.session_transaction() as session:
+        session["_flashes"] = [("info", "A message waiting for this visitor.")]
+    shown = visitor.get(page).get_data(as_text=True)
+    assert "A message waiting for this visitor." in shown
+    assert "A message waiting" not in app.test_client().get(page).get_data(as_text=True)

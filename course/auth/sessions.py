@@ -13,8 +13,9 @@ import secrets
 from datetime import timedelta
 from functools import cache
 
-from flask import current_app, g, session
+from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
+from flask_login.config import COOKIE_NAME
 from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.orm import joinedload
 
@@ -89,6 +90,17 @@ def _session_user_statement() -> Select:
         .options(joinedload(UserSession.user))
         .where(UserSession.token_hash == bindparam("token_hash"))
     )
+
+
+def settle_anonymous_visitor() -> None:
+    """Before any hook asks: a request with no signed-in session and no remember cookie is
+    anonymous, so Flask-Login need not run its loader or hash the session-protection
+    identifier to find that out (the verify page and every public page skip both)."""
+    if "_user_id" in session:
+        return
+    if current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies:
+        return
+    g._login_user = current_app.login_manager.anonymous_user()
 
 
 def load_session_user(token: str, *, writing: bool) -> User | None:

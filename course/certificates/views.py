@@ -16,6 +16,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -37,7 +38,7 @@ from course.certificates.journey import next_steps
 from course.certificates.keys import did_document
 from course.certificates.pdf import render_certificate_pdf
 from course.certificates.public_record import find_by_code, public_record
-from course.certificates.public_view import public_view
+from course.certificates.public_view import anonymous_page, lookup
 from course.certificates.revocation_list import status_list_credential
 from course.certificates.services import auto_issue_if_ready
 from course.certificates.sharing import linkedin_url
@@ -252,9 +253,17 @@ def verify(code: str) -> Response:
     canonical = normalise(code)
     if canonical is not None and canonical != code:
         return _noindex(redirect(url_for("certificates.verify", code=canonical)))
-    record = public_view(canonical)
-    form = VerifyForm(data={"code": code})
-    html = render_template("certificates/verify.html", form=form, record=record, searched=True)
+    found = lookup(canonical)
+    record = found[1] if found else None
+
+    def render() -> str:
+        form = VerifyForm(data={"code": code})
+        return render_template("certificates/verify.html", form=form, record=record, searched=True)
+
+    if found is not None and not current_user.is_authenticated and not session.get("_flashes"):
+        html = anonymous_page(found[0], render)  # the same page for every anonymous visitor
+    else:
+        html = render()
     return _noindex(Response(html, status=200 if record else 404))
 
 
