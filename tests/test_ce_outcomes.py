@@ -171,6 +171,27 @@ def test_follow_up_opens_after_the_configured_days(
     assert ("screen", 1) in report.themes
 
 
+def test_the_follow_up_delay_is_read_from_the_activity_or_defaults_to_thirty_days(
+    db, make_user, course_content, count_queries
+) -> None:
+    learner = make_user()
+    certificate(learner, course_content, date(2026, 3, 1))
+    db.session.commit()
+    with_outcomes(db, course_content, follow_up_days=10)
+    assert due_follow_ups(learner.id, date(2026, 3, 10)) == []
+    with count_queries() as counter:
+        due = due_follow_ups(learner.id, date(2026, 3, 11))
+    assert [(d.course.slug, d.completed, d.due) for d in due] == [
+        (course_content.slug, date(2026, 3, 1), date(2026, 3, 11))
+    ]
+    assert counter.count == 1  # one narrow query; the course is already in the session
+    row = db.session.query(CeActivity).filter_by(course_id=course_content.id).one()
+    row.info = {k: v for k, v in row.info.items() if k != "outcomes"}  # no outcomes block
+    db.session.commit()
+    assert due_follow_ups(learner.id, date(2026, 3, 30)) == []
+    assert [d.due for d in due_follow_ups(learner.id, date(2026, 3, 31))] == [date(2026, 3, 31)]
+
+
 def test_outcomes_page_for_staff_with_small_n_caution(
     db, client, login, make_user, course_content, get_page
 ) -> None:

@@ -11,17 +11,20 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from statistics import mean
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from course.ce.activity import load_activity
+from course.ce.schema import Outcomes
 from course.extensions import db
 from course.mail import compose
 from course.models import (
     Attempt,
     AttemptStatus,
+    CeActivity,
     Certificate,
     CertificateStatus,
     Course,
@@ -35,7 +38,7 @@ from course.models import (
 from course.urls import public_url
 
 SMALL_N = 20  # like the item analysis: below this many learners, figures carry a caution
-DEFAULT_DAYS = 30
+DEFAULT_DAYS: int = Outcomes.model_fields["follow_up_days"].default
 MADE_CHANGE = {"yes": "Yes", "partly": "Partly", "no": "No"}
 _STOP = frozenset(
     "will that this with more have from they their about into when what them then than also "
@@ -62,12 +65,17 @@ class DueFollowUp:
     due: date
 
 
-def due_follow_ups(user_id: int, today: date) -> list[DueFollowUp]:
-    """The learner's open follow-up surveys: completed long enough ago, not yet answered."""
+@cache
+def _due_statement() -> Select:
+    """Built once per process (the dashboard runs it on every visit)."""
     answered = FollowUp.responded_at.is_not(None)
-    rows = db.session.execute(
-        select(Certificate, Course)
-        .join(Course, Course.id == Certificate.course_id)
+    return (
+        select(
+            Certificate.course_id,
+            Certificate.snapshot["completion_date"].as_string(),
+            CeActivity.info[("outcomes", "follow_up_days")].as_integer(),
+        )
+        .outerjoin(CeActivity, CeActivity.course_id == Certificate.course_id)
         .outerjoin(
             FollowUp,
             (FollowUp.user_id == Certificate.user_id)
@@ -75,17 +83,27 @@ def due_follow_ups(user_id: int, today: date) -> list[DueFollowUp]:
             & answered,
         )
         .where(
-            Certificate.user_id == user_id,
+            Certificate.user_id == bindparam("user_id"),
             Certificate.status == CertificateStatus.VALID,
             FollowUp.id.is_(None),
         )
-    ).all()
+    )
+
+
+def due_follow_ups(user_id: int, today: date) -> list[DueFollowUp]:
+    """The learner's open follow-up surveys: completed long enough ago, not yet answered.
+
+    One narrow query on every dashboard: the completion date and the activity's follow-up
+    delay are read from their JSON in SQL, so no certificate snapshot or activity is loaded;
+    a course is loaded only once its survey is due.
+    """
+    rows = db.session.execute(_due_statement(), {"user_id": user_id}).all()
     due = []
-    for certificate, course in rows:
-        completed = date.fromisoformat(str(certificate.snapshot["completion_date"])[:10])
-        opens = completed + timedelta(days=follow_up_days(course))
+    for course_id, completion, days in rows:
+        completed = date.fromisoformat(str(completion)[:10])
+        opens = completed + timedelta(days=DEFAULT_DAYS if days is None else int(days))
         if opens <= today:
-            due.append(DueFollowUp(course, completed, opens))
+            due.append(DueFollowUp(db.session.get_one(Course, course_id), completed, opens))
     return due
 
 
