@@ -6,6 +6,8 @@ from sqlalchemy import func, select
 
 from course.extensions import db
 from course.models import User
+from course.web import CSP
+from tests.conftest import url
 
 
 def test_404_is_styled(client, get_page) -> None:
@@ -66,3 +68,20 @@ def test_no_cdn_and_no_inline_script(client, course_content) -> None:
     assert "cdn" not in html.lower()
     assert "<script>" not in html
     assert "/bootstrap/static/css/bootstrap" in html
+
+
+def test_every_response_carries_each_security_header_once(client) -> None:
+    page = client.get(url("learning.catalog"))
+    for name, value in (
+        ("Content-Security-Policy", CSP),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"),
+        ("Cache-Control", "no-store"),
+    ):
+        assert page.headers.getlist(name) == [value], name
+    static = client.get(url("static", filename="css/app.css"))
+    assert static.status_code == 200
+    assert static.headers.getlist("X-Frame-Options") == ["DENY"]
+    assert "no-store" not in static.headers.get("Cache-Control", "")  # files may be cached
+    static.close()

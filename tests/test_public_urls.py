@@ -76,8 +76,10 @@ def test_status_list_expires_and_says_how_often_to_refresh(app, client, issued, 
     ttl = app.config["STATUS_LIST_TTL_SECONDS"]
     assert valid_until - valid_from == timedelta(seconds=ttl)
     assert signed["credentialSubject"]["ttl"] == ttl * 1000
+    assert response.headers.getlist("Cache-Control") == [response.headers["Cache-Control"]]
     max_age = int(response.headers["Cache-Control"].split("max-age=")[1])
-    assert 0 < max_age <= ttl
+    assert 0 < max_age <= ttl  # the view's own caching header, not the default no-store
+    assert response.headers.getlist("X-Frame-Options") == ["DENY"]
     ring = load_keyring(keys_dir)
     resolver = ring.resolver(signed["issuer"])
     assert vc.verify_proof(signed, resolver).ok
