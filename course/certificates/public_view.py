@@ -16,7 +16,8 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
-from flask import current_app
+from flask import current_app, session
+from flask_login import current_user
 from sqlalchemy import Select, bindparam, select
 
 from course.certificates.public_record import find_by_code, public_record
@@ -73,8 +74,12 @@ def lookup(code: str | None) -> tuple[tuple[Any, ...], Mapping[str, Any]] | None
     return key, found
 
 
-def anonymous_page(key: tuple[Any, ...], render: Callable[[], str]) -> str:
-    """The anonymous verify page for this status key, rendered once per process."""
+def verify_page(found: tuple[tuple[Any, ...], Any] | None, render: Callable[[], str]) -> str:
+    """The verify page's HTML: shared by every anonymous visitor with no pending message
+    (rendered once per status key and process), rendered afresh for anyone else."""
+    if found is None or current_user.is_authenticated or session.get("_flashes"):
+        return render()
+    key = found[0]
     pages = current_app.extensions.setdefault("practicum.public_pages", LruCache(MAX_PAGES))
     html = pages.get(key)
     if html is None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
-from functools import lru_cache
 
 from flask import (
     Blueprint,
@@ -16,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -36,16 +33,16 @@ from course.certificates.forms import AttestationForm, EvaluationForm, VerifyFor
 from course.certificates.issuer import current_issuer
 from course.certificates.journey import next_steps
 from course.certificates.keys import did_document
-from course.certificates.pdf import render_certificate_pdf
+from course.certificates.pdf_cache import certificate_pdf
 from course.certificates.public_record import find_by_code, public_record
-from course.certificates.public_view import anonymous_page, lookup
+from course.certificates.public_view import lookup, verify_page
 from course.certificates.revocation_list import status_list_credential
 from course.certificates.services import auto_issue_if_ready
 from course.certificates.sharing import linkedin_url
 from course.extensions import db, limiter
 from course.learning.progress import load_course_states
 from course.mail import certificate_issued_message, queue
-from course.models import Certificate, CertificateStatus, Course, PublishStatus
+from course.models import Certificate, Course, PublishStatus
 from course.permissions import ensure_owner
 from course.unit_of_work import commit_or_flash
 from course.urls import public_url
@@ -173,27 +170,12 @@ def _owned_or_404(code: str) -> Certificate:
     return certificate
 
 
-STATUS_NOTES = {CertificateStatus.REVOKED: "REVOKED", CertificateStatus.SUPERSEDED: "SUPERSEDED"}
-
-
-@lru_cache(maxsize=256)
-def certificate_pdf(code: str, snap_json: str, url: str, note: str | None, tz: str | None) -> bytes:
-    """Render a certificate PDF once per (snapshot, URL, status, holder's time zone)."""
-    return render_certificate_pdf(json.loads(snap_json), url, status_note=note, tz=tz)
-
-
 @bp.route("/certificates/<code>/certificate.pdf")
 @login_required
 def download(code: str) -> Response:
     """Send the certificate PDF, rendered only from its snapshot (its owner, or an admin)."""
     certificate = _owned_or_404(code)
-    pdf = certificate_pdf(
-        certificate.code,
-        json.dumps(certificate.snapshot, sort_keys=True),
-        public_url("certificates.verify", code=certificate.code),
-        STATUS_NOTES.get(certificate.status),
-        certificate.user.time_zone,  # the holder's, so an admin's copy is the same document
-    )
+    pdf = certificate_pdf(certificate, public_url("certificates.verify", code=certificate.code))
     response = Response(pdf, mimetype="application/pdf")
     filename = f"certificate-{certificate.code}.pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -255,15 +237,15 @@ def verify(code: str) -> Response:
         return _noindex(redirect(url_for("certificates.verify", code=canonical)))
     found = lookup(canonical)
     record = found[1] if found else None
-
-    def render() -> str:
-        form = VerifyForm(data={"code": code})
-        return render_template("certificates/verify.html", form=form, record=record, searched=True)
-
-    if found is not None and not current_user.is_authenticated and not session.get("_flashes"):
-        html = anonymous_page(found[0], render)  # the same page for every anonymous visitor
-    else:
-        html = render()
+    html = verify_page(  # the form is built only when the page is rendered
+        found,
+        lambda: render_template(
+            "certificates/verify.html",
+            form=VerifyForm(data={"code": code}),
+            record=record,
+            searched=True,
+        ),
+    )
     return _noindex(Response(html, status=200 if record else 404))
 
 
