@@ -65,7 +65,51 @@ def _memoise_url_rule_builders() -> None:
     Rule._compile_builder = compile_builder  # type: ignore[method-assign]
 
 
+def _memoise_url_rule_parsing() -> None:
+    """Parse each URL rule string once per process rather than once per test app.
+
+    After the builders, parsing the rule strings is the largest part of create_app (a regex
+    walk per segment and per converter). The parts depend only on the rule string and the
+    converter classes, so a later app replays them; every rule still gets converter objects
+    of its own, made by its own map (the parsed parts are only ever read).
+    """
+    from werkzeug.routing.rules import Rule
+
+    if getattr(Rule, "_parsing_memoised_for_tests", False):
+        return
+    Rule._parsing_memoised_for_tests = True  # type: ignore[attr-defined]
+    original = Rule._parse_rule
+    parsed: dict[tuple[object, ...], tuple[list, list, list]] = {}
+
+    def parse_rule(self: Rule, rule: str):
+        key = (rule, tuple(sorted(self.map.converters.items())))
+        if key not in parsed:
+            trace_start = len(self._trace)
+            made: list[tuple[str, str, tuple, dict]] = []
+
+            def get_converter(variable, converter, args, kwargs):
+                made.append((variable, converter, args, dict(kwargs)))
+                return Rule.get_converter(self, variable, converter, args, kwargs)
+
+            self.get_converter = get_converter  # type: ignore[method-assign]
+            try:
+                parts = list(original(self, rule))
+            finally:
+                del self.get_converter
+            parsed[key] = (parts, self._trace[trace_start:], made)
+            return parts
+        parts, trace, made = parsed[key]
+        self._trace.extend(trace)
+        for variable, converter, args, kwargs in made:
+            self._converters[variable] = self.get_converter(variable, converter, args, kwargs)
+            self.arguments.add(variable)
+        return parts
+
+    Rule._parse_rule = parse_rule  # type: ignore[method-assign]
+
+
 _memoise_url_rule_builders()
+_memoise_url_rule_parsing()
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import threading
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
@@ -148,6 +149,54 @@ def _sync_content(variant: str) -> None:
     db.session.commit()
 
 
+def _live_app(url: str) -> Flask:
+    return create_app(
+        {
+            "ENV_NAME": "testing",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SERVER_NAME": None,
+            "RATELIMIT_ENABLED": False,
+            "CE_ACKNOWLEDGEMENT_GATE": False,  # the CE journey switches it on
+        }
+    )
+
+
+def _build_database(app: Flask, variant: str) -> None:
+    """A fresh schema with the course synced into it."""
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        _sync_content(variant)
+        db.session.remove()
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    """Copy a SQLite database with SQLite's own backup (safe whatever the journal mode)."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
+_TEMPLATES: dict[str, Path] = {}
+
+
+def _synced_template(variant: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with the schema and `variant` synced, built once per test process.
+
+    Every browser test module used to create the schema and sync the real course (~2 s each);
+    each now starts from a copy of the same result, so modules still never share a database.
+    """
+    if variant not in _TEMPLATES:
+        path = tmp_path_factory.mktemp("e2e-template") / "template.db"
+        app = _live_app(f"sqlite:///{path}")
+        _build_database(app, variant)
+        with app.app_context():
+            db.engine.dispose()
+        _TEMPLATES[variant] = path
+    return _TEMPLATES[variant]
+
+
 @pytest.fixture(scope="module")
 def course_variant() -> str:
     """Which content the live server gets; override in a test module to change it."""
@@ -160,21 +209,13 @@ def live_server(
 ) -> Iterator[LiveServer]:
     """Serve the real app on 127.0.0.1 and a free port, in a background thread."""
     variant = getattr(request, "param", course_variant)
-    url = _database_url(tmp_path_factory.mktemp("e2e-db"))
-    app = create_app(
-        {
-            "ENV_NAME": "testing",
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SERVER_NAME": None,
-            "RATELIMIT_ENABLED": False,
-            "CE_ACKNOWLEDGEMENT_GATE": False,  # the CE journey switches it on
-        }
-    )
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        _sync_content(variant)
-        db.session.remove()
+    folder = tmp_path_factory.mktemp("e2e-db")
+    url = _database_url(folder)
+    app = _live_app(url)
+    if url.startswith("sqlite:///"):
+        _copy_sqlite(_synced_template(variant, tmp_path_factory), folder / "e2e.db")
+    else:
+        _build_database(app, variant)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     # Links that leave the site come from PUBLIC_BASE_URL only (never the Host header).
     app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"

@@ -62,7 +62,10 @@ class Journey:
 
 @pytest.fixture
 def journey_page(
-    browser: Browser, live_server: LiveServer, request: pytest.FixtureRequest
+    browser: Browser,
+    live_server: LiveServer,
+    request: pytest.FixtureRequest,
+    axe_source: str,  # noqa: F811
 ) -> Iterator[Page]:
     """A page at the parametrised size; the audit needs the CSP bypassed to inject axe."""
     size = request.node.callspec.params["size"]
@@ -70,6 +73,7 @@ def journey_page(
         base_url=live_server.url, locale="en-US", viewport=SIZES[size], bypass_csp=True
     )
     context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(script=axe_source)  # sent once, not once per audited step
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
