@@ -5,7 +5,8 @@ BENCH_ROUNDS rounds; each figure is the median req/s, compared with the hello ba
 Settings: BENCH_DURATION (s per run, 10), BENCH_CONNECTIONS (8), BENCH_THREADS (2),
 BENCH_ROUNDS (3), BENCH_LEARNERS (1000), BENCH_MODULES (7: lessons are cloned beyond the
 course's own), BENCH_DATABASE_URL (PostgreSQL instead of a SQLite file; the database is emptied
-and re-seeded), BENCH_ONLY (comma-separated names), BENCH_KEEP=1.
+and re-seeded), BENCH_WORKERS (gunicorn workers for both apps, 2), BENCH_ONLY (comma-separated
+names), BENCH_KEEP=1.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
-        """Read BENCH_DURATION, BENCH_CONNECTIONS, BENCH_THREADS, BENCH_ROUNDS, BENCH_LEARNERS."""
+        """Read the BENCH_* variables the module docstring lists."""
         env = os.environ
         only = tuple(n for n in env.get("BENCH_ONLY", "").split(",") if n)
         return cls(
@@ -101,6 +102,7 @@ class Settings:
             rounds=int(env.get("BENCH_ROUNDS", cls.rounds)),
             learners=int(env.get("BENCH_LEARNERS", cls.learners)),
             modules=int(env.get("BENCH_MODULES", cls.modules)),
+            workers=int(env.get("BENCH_WORKERS", cls.workers)),
             only=only,
         )
 
