@@ -25,6 +25,7 @@ from werkzeug.serving import make_server
 from course import create_app
 from course.extensions import db
 from course.models import Course, Quiz
+from tests.livekit import closing_before_send
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright, Response
@@ -216,7 +217,8 @@ def live_server(
         _copy_sqlite(_synced_template(variant, tmp_path_factory), folder / "e2e.db")
     else:
         _build_database(app, variant)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    # The wrapper stops a browser's reset connection from leaking a static file handle.
+    server = make_server("127.0.0.1", 0, closing_before_send(app), threaded=True)
     # Links that leave the site come from PUBLIC_BASE_URL only (never the Host header).
     app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(
