@@ -42,7 +42,7 @@ def record_audit(
     so a misspelt action is caught by the first test that writes it)."""
     entry = AuditEntry(
         at=clock.now(),
-        actor_id=actor.id if isinstance(actor, User) else actor,
+        actor_id=actor if actor is None or isinstance(actor, int) else actor.id,
         action=AuditAction(action).value,
         target_type=target_type,
         target_id=target_id,

@@ -14,13 +14,14 @@ from course.account.services import close_account, export_data
 from course.audit import record_audit
 from course.audit_actions import AuditAction
 from course.auth.passwords import verify_password
+from course.auth.session_user import signed_in_user
 from course.extensions import db
 
 bp = Blueprint("account", __name__)
 
 
 def _me():
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+    return signed_in_user()
 
 
 @bp.route("/export", methods=["POST"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user
 from sqlalchemy import and_, or_, select
 from werkzeug.wrappers import Response
 
@@ -24,6 +23,7 @@ from course.admin.services import (
 )
 from course.audit import record_audit
 from course.audit_actions import AuditAction
+from course.auth.session_user import signed_in_user
 from course.auth.stepup import step_up_required
 from course.certificates.eligibility import CertificateError, credit_for, load_eligibility
 from course.certificates.issuer import current_issuer
@@ -46,7 +46,7 @@ bp = Blueprint("admin", __name__)
 
 def acting_admin() -> User:
     """The signed-in admin as a User row."""
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+    return signed_in_user()
 
 
 def _back_to_queue() -> Response:

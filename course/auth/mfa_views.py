@@ -22,6 +22,7 @@ from course.auth.mfa import (
     provisioning_qr,
 )
 from course.auth.passwords import verify_password
+from course.auth.session_user import signed_in_user
 from course.auth.sessions import sign_in
 from course.auth.stepup import PENDING, safe_next
 from course.auth.views import bp
@@ -116,7 +117,7 @@ def require_enrolment() -> Response | None:
 @login_required
 def mfa_setup() -> str:
     """Show MFA status, or the QR code of an enrolment in progress (signed-in users)."""
-    user = current_user._get_current_object()
+    user = signed_in_user()
     qr = provisioning_qr(user) if user.mfa_secret and not user.mfa_enabled else None
     return render_template(
         "auth/mfa_setup.html", user=user, qr=qr, form=CodeForm(), start_form=FlaskForm()
@@ -127,7 +128,7 @@ def mfa_setup() -> str:
 @login_required
 def mfa_start() -> Response:
     """Create a new authenticator secret to scan (signed-in users)."""
-    user = current_user._get_current_object()
+    user = signed_in_user()
     if user.mfa_enabled:
         flash("Two-step sign-in is already on.", "info")
         return redirect(url_for("auth.mfa_setup"))
@@ -140,7 +141,7 @@ def mfa_start() -> Response:
 @login_required
 def mfa_confirm() -> str | tuple[str, int]:
     """Confirm the first code; show the recovery codes once (signed-in users)."""
-    user = current_user._get_current_object()
+    user = signed_in_user()
     form = CodeForm()
     codes = None
     if form.validate_on_submit() and user.mfa_secret and not user.mfa_enabled:
@@ -163,7 +164,7 @@ def mfa_confirm() -> str | tuple[str, int]:
 @limiter.limit("10 per 15 minutes", methods=["POST"])
 def reauth() -> str | Response | tuple[str, int]:
     """Confirm it is still you before a sensitive action (signed-in users)."""
-    user = current_user._get_current_object()
+    user = signed_in_user()
     form = ReauthForm()
     if form.validate_on_submit():
         ok = verify_password(user.password_hash, form.password.data)

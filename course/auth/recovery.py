@@ -23,6 +23,7 @@ from course.auth.account import (
 )
 from course.auth.forms import EmailChangeForm, ForgotPasswordForm, ResetPasswordForm
 from course.auth.passwords import password_problems, verify_password
+from course.auth.session_user import signed_in_user
 from course.auth.sessions import sign_out
 from course.auth.throttle import mail_per_user, reset_per_account, reset_per_ip
 from course.auth.tokens import RESET, VERIFY, read_token
@@ -83,7 +84,7 @@ def choose_password(user: User, form: ResetPasswordForm, action: AuditAction) ->
     revoked = set_new_password(user, form.password.data)
     record_audit(user, action, "user", user.id, details={"revoked": revoked})
     if current_user.is_authenticated:
-        sign_out(current_user._get_current_object())
+        sign_out(signed_in_user())
     return True
 
 
@@ -119,7 +120,7 @@ def verify_email(token: str) -> str | Response | tuple[str, int]:
 @mail_per_user
 def resend_verification() -> Response:
     """Send the confirmation link again (signed-in users with an unconfirmed address)."""
-    user = current_user._get_current_object()
+    user = signed_in_user()
     if not user.email_verified:
         queue(verification_message(user))
         flash(f"We have sent a new confirmation link to {user.email}.", "info")
@@ -132,7 +133,7 @@ def resend_verification() -> Response:
 def change_email() -> str | Response | tuple[str, int]:
     """Start an address change: the new address must be confirmed (signed-in users)."""
     form = EmailChangeForm(prefix="em")
-    user = current_user._get_current_object()
+    user = signed_in_user()
     if form.validate_on_submit():
         if not verify_password(user.password_hash, form.current.data):
             form.current.errors.append("The current password is incorrect.")

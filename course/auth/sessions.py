@@ -11,15 +11,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from functools import cache
 
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
 from flask_login.config import COOKIE_NAME
-from sqlalchemy import Select, bindparam, delete, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import delete, select
 
 from course import clock
+from course.auth.session_user import SessionUser, session_user_statement, user_columns
 from course.extensions import db
 from course.models import User, UserSession
 
@@ -75,21 +74,9 @@ def current_row(user: User) -> UserSession | None:
     )
 
 
-def _lifetime(row: UserSession) -> timedelta:
-    config = current_app.config
-    key = "REMEMBER_COOKIE_DURATION" if row.remember else "PERMANENT_SESSION_LIFETIME"
-    value = config[key]
+def _lifetime(key: str) -> timedelta:
+    value = current_app.config[key]
     return value if isinstance(value, timedelta) else timedelta(seconds=int(value))
-
-
-@cache
-def _session_user_statement() -> Select:
-    """Built once per process: every request loads its user through it (bound per call)."""
-    return (
-        select(UserSession)
-        .options(joinedload(UserSession.user))
-        .where(UserSession.token_hash == bindparam("token_hash"))
-    )
 
 
 def settle_anonymous_visitor() -> None:
@@ -103,20 +90,26 @@ def settle_anonymous_visitor() -> None:
     g._login_user = current_app.login_manager.anonymous_user()
 
 
-def load_session_user(token: str, *, writing: bool) -> User | None:
-    """Return the active user of a live session token, or None (unknown, revoked, expired)."""
+def load_session_user(token: str, *, writing: bool) -> SessionUser | None:
+    """Return the active user of a live session token, or None (unknown, revoked, expired).
+
+    One Core statement reads the user's row and the session's; the user comes back as a
+    SessionUser (course/auth/session_user.py), not an ORM instance."""
     if not token or len(token) > 100:
         return None
-    row = db.session.scalar(_session_user_statement(), {"token_hash": _hash(token)})
-    if row is None or not row.user.active:
+    token_hash = _hash(token)
+    row = db.session.execute(session_user_statement(), {"token_hash": token_hash}).first()
+    if row is None or not row.active:
         return None
     now = clock.now()
-    if now - row.created_at > _lifetime(row):
+    duration = "REMEMBER_COOKIE_DURATION" if row.session_remember else "PERMANENT_SESSION_LIFETIME"
+    if now - row.session_created_at > _lifetime(duration):
         return None
-    if writing and now - row.last_seen_at > TOUCH_EVERY:
-        row.last_seen_at = now  # committed with the request's own write
-    row.user.session_token = token
-    return row.user
+    if writing and now - row.session_last_seen_at > TOUCH_EVERY:
+        seen = db.session.scalar(select(UserSession).where(UserSession.token_hash == token_hash))
+        if seen is not None:
+            seen.last_seen_at = now  # committed with the request's own write
+    return SessionUser(user_columns(row._mapping), token)
 
 
 def sign_out(user: User) -> None:

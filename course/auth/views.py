@@ -22,6 +22,7 @@ from course.auth.forms import (
 )
 from course.auth.passwords import hash_password, password_problems, verify_password
 from course.auth.services import authenticate, create_user
+from course.auth.session_user import signed_in_user
 from course.auth.sessions import (
     current_row,
     list_sessions,
@@ -115,7 +116,7 @@ def login() -> str | Response:
 @login_required
 def logout() -> Response:
     """Sign out (signed-in users; POST only, so a link cannot sign anyone out)."""
-    user = current_user._get_current_object()
+    user = signed_in_user()
     _audit_sign_in(user, AuditAction.SIGN_OUT, user.id)
     sign_out(user)
     db.session.commit()
@@ -131,13 +132,13 @@ def profile() -> str | Response:
     if not form.is_submitted():
         form.time_zone.data = current_user.time_zone or "UTC"
     if form.validate_on_submit():
-        user = current_user._get_current_object()
+        user = signed_in_user()
         fields = ("full_name", "profession", "licence_number", "licence_state")
         before = {name: getattr(user, name) for name in fields}
-        current_user.full_name = form.full_name.data
-        current_user.profession = form.profession.data
-        current_user.licence_number = form.licence_number.data or None
-        current_user.licence_state = form.licence_state.data or None
+        user.full_name = form.full_name.data
+        user.profession = form.profession.data
+        user.licence_number = form.licence_number.data or None
+        user.licence_state = form.licence_state.data or None
         changes = {
             name: [before[name], getattr(user, name)]
             for name in fields
@@ -146,7 +147,7 @@ def profile() -> str | Response:
         if changes:
             record_audit(user, AuditAction.USER_PROFILE_CHANGE, "user", user.id, details=changes)
         if form.time_zone.data:
-            current_user.time_zone = None if form.time_zone.data == "UTC" else form.time_zone.data
+            user.time_zone = None if form.time_zone.data == "UTC" else form.time_zone.data
         db.session.commit()
         flash(
             "Profile saved. Certificates already issued keep the details they were issued with.",
@@ -170,7 +171,7 @@ def change_password() -> str | Response:
                 form.password.data, email=current_user.email, full_name=current_user.full_name
             )
             if not problems:
-                user = current_user._get_current_object()
+                user = signed_in_user()
                 user.password_hash = hash_password(form.password.data)
                 revoked = revoke_all(user)
                 _sign_in(user, remember=False)
@@ -213,7 +214,7 @@ def profile_page(
     email_form: EmailChangeForm | None = None,
 ) -> str:
     """Render the profile with its forms and the list of signed-in devices."""
-    user = current_user._get_current_object()
+    user = signed_in_user()
     this = current_row(user)
     return render_template(
         "auth/profile.html",
@@ -230,7 +231,7 @@ def profile_page(
 @login_required
 def revoke_device(session_id: int) -> Response:
     """Sign one of one's own devices out (signed-in users)."""
-    user = current_user._get_current_object()
+    user = signed_in_user()
     this = current_row(user)
     if not revoke_session(user, session_id):
         abort(404)
@@ -250,7 +251,7 @@ def revoke_device(session_id: int) -> Response:
 @login_required
 def revoke_everywhere() -> Response:
     """Sign out every device, this one included (signed-in users)."""
-    user = current_user._get_current_object()
+    user = signed_in_user()
     count = revoke_all(user)
     record_audit(user, AuditAction.SESSIONS_REVOKED, "user", user.id, details={"revoked": count})
     sign_out(user)

@@ -6,6 +6,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from course.auth.session_user import signed_in_user
 from course.ce.activity import Activity, load_activity
 from course.ce.claims import ClaimProblem, claim_problems, claims_of, field_name, record_claims
 from course.ce.credentials import claim_credentials
@@ -47,8 +48,8 @@ def _save(form: ClaimForm, course: Course, problems: list[str]) -> Response | No
     """Record the claim and commit once; on bad input, put each error on its field."""
     amounts = {k[6:]: v for k, v in request.form.items() if k.startswith("claim_")}
     with commit_or_flash(ClaimProblem, CertificateError, flash_errors=False) as saved:
-        record_claims(current_user, course, form.hours.data, amounts)
-        certificate = auto_issue_if_ready(current_user, course, current_issuer(), "claim")
+        record_claims(signed_in_user(), course, form.hours.data, amounts)
+        certificate = auto_issue_if_ready(signed_in_user(), course, current_issuer(), "claim")
     if isinstance(saved.error, ClaimProblem):
         for name, message in saved.error.errors.items():
             target = getattr(form, name, None) if name != "hours" else None
@@ -90,7 +91,7 @@ def claim(course_slug: str) -> str | Response | tuple[str, int]:
     problems: list[str] = []
     if request.method == "GET":
         _prefill(form, course, elig)
-        problems = claim_problems(current_user, course)
+        problems = claim_problems(signed_in_user(), course)
     elif form.validate_on_submit():
         saved = _save(form, course, problems)
         if saved is not None:

@@ -10,6 +10,7 @@ from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from course import clock
+from course.auth.session_user import signed_in_user
 from course.ce.identifiers import day_problem, npi_valid
 from course.ce.views import bp
 from course.extensions import db
@@ -83,7 +84,7 @@ def _edit(user: User, own: bool) -> str | Response | tuple[str, int]:
 @login_required
 def identifiers() -> str | Response | tuple[str, int]:
     """Edit one's own reporting identifiers and consent (signed-in users)."""
-    return _edit(current_user, own=True)
+    return _edit(signed_in_user(), own=True)
 
 
 @bp.route("/ce/learners/<int:user_id>/identifiers", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from course import clock
+from course.auth.session_user import signed_in_user
 from course.ce.charts import outcome_charts
 from course.ce.outcomes import (
     MADE_CHANGE,
@@ -115,7 +116,7 @@ def follow_up(course_slug: str) -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         barriers = (form.barriers.data or "").replace("\x00", "").strip()
         with commit_or_flash(FollowUpError, flash_errors=False) as saved:
-            record_follow_up(current_user, course, form.made_change.data, barriers, clock.now())
+            record_follow_up(signed_in_user(), course, form.made_change.data, barriers, clock.now())
         if isinstance(saved.error, FollowUpError):
             form.made_change.errors = [str(saved.error)]
         if saved:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.wrappers import Response as BaseResponse
@@ -11,6 +11,7 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from course.auth.session_user import signed_in_user
 from course.ce import uploads
 from course.ce.external import CreditProblem, NewCredit, add_external_credit
 from course.ce.registry import CREDIT_TYPES
@@ -120,14 +121,14 @@ def _download(user: User, fmt: str) -> BaseResponse:
 @login_required
 def transcript() -> tuple[str, int]:
     """Show one's transcript with totals per credit type for a date range (signed-in users)."""
-    return _page(current_user, own=True)
+    return _page(signed_in_user(), own=True)
 
 
 @bp.route("/transcript.<fmt>")
 @login_required
 def transcript_download(fmt: str) -> BaseResponse:
     """Download one's transcript as PDF or CSV (signed-in users)."""
-    return _download(current_user, fmt)
+    return _download(signed_in_user(), fmt)
 
 
 @bp.route("/ce/learners/<int:user_id>/transcript")
@@ -163,7 +164,7 @@ def _store(form: ExternalCreditForm) -> bool:
     stored = None
     try:
         with commit_or_flash(CreditProblem, flash_errors=False) as saved:
-            credit, data = add_external_credit(current_user, new, _upload(form), today())
+            credit, data = add_external_credit(signed_in_user(), new, _upload(form), today())
             stored = credit.file_name if data is not None else None
             if stored:
                 uploads.write(stored, data)

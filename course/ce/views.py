@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from course.auth.session_user import signed_in_user
 from course.ce.activity import MITIGATED_STATEMENT, Activity, load_activity
 from course.ce.editing import BLOCKS, BlockProblem, block_text, save_block
 from course.ce.forms import AcknowledgeForm, BlockForm
@@ -107,7 +108,7 @@ def edit(course_slug: str, block: str) -> str | Response | tuple[str, int]:
         form.text.data = block_text(course, block)
     elif form.validate_on_submit():
         with commit_or_flash(BlockProblem, flash_errors=False) as saved:
-            save_block(course, block, form.text.data or "", current_user)
+            save_block(course, block, form.text.data or "", signed_in_user())
         if isinstance(saved.error, BlockProblem):
             form.text.errors = list(saved.error.errors)
         if saved:

@@ -19,6 +19,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from course.auth.session_user import signed_in_user
 from course.ce.credentials import claim_credentials
 from course.ce.services import course_has_credit
 from course.certificates.codes import normalise
@@ -80,7 +81,7 @@ def _gate(course: Course, step: str) -> Eligibility | Response:
 
 def _step(course: Course, trigger: str) -> Certificate | None:
     """Issue automatically when the policy allows it (inside the step's one transaction)."""
-    return auto_issue_if_ready(current_user, course, current_issuer(), trigger)
+    return auto_issue_if_ready(signed_in_user(), course, current_issuer(), trigger)
 
 
 def _after_step(course: Course, certificate: Certificate | None, done: str) -> Response:

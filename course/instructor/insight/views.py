@@ -184,7 +184,7 @@ def cohort_csv() -> Response:
     # Who took a copy of learners' data, and which slice: the one write this GET makes.
     with db_write():
         record_audit(
-            current_user._get_current_object(),
+            current_user.id,
             AuditAction.COHORT_EXPORT_CSV,
             "course",
             cohort_.course.id,
