@@ -137,3 +137,34 @@ def test_a_signed_in_visitor_or_a_pending_message_gets_a_page_of_their_own(
     shown = visitor.get(page).get_data(as_text=True)
     assert "A message waiting for this visitor." in shown
     assert "A message waiting" not in app.test_client().get(page).get_data(as_text=True)
+
+
+def test_an_anonymous_verify_reads_its_status_without_an_orm_session(tmp_path) -> None:
+    """Each request in its own app context, as in production: the anonymous visitor's status
+    read goes to a pooled connection (no ORM session made); a signed-in one reads in its own."""
+    with shared_database_app(tmp_path, "verify-no-session") as app:
+        with app.app_context():
+            code = _seed()
+        sessions_made: list[bool] = []
+
+        @app.teardown_request
+        def note_session(_exc: BaseException | None) -> None:
+            sessions_made.append(db.session.registry.has())
+
+        client = app.test_client()
+        assert client.get(f"/verify/{code}").status_code == 200  # cold: builds the record
+        sessions_made.clear()
+        warm = client.get(f"/verify/{code}")
+        assert warm.status_code == 200
+        assert "Hana Holder" in warm.get_data(as_text=True)
+        assert client.get("/verify/PRAC-AAAA-BBBB-CCCC").status_code == 404
+        assert sessions_made == [False, False]
+
+        signed_in = app.test_client()
+        response = signed_in.post(
+            "/auth/login", data={"email": "a@example.org", "password": PASSWORD}
+        )
+        assert response.status_code == 302
+        sessions_made.clear()
+        assert signed_in.get(f"/verify/{code}").status_code == 200
+        assert sessions_made == [True]

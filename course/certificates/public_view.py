@@ -35,8 +35,17 @@ def _cache() -> LruCache:
 
 
 def status_key(code: str) -> tuple[Any, ...] | None:
-    """(code, status, revoked_at, superseded_by_id) of a certificate, or None when unknown."""
-    row = db.session.execute(_status_statement(), {"code": code}).first()
+    """(code, status, revoked_at, superseded_by_id) of a certificate, or None when unknown.
+
+    An anonymous visitor's request has no ORM session yet, and the status is its only read: it
+    goes straight to a pooled connection, skipping the session's setup and teardown. A request
+    that already has a session (a signed-in visitor's) reads inside its transaction."""
+    params = {"code": code}
+    if db.session.registry.has():
+        row = db.session.execute(_status_statement(), params).first()
+    else:
+        with db.engine.connect() as connection:
+            row = connection.execute(_status_statement(), params).first()
     if row is None:
         return None
     status = row[0] if isinstance(row[0], CertificateStatus) else CertificateStatus(row[0])
