@@ -145,6 +145,7 @@ def test_an_anonymous_verify_reads_its_status_without_an_orm_session(tmp_path) -
     with shared_database_app(tmp_path, "verify-no-session") as app:
         with app.app_context():
             code = _seed()
+            login_path = url("auth.login")
         sessions_made: list[bool] = []
 
         @app.teardown_request
@@ -161,9 +162,7 @@ def test_an_anonymous_verify_reads_its_status_without_an_orm_session(tmp_path) -
         assert sessions_made == [False, False]
 
         signed_in = app.test_client()
-        response = signed_in.post(
-            "/auth/login", data={"email": "a@example.org", "password": PASSWORD}
-        )
+        response = signed_in.post(login_path, data={"email": "a@example.org", "password": PASSWORD})
         assert response.status_code == 302
         sessions_made.clear()
         assert signed_in.get(f"/verify/{code}").status_code == 200
