@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bench.run import Settings
+from bench.floor import SIGNED_FLOOR_PATH, add_signed_floor
+from bench.run import SCENARIOS, Settings, _verdict
+from bench.server import Measurement
+from tests.conftest import url
 
 
 def test_defaults_are_two_workers_and_three_rounds(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -22,3 +25,29 @@ def test_workers_and_targets_are_read_from_the_environment(
     settings = Settings.from_env()
     assert settings.workers == 1
     assert settings.only == ("quiz_submit", "verify_page")
+
+
+def test_the_two_floors_are_reported_without_a_target() -> None:
+    by_name = {s.name: s for s in SCENARIOS}
+    assert by_name["app_floor"].path == "/healthz"
+    assert by_name["app_floor"].auth is False
+    assert by_name["signed_floor"].path == SIGNED_FLOOR_PATH
+    assert by_name["signed_floor"].auth is True
+    assert by_name["app_floor"].target_ratio is None
+    assert by_name["signed_floor"].target_ratio is None
+    ok = Measurement(rps=100.0, ok=1000, bad=0, overflow=0, p50_ms=1.0, p99_ms=2.0)
+    assert _verdict(by_name["signed_floor"], 0.3, [ok]) == "report"
+
+
+def test_the_signed_floor_page_needs_a_session_and_does_nothing_else(
+    app, client, make_user, login
+) -> None:
+    add_signed_floor(app)
+    anonymous = client.get(SIGNED_FLOOR_PATH)
+    assert anonymous.status_code == 302
+    assert anonymous.headers["Location"].startswith(url("auth.login"))
+    login(make_user())
+    page = client.get(SIGNED_FLOOR_PATH)
+    assert page.status_code == 200
+    assert page.get_data(as_text=True) == "ok"
+    assert page.mimetype == "text/plain"
