@@ -61,6 +61,21 @@ def declare_writes(app: Flask) -> None:
             writes(view)
 
 
+# Execution option for single_read(): one SELECT that needs no transaction around it.
+SINGLE_READ = "practicum_single_read"
+
+
+def single_read(statement: Any, params: dict[str, Any]) -> Any:
+    """The first row of one read-only statement, on a pooled connection of its own.
+
+    For a request whose only read this is (an anonymous verify): no ORM session is made, and
+    on SQLite no BEGIN is sent, since one SELECT is already a consistent snapshot. Never use it
+    inside a request that has a session: it would read outside that session's transaction."""
+    with db.engine.connect() as connection:
+        single = connection.execution_options(**{SINGLE_READ: True})
+        return single.execute(statement, params).first()
+
+
 DECLARED = "practicum.db_write"  # kept in the request's WSGI environ, which dies with it
 
 
@@ -132,4 +147,6 @@ def _configure_sqlite(engine: Engine, in_memory: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection) -> None:
+        if connection.get_execution_options().get(SINGLE_READ):
+            return  # one SELECT is its own snapshot: SQLite runs it in autocommit mode
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _needs_write_lock() else "BEGIN")

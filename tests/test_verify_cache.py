@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from flask import template_rendered
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from course import create_app
 from course.auth.services import create_user
@@ -155,7 +155,19 @@ def test_an_anonymous_verify_reads_its_status_without_an_orm_session(tmp_path) -
         client = app.test_client()
         assert client.get(f"/verify/{code}").status_code == 200  # cold: builds the record
         sessions_made.clear()
-        warm = client.get(f"/verify/{code}")
+        with app.app_context():
+            engine = db.engine
+        sent: list[str] = []
+
+        def record(conn, cursor, statement, parameters, context, executemany) -> None:
+            sent.append(statement.split()[0].upper())
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            warm = client.get(f"/verify/{code}")
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        assert sent == ["SELECT"]  # the status, and nothing else: no BEGIN on SQLite either
         assert warm.status_code == 200
         assert "Hana Holder" in warm.get_data(as_text=True)
         assert client.get("/verify/PRAC-AAAA-BBBB-CCCC").status_code == 404

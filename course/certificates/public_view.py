@@ -21,6 +21,7 @@ from flask_login import current_user
 from sqlalchemy import Select, bindparam, select
 
 from course.certificates.public_record import find_by_code, public_record
+from course.dbsetup import single_read
 from course.extensions import db
 from course.lru import LruCache
 from course.models import Certificate, CertificateStatus
@@ -38,14 +39,14 @@ def status_key(code: str) -> tuple[Any, ...] | None:
     """(code, status, revoked_at, superseded_by_id) of a certificate, or None when unknown.
 
     An anonymous visitor's request has no ORM session yet, and the status is its only read: it
-    goes straight to a pooled connection, skipping the session's setup and teardown. A request
-    that already has a session (a signed-in visitor's) reads inside its transaction."""
+    goes straight to a pooled connection (course.dbsetup.single_read), skipping the session's
+    setup and teardown and, on SQLite, the BEGIN. A request that already has a session (a
+    signed-in visitor's) reads inside its transaction."""
     params = {"code": code}
     if db.session.registry.has():
         row = db.session.execute(_status_statement(), params).first()
     else:
-        with db.engine.connect() as connection:
-            row = connection.execute(_status_statement(), params).first()
+        row = single_read(_status_statement(), params)
     if row is None:
         return None
     status = row[0] if isinstance(row[0], CertificateStatus) else CertificateStatus(row[0])
