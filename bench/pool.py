@@ -34,7 +34,8 @@ from course.models import (
     UserSession,
 )
 from course.quiz.draw import draw_questions
-from course.quiz.services import option_token, question_pool
+from course.quiz.services import question_pool
+from course.quiz.submit import option_token
 
 
 @dataclass(frozen=True)

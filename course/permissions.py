@@ -5,12 +5,12 @@ strings."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from course.extensions import db
@@ -99,17 +99,24 @@ def ensure_self(owner_id: int) -> None:
         abort(404)
 
 
+@cache
+def _attempt_statement() -> Select:
+    """Built once per process (a statement is immutable): the attempt, its quiz, its items and
+    their versions, by id."""
+    return (
+        select(Attempt)
+        .options(
+            joinedload(Attempt.quiz),
+            joinedload(Attempt.items).joinedload(AttemptItem.version),
+        )
+        .where(Attempt.id == bindparam("attempt_id"))
+    )
+
+
 def own_attempt(attempt_id: int) -> Attempt:
     """Load an attempt with its items and versions; 404 unless it is the current user's."""
     attempt = (
-        db.session.execute(
-            select(Attempt)
-            .options(
-                joinedload(Attempt.quiz),
-                joinedload(Attempt.items).joinedload(AttemptItem.version),
-            )
-            .where(Attempt.id == attempt_id)
-        )
+        db.session.execute(_attempt_statement(), {"attempt_id": attempt_id})
         .unique()
         .scalar_one_or_none()
     )

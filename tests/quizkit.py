@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from course.extensions import db
 from course.models import Attempt, Course, Quiz, QuizKind
-from course.quiz.services import option_token
+from course.quiz.submit import option_token
 
 
 class Clock:

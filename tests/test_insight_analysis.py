@@ -30,7 +30,8 @@ from course.models import (
     QuizKind,
     Role,
 )
-from course.quiz.services import finalize_attempt, start_attempt
+from course.quiz.services import start_attempt
+from course.quiz.submit import finalize_attempt
 
 OBJECTIVES = ["Identifies indications for ketamine", "Identifies contraindications"]
 QUESTIONS = {  # uid: (qtype, option keys with the key first, objective, tags)

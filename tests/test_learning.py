@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from course.content.loader import load_content
 from course.content.sync import sync_bundle
-from course.models import Enrollment, Module, ModuleProgress, Role
+from course.learning.services import complete_module, enroll, mark_course_complete, record_view
+from course.models import Course, Enrollment, Module, ModuleProgress, Role
 from tests.conftest import ROOT, url
 
 FIXTURES = ROOT / "tests" / "content"
@@ -222,3 +223,49 @@ def test_real_course_page_names_its_source_and_hours_honestly(
     assert "sells ketamine training" in text
     assert "hours of participation" in text
     assert "contact hours" not in text
+
+
+def test_completion_updates_rows_this_session_already_loaded(db, small_course, make_user) -> None:
+    """complete_module and mark_course_complete write with Core UPDATEs; a row the ORM loaded
+    earlier in the same transaction must read the new completion time, not its stale copy."""
+    user = make_user()
+    course = db.session.scalar(select(Course).where(Course.slug == small_course))
+    enrolment = enroll(user.id, course)
+    module = course.modules[0]
+    record_view(user.id, module)
+    progress = db.session.scalar(
+        select(ModuleProgress).where(
+            ModuleProgress.user_id == user.id, ModuleProgress.module_id == module.id
+        )
+    )
+    assert progress.completed_at is None
+    assert enrolment.completed_at is None
+    assert complete_module(user.id, module.id) is True
+    assert progress.completed_at is not None  # re-read inside the transaction
+    mark_course_complete(user.id, course.id)
+    assert enrolment.completed_at is not None
+    stamped = (progress.completed_at, enrolment.completed_at)
+    # Idempotent: a second call changes nothing and reports the module as already complete
+    # (it has a progress row), keeping the first times.
+    assert complete_module(user.id, module.id) is True
+    mark_course_complete(user.id, course.id)
+    db.session.commit()
+    assert (progress.completed_at, enrolment.completed_at) == stamped
+
+
+def test_completion_leaves_other_learners_rows_alone(db, small_course, make_user) -> None:
+    first, second = make_user(), make_user()
+    course = db.session.scalar(select(Course).where(Course.slug == small_course))
+    module = course.modules[0]
+    record_view(first.id, module)
+    record_view(second.id, module)
+    complete_module(first.id, module.id)
+    rows = {
+        row.user_id: row.completed_at
+        for row in db.session.scalars(
+            select(ModuleProgress).where(ModuleProgress.module_id == module.id)
+        )
+    }
+    assert rows[first.id] is not None
+    assert rows[second.id] is None
+    assert complete_module(second.id, course.modules[1].id) is False  # never opened

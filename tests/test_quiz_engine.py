@@ -285,7 +285,7 @@ def test_no_answer_key_in_the_browser_before_submission(
 def test_option_tokens_are_per_attempt_not_stable_ids(
     client, db, course_content, signed_in_learner
 ) -> None:
-    from course.quiz.services import option_token
+    from course.quiz.submit import option_token
 
     open_module(client, course_content)
     quiz = module_quiz(course_content)

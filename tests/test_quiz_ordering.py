@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 
 from course.extensions import db as _db
 from course.models import Question, Quiz
-from course.quiz.services import option_token
+from course.quiz.submit import option_token
 from tests.bankkit import add_question
 from tests.conftest import url
 from tests.quizkit import module_quiz, open_module, start

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from course import clock
@@ -54,20 +54,56 @@ def record_view(user_id: int, module: Module, now: datetime | None = None) -> da
     return now
 
 
+# Built once (Core). Every quiz pass runs these; built per call as ORM-enabled UPDATEs they cost
+# more than the SQL itself (construction, cache key, the ORM's session synchronisation). The one
+# synchronisation they need is _expire_loaded's. Bound names differ from the columns' names,
+# which SQLAlchemy reserves.
+_PROGRESS = ModuleProgress.__table__
+_COMPLETE_MODULE = (
+    update(_PROGRESS)
+    .where(
+        _PROGRESS.c.user_id == bindparam("progress_user"),
+        _PROGRESS.c.module_id == bindparam("progress_module"),
+        _PROGRESS.c.completed_at.is_(None),
+    )
+    .values(completed_at=bindparam("completed"))
+)
+_ENROLMENTS = Enrollment.__table__
+_COMPLETE_COURSE = (
+    update(_ENROLMENTS)
+    .where(
+        _ENROLMENTS.c.user_id == bindparam("enrolled_user"),
+        _ENROLMENTS.c.course_id == bindparam("enrolled_course"),
+        _ENROLMENTS.c.completed_at.is_(None),
+    )
+    .values(completed_at=bindparam("completed"))
+)
+
+
+def _expire_loaded(model: type[db.Model], user_id: int, column: str, value: int) -> None:
+    """Expire the completion time of any row of `model` this session has loaded for the
+    learner, so that reading it again (in this transaction) sees the Core UPDATE."""
+    for instance in list(db.session.identity_map.values()):
+        state = instance.__dict__
+        if (
+            type(instance) is model
+            and state.get("user_id") == user_id
+            and state.get(column) == value
+        ):
+            db.session.expire(instance, ["completed_at"])
+
+
 def complete_module(user_id: int, module_id: int, *, report: bool = True) -> bool:
     """Mark a module complete for a learner who has opened it; return False if never opened.
 
     With report=False (a passed quiz) the outcome is not needed and no check query runs.
     """
     result = db.session.execute(
-        update(ModuleProgress)
-        .where(
-            ModuleProgress.user_id == user_id,
-            ModuleProgress.module_id == module_id,
-            ModuleProgress.completed_at.is_(None),
-        )
-        .values(completed_at=clock.now())
+        _COMPLETE_MODULE,
+        {"progress_user": user_id, "progress_module": module_id, "completed": clock.now()},
     )
+    if result.rowcount:
+        _expire_loaded(ModuleProgress, user_id, "module_id", module_id)
     if result.rowcount or not report:
         return bool(result.rowcount)
     return (
@@ -82,12 +118,9 @@ def complete_module(user_id: int, module_id: int, *, report: bool = True) -> boo
 
 def mark_course_complete(user_id: int, course_id: int) -> None:
     """Stamp the enrolment's completion time once."""
-    db.session.execute(
-        update(Enrollment)
-        .where(
-            Enrollment.user_id == user_id,
-            Enrollment.course_id == course_id,
-            Enrollment.completed_at.is_(None),
-        )
-        .values(completed_at=clock.now())
+    result = db.session.execute(
+        _COMPLETE_COURSE,
+        {"enrolled_user": user_id, "enrolled_course": course_id, "completed": clock.now()},
     )
+    if result.rowcount:
+        _expire_loaded(Enrollment, user_id, "course_id", course_id)

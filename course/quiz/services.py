@@ -1,26 +1,21 @@
-"""Attempt lifecycle: start (frozen draw), save, submit (graded once), review policy.
+"""Attempt lifecycle: the quiz's pool, the start rules and the frozen draw. Answering and
+grading an attempt are in course/quiz/submit.py.
 
 Services take explicit arguments and the current time; they flush but never commit.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
-from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from course.dates import human_datetime, human_time, zone
 from course.extensions import db
-from course.learning.learner import forget_learner_states, learner_states
 from course.learning.progress import CourseState, load_course_states
-from course.learning.services import complete_module, mark_course_complete
 from course.models import (
     Attempt,
     AttemptItem,
@@ -32,10 +27,7 @@ from course.models import (
     QuizKind,
 )
 from course.quiz.draw import DrawError, draw_questions
-from course.quiz.grading import grade_item, score_attempt
-from course.quiz.types import get_type
-
-DEADLINE_GRACE = timedelta(seconds=5)
+from course.quiz.submit import finalize_attempt, past_deadline
 
 
 class QuizError(Exception):
@@ -59,13 +51,6 @@ class CooldownError(QuizError):
         same_day = self.ready_at.astimezone(local).date() == now.astimezone(local).date()
         when = human_time(self.ready_at, tz) if same_day else human_datetime(self.ready_at, tz)
         return f"You can try again after {when} (cooldown between attempts)."
-
-
-def option_token(attempt: Attempt, item: AttemptItem, key: str) -> str:
-    """An opaque per-attempt id for an option, so the browser never sees stable keys or order."""
-    secret = f"{attempt.id}:{attempt.seed}".encode()
-    digest = hmac.new(secret, f"{item.position}:{key}".encode(), hashlib.sha256).hexdigest()
-    return "o" + digest[:12]
 
 
 def question_pool(quiz: Quiz) -> list[QuestionVersion]:
@@ -124,7 +109,7 @@ def start_attempt(user_id: int, quiz: Quiz, now: datetime) -> Attempt:
         )
     )
     if open_attempt is not None:
-        if not _expired(open_attempt, now):
+        if not past_deadline(open_attempt, now):
             return open_attempt
         finalize_attempt(open_attempt, {}, now)
     state = load_course_states(user_id, quiz.course.slug)[0]
@@ -164,123 +149,3 @@ def start_attempt(user_id: int, quiz: Quiz, now: datetime) -> Attempt:
             "Another attempt was started at the same moment; open the quiz again."
         ) from exc
     return attempt
-
-
-def _expired(attempt: Attempt, now: datetime) -> bool:
-    return attempt.deadline is not None and now > attempt.deadline + DEADLINE_GRACE
-
-
-def decode_answers(attempt: Attempt, form: Mapping[str, Sequence[str]]) -> dict[int, list[str]]:
-    """Map posted option tokens back to option keys, per item position, keeping every token.
-
-    The question type decodes: a token that names no option of the item becomes '?' and a
-    repeated token stays repeated, so the type can reject what it cannot hold. Nothing is
-    dropped, deduplicated or truncated here.
-    """
-    answers: dict[int, list[str]] = {}
-    for item in attempt.items:
-        tokens = form.get(f"q{item.position}") or []
-        lookup = {option_token(attempt, item, key): key for key in item.option_order}
-        answers[item.position] = get_type(item.version.qtype).decode_response(tokens, lookup)
-    return answers
-
-
-def save_answers(attempt: Attempt, answers: Mapping[int, list[str]], now: datetime) -> bool:
-    """Store answers on an open attempt before its deadline; return False when too late."""
-    if not attempt.is_open or _expired(attempt, now):
-        return False
-    for item in attempt.items:
-        if item.position in answers:
-            item.response = list(answers[item.position])
-    return True
-
-
-_ITEMS = AttemptItem.__table__
-# Built once: a Core statement skips the ORM's bulk machinery (the items are set in memory).
-_ITEM_RESULTS = (
-    update(_ITEMS)
-    .where(_ITEMS.c.id == bindparam("item_id"))
-    .values(response=bindparam("response"), score=bindparam("score"))
-)
-
-
-def finalize_attempt(attempt: Attempt, answers: Mapping[int, list[str]], now: datetime) -> Attempt:
-    """Grade an attempt exactly once (double submits return the stored result).
-
-    Graded in memory first; then one conditional UPDATE claims the attempt and stores its
-    result (the race guard: only the submit that flips it from in progress wins), and one
-    executemany stores every item's response and score.
-    """
-    late = _expired(attempt, now)
-    responses = {
-        item.position: list(answers[item.position])
-        if not late and item.position in answers
-        else list(item.response or [])
-        for item in attempt.items
-    }
-    rules = attempt.rules
-    partial = rules.partial_credit
-    scores = {
-        item.position: grade_item(
-            item.version.qtype, item.version.options, responses[item.position], partial
-        )
-        for item in attempt.items
-    }
-    result = score_attempt(
-        rules,
-        [(item.version.tags, scores[item.position]) for item in attempt.items],
-        late,
-    )
-    claimed = db.session.execute(
-        update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.IN_PROGRESS)
-        .values(
-            status=AttemptStatus.SUBMITTED,
-            submitted_at=now,
-            score=result.score,
-            passed=result.passed,
-            late=late,
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not claimed:
-        db.session.refresh(attempt)
-        return attempt
-    for name, value in (
-        ("status", AttemptStatus.SUBMITTED),
-        ("submitted_at", now),
-        ("score", result.score),
-        ("passed", result.passed),
-        ("late", late),
-    ):
-        set_committed_value(attempt, name, value)
-    db.session.execute(
-        _ITEM_RESULTS,
-        [  # one executemany UPDATE of every item (Core)
-            {
-                "item_id": item.id,
-                "response": responses[item.position],
-                "score": scores[item.position],
-            }
-            for item in attempt.items
-        ],
-    )
-    for item in attempt.items:  # the loaded items now match their rows
-        set_committed_value(item, "response", responses[item.position])
-        set_committed_value(item, "score", scores[item.position])
-    if result.passed:
-        _record_pass(attempt)
-    return attempt
-
-
-def _record_pass(attempt: Attempt) -> None:
-    """Passing a module quiz completes the module; passing the final completes the course."""
-    quiz = attempt.quiz
-    if quiz.kind == QuizKind.MODULE and quiz.module_id is not None:
-        complete_module(attempt.user_id, quiz.module_id, report=False)
-    forget_learner_states()
-    state = next(
-        (s for s in learner_states(attempt.user_id) if s.course.id == quiz.course_id), None
-    )
-    if state is not None and state.course_complete:
-        mark_course_complete(attempt.user_id, quiz.course_id)

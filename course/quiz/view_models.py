@@ -8,7 +8,7 @@ from course.content.render import render_inline, render_markdown
 from course.models import Attempt
 from course.quiz.grading import response_problem
 from course.quiz.review import ReviewVisibility
-from course.quiz.services import option_token
+from course.quiz.submit import option_token
 from course.quiz.types import get_type
 
 

@@ -17,14 +17,8 @@ from course.models import Attempt, Quiz, QuizKind
 from course.permissions import own_attempt
 from course.quiz.grading import score_attempt
 from course.quiz.review import review_visibility
-from course.quiz.services import (
-    QuizError,
-    check_can_start,
-    decode_answers,
-    finalize_attempt,
-    save_answers,
-    start_attempt,
-)
+from course.quiz.services import QuizError, check_can_start, start_attempt
+from course.quiz.submit import decode_answers, finalize_attempt, save_answers
 from course.quiz.view_models import review_items, take_items
 from course.unit_of_work import commit_or_flash
 from course.web import reader_time_zone

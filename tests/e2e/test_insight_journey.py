@@ -19,7 +19,8 @@ from sqlalchemy import select
 from course.auth.services import create_user
 from course.learning.services import complete_module, enroll, record_view
 from course.models import Course, PublishStatus, Quiz, Role
-from course.quiz.services import finalize_attempt, start_attempt
+from course.quiz.services import start_attempt
+from course.quiz.submit import finalize_attempt
 from tests.e2e.conftest import ARTIFACTS, PASSWORD, LiveServer
 from tests.e2e.test_accessibility import AXE_SCRIPT, RULES
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from course.content.render import render_inline
 from course.models import Attempt, User
-from course.quiz.services import option_token
+from course.quiz.submit import option_token
 
 if TYPE_CHECKING:
     from playwright.sync_api import Dialog, Locator, Page
