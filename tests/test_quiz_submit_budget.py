@@ -89,3 +89,34 @@ def test_a_submit_grades_as_a_reader_and_takes_the_write_lock_only_for_its_write
     first_write = next(i for i, s in enumerate(seen) if s in ("UPDATE", "INSERT", "DELETE"))
     assert begins[1] < first_write  # every write sits inside the immediate transaction
     assert all(s == "SELECT" for s in seen[begins[0] + 1 : begins[1]])  # reads only before
+
+
+def test_a_submit_in_a_fresh_session_loads_only_the_version_columns_it_grades_with(
+    client, db, course_content, make_user, login, count_queries
+) -> None:
+    """As in production, the submit's session starts empty: the attempt load reads only the
+    version columns decoding and grading use, and nothing is lazy-loaded after it."""
+    user = login(make_user())
+    open_module(client, course_content, 1)
+    attempt = start(client, module_quiz(course_content, 1))
+    data = {**answers(attempt, True), "action": "submit"}
+    attempt_id, user_id = attempt.id, user.id
+    db.session.commit()
+    db.session.expunge_all()  # no version is already in the identity map
+    with count_queries() as counter:
+        response = client.post(url("quiz.answer", attempt_id=attempt_id), data=data)
+    assert "/review" in response.headers["Location"]
+    assert counter.count <= PASS_BUDGET, counter.statements
+    load = next(s for s in counter.statements if "FROM attempt" in s and "question_version" in s)
+    for graded in ("qtype", "options", "tags"):
+        assert f"question_version_1.{graded}" in load, load
+    for unread in ("stem", "feedback", "difficulty", "content_hash"):
+        assert f"question_version_1.{unread}" not in load, load
+    db.session.expire_all()
+    graded = db.session.get(type(attempt), attempt_id)
+    assert graded.passed
+    assert graded.score == 1.0
+    done = db.session.scalar(
+        select(ModuleProgress.completed_at).where(ModuleProgress.user_id == user_id)
+    )
+    assert done is not None

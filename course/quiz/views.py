@@ -128,7 +128,7 @@ def answer(attempt_id: int) -> Response:
     The request reads and grades as a reader; only the writes take SQLite's write lock, so
     concurrent submits overlap everywhere but in their few UPDATEs.
     """
-    attempt = own_attempt(attempt_id)
+    attempt = own_attempt(attempt_id, grading=True)
     if not FlaskForm().validate_on_submit():
         flash("Your session expired; your saved answers are kept. Please try again.", "warning")
         return redirect(url_for("quiz.take", attempt_id=attempt.id))
