@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, has_request_context, request
@@ -61,19 +62,43 @@ def declare_writes(app: Flask) -> None:
             writes(view)
 
 
-# Execution option for single_read(): one SELECT that needs no transaction around it.
-SINGLE_READ = "practicum_single_read"
+def single_read(statement: Any, params: dict[str, str | int]) -> tuple[Any, ...] | None:
+    """The first row of one read-only statement, on a pooled DBAPI connection of its own.
+
+    For a request whose only read this is (an anonymous verify, the busiest public page).
+    SQLAlchemy compiles the statement (once per dialect); it then runs on the pool's raw DBAPI
+    connection, skipping SQLAlchemy's Connection, execution context and Result, which cost more
+    than the query itself here. So: no ORM session, and on SQLite no BEGIN (the connection is in
+    autocommit mode and one SELECT is its own snapshot); on PostgreSQL the pool's reset on
+    return ends the driver's implicit transaction.
+
+    Limits, by design: the parameters must be strings or integers (no type processing is
+    applied to them), the row holds the driver's own values (no result processing), and engine
+    events such as before_cursor_execute do not see this statement. Never use it inside a
+    request that has a session: it would read outside that session's transaction."""
+    for name, value in params.items():
+        if not isinstance(value, str | int):
+            raise TypeError(f"single_read parameter {name!r} must be a string or an integer")
+    engine = db.engine
+    compiled = _compiled(statement, engine.dialect)
+    values = compiled.construct_params(params)
+    args = tuple(values[k] for k in compiled.positiontup) if compiled.positional else values
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        try:
+            cursor.execute(compiled.string, args)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+    finally:
+        connection.close()  # back to the pool, which rolls back whatever the driver began
+    return None if row is None else tuple(row)
 
 
-def single_read(statement: Any, params: dict[str, Any]) -> Any:
-    """The first row of one read-only statement, on a pooled connection of its own.
-
-    For a request whose only read this is (an anonymous verify): no ORM session is made, and
-    on SQLite no BEGIN is sent, since one SELECT is already a consistent snapshot. Never use it
-    inside a request that has a session: it would read outside that session's transaction."""
-    with db.engine.connect() as connection:
-        single = connection.execution_options(**{SINGLE_READ: True})
-        return single.execute(statement, params).first()
+@lru_cache(maxsize=32)  # (statement, dialect) pairs: a handful per process, more in tests
+def _compiled(statement: Any, dialect: Any) -> Any:
+    return statement.compile(dialect=dialect)
 
 
 DECLARED = "practicum.db_write"  # kept in the request's WSGI environ, which dies with it
@@ -147,6 +172,4 @@ def _configure_sqlite(engine: Engine, in_memory: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection) -> None:
-        if connection.get_execution_options().get(SINGLE_READ):
-            return  # one SELECT is its own snapshot: SQLite runs it in autocommit mode
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _needs_write_lock() else "BEGIN")

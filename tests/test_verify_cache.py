@@ -22,6 +22,43 @@ from tests.concurrency import shared_database_app
 from tests.conftest import PASSWORD, CSRFClient, _config, url
 
 
+@contextmanager
+def driver_statements(engine) -> Iterator[list[str]]:
+    """Every SQL statement the database driver runs meanwhile, SQLAlchemy's events or not:
+    SQLite's own trace callback, or psycopg's cursor on PostgreSQL (less the pool's ping)."""
+    sent: list[str] = []
+    if engine.dialect.name == "sqlite":
+        traced = []
+
+        def trace(dbapi_connection, record, proxy) -> None:
+            dbapi_connection.set_trace_callback(sent.append)
+            traced.append(dbapi_connection)
+
+        event.listen(engine.pool, "checkout", trace)
+        try:
+            yield sent
+        finally:
+            event.remove(engine.pool, "checkout", trace)
+            for dbapi_connection in traced:
+                dbapi_connection.set_trace_callback(None)
+        return
+    import psycopg
+
+    original = psycopg.Cursor.execute
+
+    def execute(cursor, query, *args, **kwargs):
+        text = query if isinstance(query, str) else query.decode()
+        if text.strip(" ;").upper() not in ("", "SELECT 1"):  # the pool's ping is ";"
+            sent.append(text)
+        return original(cursor, query, *args, **kwargs)
+
+    psycopg.Cursor.execute = execute
+    try:
+        yield sent
+    finally:
+        psycopg.Cursor.execute = original
+
+
 def _seed() -> str:
     holder = create_user(email="h@example.org", password=PASSWORD, full_name="Hana Holder")
     create_user(email="a@example.org", password=PASSWORD, full_name="Ada Admin", role=Role.ADMIN)
@@ -157,17 +194,22 @@ def test_an_anonymous_verify_reads_its_status_without_an_orm_session(tmp_path) -
         sessions_made.clear()
         with app.app_context():
             engine = db.engine
-        sent: list[str] = []
+        connections: list[object] = []  # SQLAlchemy Connections made (none: the raw DBAPI one)
 
-        def record(conn, cursor, statement, parameters, context, executemany) -> None:
-            sent.append(statement.split()[0].upper())
+        def connected(connection) -> None:
+            connections.append(connection)
 
-        event.listen(engine, "before_cursor_execute", record)
+        event.listen(engine, "engine_connect", connected)
         try:
-            warm = client.get(f"/verify/{code}")
+            with driver_statements(engine) as sent:
+                warm = client.get(f"/verify/{code}")
         finally:
-            event.remove(engine, "before_cursor_execute", record)
-        assert sent == ["SELECT"]  # the status, and nothing else: no BEGIN on SQLite either
+            event.remove(engine, "engine_connect", connected)
+        assert connections == []
+        # What reached the database driver: the status SELECT and nothing else (no BEGIN on
+        # SQLite either; on PostgreSQL the pool's liveness ping is left out).
+        assert len(sent) == 1, sent
+        assert sent[0].startswith("SELECT certificate.status"), sent
         assert warm.status_code == 200
         assert "Hana Holder" in warm.get_data(as_text=True)
         assert client.get("/verify/PRAC-AAAA-BBBB-CCCC").status_code == 404

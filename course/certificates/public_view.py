@@ -39,9 +39,9 @@ def status_key(code: str) -> tuple[Any, ...] | None:
     """(code, status, revoked_at, superseded_by_id) of a certificate, or None when unknown.
 
     An anonymous visitor's request has no ORM session yet, and the status is its only read: it
-    goes straight to a pooled connection (course.dbsetup.single_read), skipping the session's
-    setup and teardown and, on SQLite, the BEGIN. A request that already has a session (a
-    signed-in visitor's) reads inside its transaction."""
+    goes straight to a pooled DBAPI connection (course.dbsetup.single_read), skipping the
+    session, SQLAlchemy's Connection and Result and, on SQLite, the BEGIN. A request that already
+    has a session (a signed-in visitor's) reads inside its transaction."""
     params = {"code": code}
     if db.session.registry.has():
         row = db.session.execute(_status_statement(), params).first()
