@@ -120,3 +120,26 @@ def test_a_submit_in_a_fresh_session_loads_only_the_version_columns_it_grades_wi
         select(ModuleProgress.completed_at).where(ModuleProgress.user_id == user_id)
     )
     assert done is not None
+
+
+def test_a_submit_with_a_stale_form_token_records_nothing_and_says_what_to_do(
+    client, db, course_content, make_user, login, get_page
+) -> None:
+    """A quiz page opened before the learner signed in again carries a CSRF token that no
+    longer matches: the submit is refused (nothing graded or saved), and the learner lands back
+    on the attempt with a message, not on a bare 400 page."""
+    login(make_user())
+    open_module(client, course_content, 1)
+    attempt = start(client, module_quiz(course_content, 1))
+    data = {**answers(attempt, True), "action": "submit", "csrf_token": "stale-token"}
+    response = client.post(url("quiz.answer", attempt_id=attempt.id), data=data, csrf=False)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(url("quiz.take", attempt_id=attempt.id))
+    db.session.expire_all()
+    db.session.refresh(attempt)
+    assert attempt.is_open
+    assert all(item.response is None for item in attempt.items)
+    page = get_page(url("quiz.take", attempt_id=attempt.id))
+    assert "nothing was recorded" in page.get_text()
+    other = client.post(url("quiz.start", quiz_id=attempt.quiz_id), csrf=False)
+    assert other.status_code == 400  # any other form keeps the plain refusal

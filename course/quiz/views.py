@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -119,6 +120,23 @@ def take(attempt_id: int) -> str | Response:
     )
 
 
+@bp.errorhandler(CSRFError)
+def stale_form(error: CSRFError) -> Response | tuple[str, int]:
+    """CSRFProtect refuses a form whose token no longer matches the session (the learner signed
+    in again since the page was opened) before any view runs. For an answer, nothing was saved
+    or graded: say so, and send the learner back to the attempt (a GET) to submit again."""
+    attempt_id = (request.view_args or {}).get("attempt_id")
+    if request.endpoint != "quiz.answer" or not isinstance(attempt_id, int):
+        return render_template("errors/error.html", error=error), 400
+    flash(
+        "Your session changed since this page was opened, so these answers were not accepted "
+        "and nothing was recorded. Answers you saved before are kept: please answer and "
+        "submit again.",
+        "warning",
+    )
+    return redirect(url_for("quiz.take", attempt_id=attempt_id))
+
+
 @bp.route("/attempt/<int:attempt_id>", methods=["POST"])
 @writes_late
 @login_required
@@ -128,10 +146,7 @@ def answer(attempt_id: int) -> Response:
     The request reads and grades as a reader; only the writes take SQLite's write lock, so
     concurrent submits overlap everywhere but in their few UPDATEs.
     """
-    attempt = own_attempt(attempt_id, grading=True)
-    if not FlaskForm().validate_on_submit():
-        flash("Your session expired; your saved answers are kept. Please try again.", "warning")
-        return redirect(url_for("quiz.take", attempt_id=attempt.id))
+    attempt = own_attempt(attempt_id, grading=True)  # the CSRF token is checked already
     if not attempt.is_open:
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
     answers = decode_answers(attempt, request.form.to_dict(flat=False))

@@ -258,3 +258,57 @@ def test_learner_fails_then_passes_module_one_quiz(
     expect(module_three.get_by_text("Locked", exact=True)).to_be_visible()
     page.get_by_role("link", name="My learning").click()
     expect(page.get_by_test_id("module-count")).to_have_text("1 of 7 modules complete")
+
+
+@pytest.mark.browser
+def test_a_submit_from_a_tab_opened_before_signing_in_again_is_refused_with_a_way_back(
+    page: Page,
+    expect: Callable[..., Any],
+    live_server: LiveServer,
+    course_facts: CourseFacts,
+    register_learner: Callable[..., None],
+) -> None:
+    """The learner answers in one tab, signs out and in again in another (a new session and
+    CSRF token), then submits the first tab: nothing is recorded, the take page says why, and
+    answering again from there submits."""
+    from tests.e2e.conftest import PASSWORD
+
+    email = "stale.tab@example.org"
+    dialogs: list[str] = []
+
+    def accept(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
+    register_learner(page, "Stale Tab", email)
+    page.get_by_role("link", name=course_facts.title).click()
+    page.get_by_role("button", name="Start the course").click()
+    page.get_by_test_id("lesson-end").get_by_role("link", name="Take the quiz").click()
+    page.get_by_role("button", name="Start the quiz").click()
+    expect(page).to_have_url(ATTEMPT_URL)
+    attempt_id = current_attempt_id(page)
+    items = answer_key(live_server, attempt_id)
+    for item in items:
+        choose(page, expect, item, item.right_choice())
+
+    other = page.context.new_page()
+    other.goto(page.url)
+    other.get_by_role("button", name="Sign out").click()
+    other.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in").click()
+    other.get_by_label("Email").fill(email)
+    other.get_by_label("Password", exact=True).fill(PASSWORD)
+    other.get_by_role("button", name="Sign in").click()
+    expect(other.get_by_role("navigation", name="Main")).to_contain_text("Stale Tab")
+    other.close()
+
+    page.get_by_role("button", name="Submit answers").click()
+    expect(page.get_by_role("alert")).to_contain_text("nothing was recorded")
+    expect(page).to_have_url(ATTEMPT_URL)
+    assert current_attempt_id(page) == attempt_id
+    assert attempt_result(live_server, attempt_id) == (None, None)
+    for item in items:  # the reloaded page carries the new session's token
+        choose(page, expect, item, item.right_choice())
+    submit(page, expect, dialogs)
+    expect(page.get_by_role("status")).to_contain_text("you scored 100%")
+    assert attempt_result(live_server, attempt_id) == (1.0, True)
