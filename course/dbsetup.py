@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import DBAPIError
 
 from course.extensions import db
 
@@ -72,6 +73,9 @@ def single_read(statement: Any, params: dict[str, str | int]) -> tuple[Any, ...]
     autocommit mode and one SELECT is its own snapshot); on PostgreSQL the pool's reset on
     return ends the driver's implicit transaction.
 
+    A driver error is raised as SQLAlchemy's (an OperationalError stays one, so an outage is the
+    503 page), and a connection the error shows to be lost is invalidated, not pooled again.
+
     Limits, by design: the parameters must be strings or integers (no type processing is
     applied to them), the row holds the driver's own values (no result processing), and engine
     events such as before_cursor_execute do not see this statement. Never use it inside a
@@ -83,7 +87,11 @@ def single_read(statement: Any, params: dict[str, str | int]) -> tuple[Any, ...]
     compiled = _compiled(statement, engine.dialect)
     values = compiled.construct_params(params)
     args = tuple(values[k] for k in compiled.positiontup) if compiled.positional else values
-    connection = engine.raw_connection()
+    driver_error = engine.dialect.loaded_dbapi.Error
+    try:
+        connection = engine.raw_connection()
+    except driver_error as exc:  # as SQLAlchemy's own Connection would raise it
+        raise DBAPIError.instance(None, None, exc, driver_error, dialect=engine.dialect) from exc
     try:
         cursor = connection.cursor()
         try:
@@ -91,6 +99,18 @@ def single_read(statement: Any, params: dict[str, str | int]) -> tuple[Any, ...]
             row = cursor.fetchone()
         finally:
             cursor.close()
+    except driver_error as exc:
+        lost = engine.dialect.is_disconnect(exc, connection.dbapi_connection, None)
+        if lost:
+            connection.invalidate(exc)  # the pool drops it instead of handing it out again
+        raise DBAPIError.instance(
+            compiled.string,
+            args,
+            exc,
+            driver_error,
+            connection_invalidated=lost,
+            dialect=engine.dialect,
+        ) from exc
     finally:
         connection.close()  # back to the pool, which rolls back whatever the driver began
     return None if row is None else tuple(row)

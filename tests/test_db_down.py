@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from course import create_app
-from tests.conftest import PASSWORD, _config
+from tests.conftest import PASSWORD, _config, url
 
 DEAD_URLS = {
     # A folder that does not exist: SQLite cannot open the file.
@@ -72,3 +72,16 @@ def test_database_busy_timeout_is_below_the_gunicorn_worker_timeout(app) -> None
     sqlite_app = create_app(_config("sqlite:///" + str(Path(app.instance_path) / "x.db")))
     options = sqlite_app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     assert options["connect_args"]["timeout"] == DB_BUSY_TIMEOUT
+
+
+def test_the_verify_page_says_503_while_down(down_app) -> None:
+    """The anonymous verify reads on a raw DBAPI connection (course.dbsetup.single_read):
+    a failure there must still be the database-unavailable page, not a 500."""
+    from course.certificates.codes import new_code
+
+    with down_app.app_context():
+        code = new_code()
+        path = url("certificates.verify", code=code)
+    response = down_app.test_client().get(path)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from flask import template_rendered
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 
 from course import create_app
 from course.auth.services import create_user
@@ -221,3 +221,29 @@ def test_an_anonymous_verify_reads_its_status_without_an_orm_session(tmp_path) -
         sessions_made.clear()
         assert signed_in.get(f"/verify/{code}").status_code == 200
         assert sessions_made == [True]
+
+
+def test_single_read_raises_driver_errors_as_sqlalchemy_errors(app, db) -> None:
+    """A failing statement on the raw connection surfaces as SQLAlchemy's DBAPIError (with the
+    driver's error inside), as a Connection would raise it, and the pool keeps working."""
+    from sqlalchemy import column, table
+    from sqlalchemy.exc import DBAPIError
+
+    from course.dbsetup import single_read
+
+    missing = select(column("x")).select_from(table("no_such_table_here"))
+    with pytest.raises(DBAPIError) as raised:
+        single_read(missing, {})
+    assert isinstance(raised.value.orig, db.engine.dialect.loaded_dbapi.Error)
+    assert "no_such_table_here" in str(raised.value)
+    with pytest.raises(TypeError, match="'when' must be a string or an integer"):
+        single_read(missing, {"when": 1.5})
+    code = _seed()
+    db.session.remove()  # single_read is for requests without a session
+    assert single_read(_status_row_statement(), {"code": code})[0] == "valid"
+
+
+def _status_row_statement():
+    return select(Certificate.__table__.c.status).where(
+        Certificate.__table__.c.code == bindparam("code")
+    )
