@@ -14,7 +14,7 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from course.extensions import db
-from course.models import Attempt, AttemptItem, QuestionVersion, Role, User
+from course.models import Attempt, AttemptItem, Role, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -100,29 +100,22 @@ def ensure_self(owner_id: int) -> None:
 
 
 @cache
-def _attempt_statement(grading: bool) -> Select:
+def _attempt_statement() -> Select:
     """Built once per process (a statement is immutable): the attempt, its quiz, its items and
-    their versions, by id. For grading, only the version columns that decode and grade read
-    (a version is immutable, so nothing else can be needed from it in that request)."""
-    version = joinedload(Attempt.items).joinedload(AttemptItem.version)
-    if grading:
-        version = version.load_only(
-            QuestionVersion.qtype, QuestionVersion.options, QuestionVersion.tags
-        )
+    their versions, by id. (A submit reads its attempt as plain rows: course/quiz/sheet.py.)"""
     return (
         select(Attempt)
-        .options(joinedload(Attempt.quiz), version)
+        .options(
+            joinedload(Attempt.quiz), joinedload(Attempt.items).joinedload(AttemptItem.version)
+        )
         .where(Attempt.id == bindparam("attempt_id"))
     )
 
 
-def own_attempt(attempt_id: int, *, grading: bool = False) -> Attempt:
-    """Load an attempt with its items and versions; 404 unless it is the current user's.
-
-    grading=True loads only the version columns that answering and grading read (any other
-    is loaded when first read, at the cost of a query)."""
+def own_attempt(attempt_id: int) -> Attempt:
+    """Load an attempt with its items and versions; 404 unless it is the current user's."""
     attempt = (
-        db.session.execute(_attempt_statement(grading), {"attempt_id": attempt_id})
+        db.session.execute(_attempt_statement(), {"attempt_id": attempt_id})
         .unique()
         .scalar_one_or_none()
     )

@@ -10,7 +10,7 @@ import hmac
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from course.extensions import db
@@ -18,24 +18,28 @@ from course.learning.learner import forget_learner_states, learner_states
 from course.learning.services import complete_module, mark_course_complete
 from course.models import Attempt, AttemptItem, AttemptStatus, QuizKind
 from course.quiz.grading import grade_item, score_attempt
+from course.quiz.sheet import AnswerSheet, SheetItem, refresh_sheet
 from course.quiz.types import get_type
 
 DEADLINE_GRACE = timedelta(seconds=5)
+# The answer view works on a plain answer sheet (course/quiz/sheet.py); start_attempt and
+# the tests hand over ORM attempts. Both have the same attributes here.
+Answerable = Attempt | AnswerSheet
 
 
-def option_token(attempt: Attempt, item: AttemptItem, key: str) -> str:
+def option_token(attempt: Answerable, item: AttemptItem | SheetItem, key: str) -> str:
     """An opaque per-attempt id for an option, so the browser never sees stable keys or order."""
     secret = f"{attempt.id}:{attempt.seed}".encode()
     digest = hmac.new(secret, f"{item.position}:{key}".encode(), hashlib.sha256).hexdigest()
     return "o" + digest[:12]
 
 
-def past_deadline(attempt: Attempt, now: datetime) -> bool:
+def past_deadline(attempt: Answerable, now: datetime) -> bool:
     """True once an attempt's deadline (plus the grace for a submit in flight) has passed."""
     return attempt.deadline is not None and now > attempt.deadline + DEADLINE_GRACE
 
 
-def decode_answers(attempt: Attempt, form: Mapping[str, Sequence[str]]) -> dict[int, list[str]]:
+def decode_answers(attempt: Answerable, form: Mapping[str, Sequence[str]]) -> dict[int, list[str]]:
     """Map posted option tokens back to option keys, per item position, keeping every token.
 
     The question type decodes: a token that names no option of the item becomes '?' and a
@@ -50,13 +54,27 @@ def decode_answers(attempt: Attempt, form: Mapping[str, Sequence[str]]) -> dict[
     return answers
 
 
-def save_answers(attempt: Attempt, answers: Mapping[int, list[str]], now: datetime) -> bool:
-    """Store answers on an open attempt before its deadline; return False when too late."""
+def save_answers(attempt: AnswerSheet, answers: Mapping[int, list[str]], now: datetime) -> bool:
+    """Store answers on an open attempt before its deadline; return False when too late.
+
+    Two Core statements: a SELECT ... FOR UPDATE that finds the attempt still in progress
+    (and, on PostgreSQL, locks its row, so a submit racing this save waits for it), then one
+    executemany for the answered items. An attempt graded since it was read keeps its stored
+    answers: they are the ones its score was computed from."""
     if not attempt.is_open or past_deadline(attempt, now):
         return False
+    if db.session.execute(_STILL_OPEN, {"attempt_id": attempt.id}).first() is None:
+        return False  # graded since it was read
+    saved = {
+        item.id: list(answers[item.position]) for item in attempt.items if item.position in answers
+    }
+    if saved:
+        db.session.execute(
+            _ITEM_RESPONSES, [{"item_id": key, "response": value} for key, value in saved.items()]
+        )
     for item in attempt.items:
-        if item.position in answers:
-            item.response = list(answers[item.position])
+        if item.id in saved:
+            item.response = saved[item.id]
     return True
 
 
@@ -78,7 +96,21 @@ _CLAIM = (
         late=bindparam("late"),
     )
 )
+# Built once: the save's check that the attempt is still open. FOR UPDATE locks the row on
+# PostgreSQL (a racing submit's claim waits for the save); SQLite has no row locks and needs
+# none, since the save already holds the write lock (db_write) and SQLAlchemy omits the clause.
+_STILL_OPEN = (
+    select(_ATTEMPTS.c.id)
+    .where(
+        _ATTEMPTS.c.id == bindparam("attempt_id"),
+        _ATTEMPTS.c.status == AttemptStatus.IN_PROGRESS,
+    )
+    .with_for_update()
+)
 _ITEMS = AttemptItem.__table__
+_ITEM_RESPONSES = (
+    update(_ITEMS).where(_ITEMS.c.id == bindparam("item_id")).values(response=bindparam("response"))
+)
 # Built once: a Core statement skips the ORM's bulk machinery (the items are set in memory).
 _ITEM_RESULTS = (
     update(_ITEMS)
@@ -87,7 +119,9 @@ _ITEM_RESULTS = (
 )
 
 
-def finalize_attempt(attempt: Attempt, answers: Mapping[int, list[str]], now: datetime) -> Attempt:
+def finalize_attempt(
+    attempt: Answerable, answers: Mapping[int, list[str]], now: datetime
+) -> Answerable:
     """Grade an attempt exactly once (double submits return the stored result).
 
     Graded in memory first; then one conditional UPDATE claims the attempt and stores its
@@ -124,8 +158,11 @@ def finalize_attempt(attempt: Attempt, answers: Mapping[int, list[str]], now: da
             "late": late,
         },
     ).rowcount
-    if not claimed:
-        db.session.refresh(attempt)
+    if not claimed:  # another submit graded it first: show what it stored
+        if isinstance(attempt, Attempt):
+            db.session.refresh(attempt)
+        else:
+            refresh_sheet(attempt)
         return attempt
     for name, value in (
         ("status", AttemptStatus.SUBMITTED),
@@ -134,7 +171,7 @@ def finalize_attempt(attempt: Attempt, answers: Mapping[int, list[str]], now: da
         ("passed", result.passed),
         ("late", late),
     ):
-        set_committed_value(attempt, name, value)
+        _stored(attempt, name, value)
     db.session.execute(
         _ITEM_RESULTS,
         [  # one executemany UPDATE of every item (Core)
@@ -147,14 +184,23 @@ def finalize_attempt(attempt: Attempt, answers: Mapping[int, list[str]], now: da
         ],
     )
     for item in attempt.items:  # the loaded items now match their rows
-        set_committed_value(item, "response", responses[item.position])
-        set_committed_value(item, "score", scores[item.position])
+        _stored(item, "response", responses[item.position])
+        _stored(item, "score", scores[item.position])
     if result.passed:
         _record_pass(attempt)
     return attempt
 
 
-def _record_pass(attempt: Attempt) -> None:
+def _stored(target: object, name: str, value: object) -> None:
+    """Set what a Core UPDATE just wrote: as loaded state on an ORM instance (so the session
+    does not write it again), as a plain attribute on an answer sheet."""
+    if isinstance(target, Attempt | AttemptItem):
+        set_committed_value(target, name, value)
+    else:
+        setattr(target, name, value)
+
+
+def _record_pass(attempt: Answerable) -> None:
     """Passing a module quiz completes the module; passing the final completes the course."""
     quiz = attempt.quiz
     if quiz.kind == QuizKind.MODULE and quiz.module_id is not None:

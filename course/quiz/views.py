@@ -19,6 +19,7 @@ from course.permissions import own_attempt
 from course.quiz.grading import score_attempt
 from course.quiz.review import review_visibility
 from course.quiz.services import QuizError, check_can_start, start_attempt
+from course.quiz.sheet import own_sheet
 from course.quiz.submit import decode_answers, finalize_attempt, save_answers
 from course.quiz.view_models import review_items, take_items
 from course.unit_of_work import commit_or_flash
@@ -146,7 +147,7 @@ def answer(attempt_id: int) -> Response:
     The request reads and grades as a reader; only the writes take SQLite's write lock, so
     concurrent submits overlap everywhere but in their few UPDATEs.
     """
-    attempt = own_attempt(attempt_id, grading=True)  # the CSRF token is checked already
+    attempt = own_sheet(attempt_id)  # plain objects; the CSRF token is checked already
     if not attempt.is_open:
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
     answers = decode_answers(attempt, request.form.to_dict(flat=False))
