@@ -29,6 +29,7 @@ from typing import Any
 import flask.templating
 from sqlalchemy import event
 
+from bench.floor import SIGNED_FLOOR_PATH, add_signed_floor
 from bench.pool import forge_session, session_identifier, top_up_pool
 from bench.seed import REMOTE_ADDR, USER_AGENT, SeedInfo, app_config, database_url, seed
 from course import create_app
@@ -143,6 +144,8 @@ def targets(app, info: SeedInfo) -> dict[str, Callable[[int], Callable[[], Any]]
         "quiz_submit": submit,
         # The app's own floor: every hook and the request context, no query, no template.
         "healthz": get(anonymous, "/healthz"),
+        # The signed-in floor: session cookie, user load, hooks and headers, no page work.
+        "signed_floor": get(learner, SIGNED_FLOOR_PATH),
     }
 
 
@@ -186,6 +189,7 @@ def main(argv: list[str]) -> int:
             int(os.environ.get("BENCH_MODULES", "7")),
         )
         app = create_app(app_config(info.database_url))
+        add_signed_floor(app)
         found = targets(app, info)
         if argv[:1] == ["--cprofile"]:
             send = found[argv[1]](n)
