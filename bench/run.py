@@ -290,6 +290,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def main() -> int:
     """Seed, serve, verify, measure, report; gunicorn is always stopped."""
+    server.wrk_binary()  # before a minute of seeding, not after
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with it ignored
     settings = Settings.from_env()

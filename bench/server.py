@@ -179,6 +179,17 @@ def login(port: int, email: str, password: str) -> str:
     return after["session"]
 
 
+WRK_MISSING = "make bench needs wrk, the HTTP load generator: apt-get install wrk"
+
+
+def wrk_binary() -> str:
+    """The wrk on the PATH; SystemExit naming the package when there is none."""
+    binary = shutil.which("wrk")
+    if binary is None:
+        raise SystemExit(WRK_MISSING)
+    return binary
+
+
 def wrk(
     settings: WrkSettings,
     duration: int,
@@ -188,9 +199,8 @@ def wrk(
     args: list[str],
 ) -> Measurement:
     """Run wrk with a Lua script from bench/lua and parse its summary."""
-    binary = shutil.which("wrk") or "/usr/bin/wrk"
     command = [
-        binary,
+        wrk_binary(),
         f"-t{settings.threads}",
         f"-c{settings.connections}",
         f"-d{duration}s",

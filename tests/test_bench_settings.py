@@ -51,3 +51,16 @@ def test_the_signed_floor_page_needs_a_session_and_does_nothing_else(
     assert page.status_code == 200
     assert page.get_data(as_text=True) == "ok"
     assert page.mimetype == "text/plain"
+
+
+def test_without_wrk_the_bench_stops_at_once_and_names_the_package(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    """Before seeding (which takes a minute), not as a traceback from the first wrk run."""
+    import bench.run
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty directory: no wrk on it
+    monkeypatch.setattr(bench.run, "seed", lambda *a, **k: pytest.fail("seeded without wrk"))
+    with pytest.raises(SystemExit) as stopped:
+        bench.run.main()
+    assert "apt-get install wrk" in str(stopped.value)
