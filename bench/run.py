@@ -3,7 +3,7 @@
 Targets are measured in alternation (hello, module page, dashboard, quiz submit, then again) for
 BENCH_ROUNDS rounds; each figure is the median req/s, compared with the hello baseline.
 Settings: BENCH_DURATION (s per run, 10), BENCH_CONNECTIONS (8), BENCH_THREADS (2),
-BENCH_ROUNDS (3), BENCH_LEARNERS (1000), BENCH_MODULES (7: lessons are cloned beyond the
+BENCH_ROUNDS (3), BENCH_LEARNERS (3000), BENCH_MODULES (7: lessons are cloned beyond the
 course's own), BENCH_DATABASE_URL (PostgreSQL instead of a SQLite file; the database is emptied
 and re-seeded), BENCH_WORKERS (gunicorn workers for both apps, 2), BENCH_ONLY (comma-separated
 names), BENCH_KEEP=1.
@@ -89,7 +89,7 @@ class Settings:
     connections: int = 8
     threads: int = 2
     rounds: int = 3
-    learners: int = 1000
+    learners: int = 3000
     modules: int = 7
     workers: int = 2
     only: tuple[str, ...] = ()
@@ -258,6 +258,13 @@ def print_table(rows: list[dict[str, Any]], bench: Bench) -> None:
         )
     if bench.posted:
         print(f"\nquiz_submit: {bench.graded} attempts graded by {bench.posted} POSTs")
+    for row in rows:
+        if overflow := sum(run["overflow"] for run in row["runs"]):
+            print(
+                f"{row['target']}: INVALID, its pool of open attempts ran out ({overflow} POSTs "
+                "re-sent an attempt already graded); raise BENCH_LEARNERS (one open attempt "
+                "per learner and module quiz)"
+            )
 
 
 def write_results(

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from bench.floor import SIGNED_FLOOR_PATH, add_signed_floor
-from bench.run import SCENARIOS, Settings, _verdict
+from bench.run import SCENARIOS, Settings, _verdict, print_table, summarise
 from bench.server import Measurement
 from tests.conftest import url
 
 
 def test_defaults_are_two_workers_and_three_rounds(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("BENCH_WORKERS", "BENCH_ROUNDS", "BENCH_ONLY"):
+    for name in ("BENCH_WORKERS", "BENCH_ROUNDS", "BENCH_ONLY", "BENCH_LEARNERS"):
         monkeypatch.delenv(name, raising=False)
     settings = Settings.from_env()
     assert (settings.workers, settings.rounds, settings.only) == (2, 3, ())
+    # One open attempt per learner and module quiz: 3,000 x 7 fresh attempts per 10 s round
+    # last up to 2,100 submits a second (1,000 learners ran out at about 950).
+    assert settings.learners == 3000
 
 
 def test_workers_and_targets_are_read_from_the_environment(
@@ -64,3 +69,19 @@ def test_without_wrk_the_bench_stops_at_once_and_names_the_package(
     with pytest.raises(SystemExit) as stopped:
         bench.run.main()
     assert "apt-get install wrk" in str(stopped.value)
+
+
+def test_a_submit_run_that_ran_out_of_fresh_attempts_is_invalid_and_says_what_to_raise(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    submit = next(s for s in SCENARIOS if s.pooled)
+    hello = SCENARIOS[0]
+    fine = Measurement(rps=5000.0, ok=50000, bad=0, overflow=0, p50_ms=1.0, p99_ms=2.0)
+    short = Measurement(rps=900.0, ok=9000, bad=0, overflow=2100, p50_ms=8.0, p99_ms=20.0)
+    rows = summarise([hello, submit], {hello.name: [fine], submit.name: [short]})
+    assert [row["verdict"] for row in rows] == ["baseline", "INVALID"]
+    print_table(rows, SimpleNamespace(graded=6900, posted=9000))
+    out = capsys.readouterr().out
+    assert "quiz_submit: INVALID, its pool of open attempts ran out (2100 POSTs" in out
+    assert "raise BENCH_LEARNERS" in out
+    assert "hello: INVALID" not in out
