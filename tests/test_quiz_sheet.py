@@ -14,6 +14,7 @@ from course import clock
 from course.models import Attempt, AttemptItem, AttemptStatus
 from course.quiz.sheet import load_sheet
 from course.quiz.submit import decode_answers, finalize_attempt, save_answers
+from tests.conftest import url
 from tests.quizkit import answers, module_quiz, open_module, start, submit
 
 
@@ -83,6 +84,7 @@ def test_a_save_from_a_sheet_read_before_the_attempt_was_graded_stores_nothing(
     assert all(graded.values())
     wrong = decode_answers(stale, answers(attempt, False))
     assert save_answers(stale, wrong, clock.now()) is False
+    assert not stale.is_open  # so the view can say why nothing was saved
     db.session.commit()
     assert _stored_responses(db, attempt.id) == graded
     db.session.expire_all()
@@ -120,3 +122,28 @@ def test_a_stale_sheet_submitted_again_shows_the_stored_result_and_grades_nothin
     assert (stale.status, stale.score, stale.passed) == (AttemptStatus.SUBMITTED, 1.0, True)
     assert {i.position: i.response for i in stale.items} == graded
     assert _stored_responses(db, attempt.id) == graded
+
+
+def test_a_save_from_a_tab_left_open_after_a_submit_lands_on_the_result_and_says_why(
+    client, db, course_content, signed_in_learner, get_page
+) -> None:
+    open_module(client, course_content)
+    attempt = start(client, module_quiz(course_content))
+    data = {**answers(attempt, False), "action": "save"}
+    assert submit(client, attempt, True).status_code == 302
+    graded = _stored_responses(db, attempt.id)
+    response = client.post(url("quiz.answer", attempt_id=attempt.id), data=data)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(url("quiz.review", attempt_id=attempt.id))
+    page = get_page("quiz.review", attempt_id=attempt.id)
+    alert = page.find(attrs={"role": "alert"})
+    assert alert is not None
+    assert "already been submitted" in alert.get_text()
+    assert "nothing was saved" in alert.get_text()
+    assert _stored_responses(db, attempt.id) == graded
+    # A repeated submit gets the result without a word: it is what the learner asked for.
+    again = client.post(
+        url("quiz.answer", attempt_id=attempt.id), data={**data, "action": "submit"}
+    )
+    assert again.status_code == 302
+    assert get_page("quiz.review", attempt_id=attempt.id).find(attrs={"role": "alert"}) is None

@@ -64,7 +64,8 @@ def save_answers(attempt: AnswerSheet, answers: Mapping[int, list[str]], now: da
     if not attempt.is_open or past_deadline(attempt, now):
         return False
     if db.session.execute(_STILL_OPEN, {"attempt_id": attempt.id}).first() is None:
-        return False  # graded since it was read
+        attempt.status = AttemptStatus.SUBMITTED  # graded since it was read
+        return False
     saved = {
         item.id: list(answers[item.position]) for item in attempt.items if item.position in answers
     }

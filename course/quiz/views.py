@@ -148,16 +148,19 @@ def answer(attempt_id: int) -> Response:
     concurrent submits overlap everywhere but in their few UPDATEs.
     """
     attempt = own_sheet(attempt_id)  # plain objects; the CSRF token is checked already
+    saving = request.form.get("action") == "save"
     if not attempt.is_open:
-        return redirect(url_for("quiz.review", attempt_id=attempt.id))
+        return _already_submitted(attempt_id, saving)
     answers = decode_answers(attempt, request.form.to_dict(flat=False))
     now = clock.now()
-    if request.form.get("action") == "save":
+    if saving:
         with db_write():
             saved = save_answers(attempt, answers, now)
         if saved:
             flash("Answers saved. You can come back and finish later.", "success")
             return redirect(url_for("quiz.take", attempt_id=attempt.id))
+        if not attempt.is_open:  # submitted from another tab since this request read it
+            return _already_submitted(attempt_id, saving)
     missing = [position for position, chosen in sorted(answers.items()) if not chosen]
     if missing and request.form.get("unanswered_ok") != "yes":
         with db_write():  # keep what was answered; name the rest before grading
@@ -169,6 +172,18 @@ def answer(attempt_id: int) -> Response:
     with db_write():
         finalize_attempt(attempt, answers, now)
     return redirect(url_for("quiz.review", attempt_id=attempt.id))
+
+
+def _already_submitted(attempt_id: int, saving: bool) -> Response:
+    """An answer for an attempt graded already: its result. A save says why nothing changed
+    (a repeated submit needs no word: the review shows what the first one graded)."""
+    if saving:
+        flash(
+            "This attempt had already been submitted (perhaps from another tab or window), "
+            "so nothing was saved. Here is its result.",
+            "info",
+        )
+    return redirect(url_for("quiz.review", attempt_id=attempt_id))
 
 
 @bp.route("/attempt/<int:attempt_id>/review")

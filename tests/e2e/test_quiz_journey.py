@@ -312,3 +312,65 @@ def test_a_submit_from_a_tab_opened_before_signing_in_again_is_refused_with_a_wa
     submit(page, expect, dialogs)
     expect(page.get_by_role("status")).to_contain_text("you scored 100%")
     assert attempt_result(live_server, attempt_id) == (1.0, True)
+
+
+@pytest.mark.browser
+def test_a_learner_saves_part_way_finishes_in_another_tab_and_the_old_tab_changes_nothing(
+    page: Page,
+    expect: Callable[..., Any],
+    live_server: LiveServer,
+    course_facts: CourseFacts,
+    register_learner: Callable[..., None],
+) -> None:
+    """Save and finish later keeps the answers on the server: a second tab shows them, and
+    submits. Saving from the first tab afterwards says the attempt was submitted already and
+    leaves its graded answers alone."""
+    from tests.e2e.conftest import ARTIFACTS
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    dialogs: list[str] = []
+
+    def accept(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
+    register_learner(page, "Part Way", "part.way@example.org")
+    page.get_by_role("link", name=course_facts.title).click()
+    page.get_by_role("button", name="Start the course").click()
+    page.get_by_test_id("lesson-end").get_by_role("link", name="Take the quiz").click()
+    page.get_by_role("button", name="Start the quiz").click()
+    expect(page).to_have_url(ATTEMPT_URL)
+    attempt_id = current_attempt_id(page)
+    items = answer_key(live_server, attempt_id)
+    first, second, *rest = items
+    choose(page, expect, first, first.right_choice())
+    choose(page, expect, second, second.right_choice())
+    page.get_by_role("button", name="Save and finish later").click()
+    expect(page.get_by_role("alert")).to_contain_text("Answers saved")
+    expect(page).to_have_url(ATTEMPT_URL)
+    for width, height in ((1280, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(ARTIFACTS / f"quiz-saved-{width}.png"), full_page=True)
+
+    other = page.context.new_page()
+    other.on("dialog", accept)
+    other.goto(page.url)
+    for item in (first, second):  # the saved answers come back from the server
+        fieldset = other.locator("fieldset").filter(
+            has=other.locator("legend", has_text=f"Question {item.position} of ")
+        )
+        expect(fieldset.get_by_label(item.right_choice()[0].text, exact=True)).to_be_checked()
+    for item in rest:
+        choose(other, expect, item, item.right_choice())
+    submit(other, expect, dialogs)
+    expect(other.get_by_role("status")).to_contain_text("you scored 100%")
+    other.close()
+
+    choose(page, expect, first, first.wrong_choice())
+    page.get_by_role("button", name="Save and finish later").click()
+    expect(page).to_have_url(re.compile(r"/quiz/attempt/\d+/review$"))
+    expect(page.get_by_role("alert")).to_contain_text("already been submitted")
+    expect(page.get_by_role("status")).to_contain_text("you scored 100%")
+    page.screenshot(path=str(ARTIFACTS / "quiz-stale-save-390.png"), full_page=True)
+    assert attempt_result(live_server, attempt_id) == (1.0, True)
