@@ -10,7 +10,8 @@ from tests.quizkit import answers, module_quiz, open_module, start
 
 # The user load, the attempt with its quiz, its items with their versions, the claiming
 # UPDATE (status and result at once), one executemany for every item; a pass adds the
-# module-completion UPDATE and the learner query that decides course completion.
+# module-completion UPDATE and one query that decides course completion: the SELECT that
+# finds the final still ahead, or else the learner query (test_quiz_course_completion.py).
 FAIL_BUDGET = 5
 PASS_BUDGET = 7
 

@@ -10,13 +10,13 @@ import hmac
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from course.extensions import db
 from course.learning.learner import forget_learner_states, learner_states
 from course.learning.services import complete_module, mark_course_complete
-from course.models import Attempt, AttemptItem, AttemptStatus, QuizKind
+from course.models import Attempt, AttemptItem, AttemptStatus, Quiz, QuizKind
 from course.quiz.grading import grade_item, score_attempt
 from course.quiz.sheet import AnswerSheet, SheetItem, refresh_sheet
 from course.quiz.types import get_type
@@ -207,8 +207,36 @@ def _record_pass(attempt: Answerable) -> None:
     if quiz.kind == QuizKind.MODULE and quiz.module_id is not None:
         complete_module(attempt.user_id, quiz.module_id, report=False)
     forget_learner_states()
+    if quiz.kind == QuizKind.MODULE and _final_ahead(attempt.user_id, quiz.course_id):
+        return  # the course cannot be complete yet: skip reloading its state in the write lock
     state = next(
         (s for s in learner_states(attempt.user_id) if s.course.id == quiz.course_id), None
     )
     if state is not None and state.course_complete:
         mark_course_complete(attempt.user_id, quiz.course_id)
+
+
+_QUIZZES = Quiz.__table__
+# Built once: the course's final exam as the learner state picks it (its FINAL quiz with the
+# lowest id), when this learner has not passed it. The course is complete only once its final
+# is passed, so a row here means a module pass cannot complete it.
+_FINAL = (
+    select(func.min(_QUIZZES.c.id))
+    .where(_QUIZZES.c.course_id == bindparam("course_id"), _QUIZZES.c.kind == QuizKind.FINAL)
+    .scalar_subquery()
+)
+_FINAL_AHEAD = select(_QUIZZES.c.id).where(
+    _QUIZZES.c.id == _FINAL,
+    ~exists().where(
+        _ATTEMPTS.c.quiz_id == _QUIZZES.c.id,
+        _ATTEMPTS.c.user_id == bindparam("user_id"),
+        _ATTEMPTS.c.status == AttemptStatus.SUBMITTED,
+        _ATTEMPTS.c.passed.is_(True),
+    ),
+)
+
+
+def _final_ahead(user_id: int, course_id: int) -> bool:
+    """True when the course has a final exam this learner has not passed (one SELECT)."""
+    params = {"course_id": course_id, "user_id": user_id}
+    return db.session.execute(_FINAL_AHEAD, params).first() is not None
