@@ -29,7 +29,6 @@ from sqlalchemy import (
     null,
     select,
 )
-from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
 from course.extensions import db
@@ -71,15 +70,20 @@ class ProgressRow:
 
 
 USER, SLUG = bindparam("learner_id", type_=Integer()), bindparam("course_slug")
+# Core tables, not ORM entities: a statement of plain columns runs on the Core path, which skips
+# the ORM's execution machinery (about a fifth of this query's cost in-process).
+COURSE, ENROLLMENT, MODULE = Course.__table__.c, Enrollment.__table__.c, Module.__table__.c
+PROGRESS, ATTEMPT = ModuleProgress.__table__.c, Attempt.__table__.c
+ACK, PRETEST = ActivityAcknowledgement.__table__.c, PreTest.__table__.c
 
 
 def _courses(user_id: Any, by_slug: bool) -> Select:
     """Published courses by slug (one) or every course the learner is enrolled in."""
-    course = aliased(Course)
+    course = Course.__table__.alias("published").c
     stmt = select(course.id).where(course.status == PublishStatus.PUBLISHED)
     if by_slug:
         return stmt.where(course.slug == SLUG)
-    enrolled = select(Enrollment.course_id).where(Enrollment.user_id == user_id)
+    enrolled = select(ENROLLMENT.course_id).where(ENROLLMENT.user_id == user_id)
     return stmt.where(course.id.in_(enrolled))
 
 
@@ -88,14 +92,11 @@ def _statement(by_slug: bool) -> Any:
     """Built once per process (two shapes); the learner and slug are bound per execution."""
     user_id = USER
     courses = _courses(user_id, by_slug)
-    ack = exists().where(
-        ActivityAcknowledgement.user_id == user_id,
-        ActivityAcknowledgement.course_id == Course.id,
-    )
+    ack = exists().where(ACK.user_id == user_id, ACK.course_id == COURSE.id)
     pretest = exists().where(
-        PreTest.user_id == user_id,
-        PreTest.course_id == Course.id,
-        PreTest.submitted_at.is_not(None),
+        PRETEST.user_id == user_id,
+        PRETEST.course_id == COURSE.id,
+        PRETEST.submitted_at.is_not(None),
     )
     # Typed NULLs: PostgreSQL resolves a UNION column from its branches' types.
     no_time, no_int = cast(null(), UTCDateTime()), cast(null(), Integer())
@@ -103,53 +104,56 @@ def _statement(by_slug: bool) -> Any:
     course_rows = (
         select(
             literal_column("'c'").label("kind"),
-            Course.id,
-            Course.structure_version,
-            Enrollment.id,
+            COURSE.id,
+            COURSE.structure_version,
+            ENROLLMENT.id,
             case((ack, 1), else_=0),
             case((pretest, 1), else_=0),
-            Enrollment.enrolled_at,
-            Enrollment.completed_at,
+            ENROLLMENT.enrolled_at,
+            ENROLLMENT.completed_at,
             no_time,
             no_float,
         )
+        .select_from(Course.__table__)
         .outerjoin(
-            Enrollment, and_(Enrollment.course_id == Course.id, Enrollment.user_id == user_id)
+            Enrollment.__table__,
+            and_(ENROLLMENT.course_id == COURSE.id, ENROLLMENT.user_id == user_id),
         )
-        .where(Course.id.in_(courses))
+        .where(COURSE.id.in_(courses))
     )
     progress_rows = (
         select(
             literal_column("'p'"),
-            Module.course_id,
-            ModuleProgress.module_id,
+            MODULE.course_id,
+            PROGRESS.module_id,
             no_int,
             no_int,
             no_int,
-            ModuleProgress.first_viewed_at,
-            ModuleProgress.last_viewed_at,
-            ModuleProgress.completed_at,
+            PROGRESS.first_viewed_at,
+            PROGRESS.last_viewed_at,
+            PROGRESS.completed_at,
             no_float,
         )
-        .join(Module, Module.id == ModuleProgress.module_id)
-        .where(ModuleProgress.user_id == user_id, Module.course_id.in_(courses))
+        .select_from(ModuleProgress.__table__)
+        .join(Module.__table__, MODULE.id == PROGRESS.module_id)
+        .where(PROGRESS.user_id == user_id, MODULE.course_id.in_(courses))
     )
-    submitted = Attempt.status == AttemptStatus.SUBMITTED
+    submitted = ATTEMPT.status == AttemptStatus.SUBMITTED
     attempt_rows = (
         select(
             literal_column("'q'"),
-            Attempt.quiz_id,  # course id is not needed: quiz ids are unique
-            Attempt.quiz_id,
-            func.count(case((submitted, Attempt.id))),
-            func.max(case((and_(submitted, Attempt.passed), 1), else_=0)),
-            func.max(case((Attempt.status == AttemptStatus.IN_PROGRESS, Attempt.id))),
-            func.max(Attempt.submitted_at),
+            ATTEMPT.quiz_id,  # course id is not needed: quiz ids are unique
+            ATTEMPT.quiz_id,
+            func.count(case((submitted, ATTEMPT.id))),
+            func.max(case((and_(submitted, ATTEMPT.passed), 1), else_=0)),
+            func.max(case((ATTEMPT.status == AttemptStatus.IN_PROGRESS, ATTEMPT.id))),
+            func.max(ATTEMPT.submitted_at),
             no_time,
             no_time,
-            func.max(case((submitted, Attempt.score))),
+            func.max(case((submitted, ATTEMPT.score))),
         )
-        .where(Attempt.user_id == user_id)
-        .group_by(Attempt.quiz_id)
+        .where(ATTEMPT.user_id == user_id)
+        .group_by(ATTEMPT.quiz_id)
     )
     return course_rows.union_all(progress_rows, attempt_rows)
 
