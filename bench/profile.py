@@ -29,7 +29,7 @@ from typing import Any
 import flask.templating
 from sqlalchemy import event
 
-from bench.floor import SIGNED_FLOOR_PATH, add_signed_floor
+from bench.floor import LEARNER_FLOOR_PATH, SIGNED_FLOOR_PATH, add_signed_floor
 from bench.pool import forge_session, session_identifier, top_up_pool
 from bench.seed import REMOTE_ADDR, USER_AGENT, SeedInfo, app_config, database_url, seed
 from course import create_app
@@ -146,6 +146,10 @@ def targets(app, info: SeedInfo) -> dict[str, Callable[[int], Callable[[], Any]]
         "healthz": get(anonymous, "/healthz"),
         # The signed-in floor: session cookie, user load, hooks and headers, no page work.
         "signed_floor": get(learner, SIGNED_FLOOR_PATH),
+        # The signed-in floor plus the learner-state query every learner page runs.
+        "learner_floor": get(
+            learner, LEARNER_FLOOR_PATH.replace("<course_slug>", info.course_slug)
+        ),
     }
 
 

@@ -28,7 +28,7 @@ from flask import Flask
 from sqlalchemy.engine import make_url
 
 from bench import server
-from bench.floor import SIGNED_FLOOR_PATH
+from bench.floor import LEARNER_FLOOR_PATH, SIGNED_FLOOR_PATH
 from bench.pool import count_submitted, top_up_pool
 from bench.seed import (
     BENCH_EMAIL,
@@ -75,9 +75,11 @@ SCENARIOS: list[Scenario] = [
     Scenario("quiz_submit", "app", "/quiz/attempt/<id>", target_ratio=0.1, pooled=True),
     Scenario("verify_page", "app", "/verify/{code}", target_ratio=0.5, auth=False),
     Scenario("pdf_download", "app", "/certificates/{code}/certificate.pdf", target_ratio=0.1),
-    # Reference rows, no target: the app's own floors, anonymous and signed in (no page work).
+    # Reference rows, no target: the app's own floors, anonymous and signed in (no page work),
+    # and signed in with only the learner-state query every learner page must run.
     Scenario("app_floor", "app", "/healthz", auth=False),
     Scenario("signed_floor", "app", SIGNED_FLOOR_PATH),
+    Scenario("learner_floor", "app", LEARNER_FLOOR_PATH.replace("<course_slug>", "{course}")),
 ]
 
 

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bench.floor import SIGNED_FLOOR_PATH, add_signed_floor
+from bench.floor import LEARNER_FLOOR_PATH, SIGNED_FLOOR_PATH, add_signed_floor
 from bench.run import SCENARIOS, Settings, _verdict, print_table, summarise
 from bench.server import Measurement
 from tests.conftest import url
@@ -42,6 +42,25 @@ def test_the_two_floors_are_reported_without_a_target() -> None:
     assert by_name["signed_floor"].target_ratio is None
     ok = Measurement(rps=100.0, ok=1000, bad=0, overflow=0, p50_ms=1.0, p99_ms=2.0)
     assert _verdict(by_name["signed_floor"], 0.3, [ok]) == "report"
+    assert by_name["learner_floor"].target_ratio is None
+    assert by_name["learner_floor"].auth is True
+
+
+def test_the_learner_floor_page_runs_only_the_user_load_and_the_learner_query(
+    app, client, db, course_content, make_user, login, count_queries
+) -> None:
+    """The work every learner page must do, and nothing else: so its ratio bounds theirs."""
+    add_signed_floor(app)
+    path = LEARNER_FLOOR_PATH.replace("<course_slug>", course_content.slug)
+    assert client.get(path).status_code == 302  # signed in only
+    login(make_user())
+    client.post(url("learning.enroll_course", course_slug=course_content.slug))
+    client.get(path)  # warms the course's read model
+    with count_queries() as counter:
+        page = client.get(path)
+    assert (page.status_code, page.get_data(as_text=True)) == (200, "0")  # percent complete
+    assert len(counter.statements) == 2, counter.statements
+    assert "UNION ALL" in counter.statements[1]  # the learner-state query
 
 
 def test_the_signed_floor_page_needs_a_session_and_does_nothing_else(
